@@ -1,0 +1,165 @@
+"""Input checks shared by every helper.
+
+Each check converts its input to a NumPy array of a known dtype and shape, or
+raises a ``ValueError`` / ``TypeError`` that names the argument and says what is
+wrong, so that bad input never turns into a silent NaN further down.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "check_features",
+    "check_label_matrix",
+    "check_labels",
+    "check_positive_int",
+    "check_probabilities",
+    "check_real_in_range",
+    "check_same_length",
+]
+
+
+def _as_numeric_array(value, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(value)
+    except Exception as error:  # e.g. ragged nested lists
+        raise ValueError(f"{name} could not be converted to an array: {error}") from error
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    return array
+
+
+def _check_ndim(array: np.ndarray, ndim: int, name: str, shape_hint: str) -> None:
+    if array.ndim != ndim:
+        raise ValueError(
+            f"{name} must be {ndim}-D with shape {shape_hint}, got shape {array.shape}"
+        )
+
+
+def _check_finite(array: np.ndarray, name: str) -> None:
+    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+
+
+def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
+    """Validate a label matrix and return it as ``int8``.
+
+    Parameters
+    ----------
+    label_matrix : array-like of shape (n_points, n_lfs)
+        Votes of each labeling function: +1, -1, or 0 for "abstain".
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    ndarray of int8, shape (n_points, n_lfs)
+    """
+    array = _as_numeric_array(label_matrix, name)
+    _check_ndim(array, 2, name, "(n_points, n_lfs)")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
+    _check_finite(array, name)
+    outside = ~np.isin(array, (-1, 0, 1))
+    if outside.any():
+        bad = np.unique(array[outside])[:5]
+        raise ValueError(
+            f"{name} entries must be -1, 0 (abstain) or +1; found {bad.tolist()}"
+        )
+    return array.astype(np.int8)
+
+
+def check_labels(labels, name: str = "y") -> np.ndarray:
+    """Validate gold labels in {-1, +1} and return them as ``int8`` of shape (n,)."""
+    array = _as_numeric_array(labels, name)
+    _check_ndim(array, 1, name, "(n_points,)")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty")
+    _check_finite(array, name)
+    outside = ~np.isin(array, (-1, 1))
+    if outside.any():
+        bad = np.unique(array[outside])[:5]
+        raise ValueError(
+            f"{name} must contain only -1 and +1 (this tutorial's label convention); "
+            f"found {bad.tolist()}"
+        )
+    return array.astype(np.int8)
+
+
+def check_probabilities(probabilities, name: str = "y_prob") -> np.ndarray:
+    """Validate probabilities P(y = +1) in [0, 1] and return them as ``float32`` (n,)."""
+    array = _as_numeric_array(probabilities, name)
+    _check_ndim(array, 1, name, "(n_points,)")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty")
+    _check_finite(array, name)
+    if array.min() < 0 or array.max() > 1:
+        raise ValueError(
+            f"{name} must be probabilities P(y=+1) in [0, 1]; "
+            f"found values in [{array.min():.3g}, {array.max():.3g}]"
+        )
+    return array.astype(np.float32)
+
+
+def check_features(features, name: str = "X") -> np.ndarray:
+    """Validate a finite feature matrix and return it as ``float32`` (n, d)."""
+    array = _as_numeric_array(features, name)
+    _check_ndim(array, 2, name, "(n_points, n_features)")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
+    _check_finite(array, name)
+    return array.astype(np.float32)
+
+
+def check_same_length(**arrays: np.ndarray) -> None:
+    """Raise if the given arrays do not all have the same number of rows."""
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name} has {length}" for name, length in lengths.items())
+        raise ValueError(f"inconsistent numbers of points: {described}")
+
+
+def check_positive_int(value, name: str, minimum: int = 1) -> int:
+    """Validate an integer hyper-parameter that must be at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_real_in_range(
+    value,
+    name: str,
+    low: float,
+    high: float,
+    *,
+    include_low: bool = True,
+    include_high: bool = True,
+) -> float:
+    """Validate a real scalar in the interval from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    above = value >= low if include_low else value > low
+    below = value <= high if include_high else value < high
+    if not (np.isfinite(value) and above and below):
+        left = "[" if include_low else "("
+        right = "]" if include_high else ")"
+        raise ValueError(f"{name} must lie in {left}{low}, {high}{right}, got {value}")
+    return value
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a model is used before ``fit``."""
+
+
+class ConvergenceWarning(UserWarning):
+    """Warned when an optimiser stops at its step limit before its tolerance."""
