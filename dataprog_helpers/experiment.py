@@ -91,7 +91,7 @@ def main() -> None:
     print("Tutorial setting: n=10,000, d=100, m=20 LFs, coverage 0.25, accuracies in "
           "[0.45, 0.75], 80/20 split, seed 0")
     print(f"Mean |estimated - true| LF accuracy: {results['lf_accuracy_error']:.3f}\n")
-    print(headline_table(results).to_string())
+    print(headline_table(results).to_string(na_rep="-"))
 
 
 if __name__ == "__main__":

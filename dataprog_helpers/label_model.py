@@ -250,6 +250,27 @@ class LabelModel:
                 "so their accuracy cannot be estimated from agreements"
             )
 
+    def _prepare_fit(self, label_matrix) -> tuple[np.ma.MaskedArray, dict[str, tf.Tensor]]:
+        """Validate, build Z and return it with the tensors the compiled fit takes."""
+        self._check_hyperparameters()
+        label_matrix = check_label_matrix(label_matrix)
+        agreements = overlap_matrix(label_matrix)
+        self._check_identifiable(label_matrix, agreements)
+        mask = (~np.ma.getmaskarray(agreements)).astype(np.float64)
+        np.fill_diagonal(mask, 0.0)
+        n_lfs = label_matrix.shape[1]
+        initial = np.random.default_rng(self.seed).uniform(0.1, 0.5, size=n_lfs)
+        inputs = {
+            "agreements": tf.constant(agreements.filled(0.0)),
+            "mask": tf.constant(mask),
+            "initial": tf.constant(initial),
+            "step_size": tf.constant(float(self.step_size), tf.float64),
+            "tol": tf.constant(float(self.tol), tf.float64),
+            "max_steps": tf.constant(int(self.max_steps), tf.int32),
+            "bound": tf.constant(1.0 - 2.0 * self.accuracy_margin, tf.float64),
+        }
+        return agreements, inputs
+
     def fit(self, label_matrix) -> LabelModel:
         """Estimate the LF accuracies from a label matrix.
 
@@ -262,25 +283,8 @@ class LabelModel:
         -------
         self
         """
-        self._check_hyperparameters()
-        label_matrix = check_label_matrix(label_matrix)
-        agreements = overlap_matrix(label_matrix)
-        self._check_identifiable(label_matrix, agreements)
-
-        n_lfs = label_matrix.shape[1]
-        mask = (~np.ma.getmaskarray(agreements)).astype(np.float64)
-        np.fill_diagonal(mask, 0.0)
-        initial = np.random.default_rng(self.seed).uniform(0.1, 0.5, size=n_lfs)
-        bound = 1.0 - 2.0 * self.accuracy_margin
-        correlations, n_iter, change, losses = _fit_correlations(
-            tf.constant(agreements.filled(0.0)),
-            tf.constant(mask),
-            tf.constant(initial),
-            tf.constant(float(self.step_size), tf.float64),
-            tf.constant(float(self.tol), tf.float64),
-            tf.constant(int(self.max_steps), tf.int32),
-            tf.constant(bound, tf.float64),
-        )
+        agreements, inputs = self._prepare_fit(label_matrix)
+        correlations, n_iter, change, losses = _fit_correlations(**inputs)
         correlations = correlations.numpy()
         self.n_iter_ = int(n_iter)
         self.converged_ = bool(change.numpy() <= self.tol)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator
 
 from ._validation import check_label_matrix, check_labels, check_probabilities, check_same_length
 
@@ -37,6 +38,7 @@ def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) 
                       interpolation="nearest")
     colourbar = ax.figure.colorbar(image, ax=ax, ticks=[-1, 0, 1])
     colourbar.ax.set_yticklabels(["-1", "abstain", "+1"])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("data point")
     ax.set_ylabel("labeling function")
     ax.set_title(f"Label matrix: votes of {label_matrix.shape[1]} LFs on {len(label_matrix)} points")
@@ -58,7 +60,9 @@ def plot_overlap_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
     shown = np.ma.masked_where(np.eye(len(agreements), dtype=bool), agreements)
     limit = float(np.ma.max(np.ma.abs(shown))) if shown.count() else 1.0
     image = ax.imshow(shown, cmap="RdBu", vmin=-limit, vmax=limit, interpolation="nearest")
-    ax.figure.colorbar(image, ax=ax, label="mean product of votes")
+    ax.figure.colorbar(image, ax=ax, label="$Z_{ij}$, mean product of votes")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("labeling function j")
     ax.set_ylabel("labeling function i")
     ax.set_title(title)
@@ -101,7 +105,7 @@ def plot_accuracy_estimates(true_accuracies, estimated_accuracies, ax: Axes | No
     ax.set_xlabel("true accuracy P(right | votes)")
     ax.set_ylabel("estimated accuracy")
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
     return ax
 
 
@@ -125,22 +129,36 @@ def plot_posterior_histogram(probabilities, y, ax: Axes | None = None, bins: int
 
 def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
                        title: str = "Test accuracy by training labels",
-                       group_labels: Sequence[str] | None = None) -> Axes:
-    """Grouped bar chart of a table of accuracies (rows: models, columns: label sources)."""
+                       reference_lines: Mapping[str, float] | None = None) -> Axes:
+    """Grouped bar chart of a table of accuracies.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows are models (groups of bars), columns are label sources (one bar each).
+    reference_lines : mapping of name to accuracy, optional
+        Drawn as horizontal lines named in the legend, e.g. majority vote.
+    """
     if not isinstance(results, pd.DataFrame) or results.empty:
         raise ValueError("results must be a non-empty pandas DataFrame of accuracies")
-    ax = _axes(ax, (7.0, 4.0))
+    reference_lines = dict(reference_lines or {})
+    ax = _axes(ax, (7.0, 4.2))
     n_rows, n_cols = results.shape
     width = 0.8 / n_cols
     positions = np.arange(n_rows)
+    rounded = results.astype(float).round(3)  # bar labels show what a rounded table shows
     for k, column in enumerate(results.columns):
         bars = ax.bar(positions + (k - (n_cols - 1) / 2) * width, results[column], width,
                       label=str(column))
-        ax.bar_label(bars, fmt="%.3f", fontsize=8)
-    ax.set_xticks(positions, group_labels if group_labels is not None else results.index)
-    low = float(np.nanmin(results.to_numpy(dtype=float)))
-    ax.set_ylim(max(0.0, low - 0.1), 1.0)
+        ax.bar_label(bars, labels=[f"{value:.3f}" for value in rounded[column]], fontsize=8)
+    line_styles = [":", "--", "-."]
+    for k, (name, value) in enumerate(reference_lines.items()):
+        ax.axhline(value, linestyle=line_styles[k % len(line_styles)], color="dimgrey",
+                   label=f"{name} ({np.round(value, 3):.3f})")
+    ax.set_xticks(positions, [str(label) for label in results.index])
+    low = min([float(np.nanmin(results.to_numpy(dtype=float)))] + list(reference_lines.values()))
+    ax.set_ylim(max(0.0, low - 0.05), 1.0)
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", fontsize=8)
     return ax
