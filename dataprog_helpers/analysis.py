@@ -75,7 +75,9 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
         correct[undecided] = 0.5
     elif ties == "exclude":
         if undecided.all():
-            raise ValueError('y_pred has no decided (non-zero) prediction to score with ties="exclude"')
+            raise ValueError(
+                'y_pred has no decided (non-zero) prediction to score with ties="exclude"'
+            )
         correct = correct[~undecided]
     return float(correct.mean())
 

@@ -174,7 +174,9 @@ class NoiseAwareClassifier:
                     with tf.GradientTape() as tape:
                         loss = objective(tf.gather(features, batch), tf.gather(targets, batch))
                     gradients = tape.gradient(loss, model.trainable_variables)
-                    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+                    optimizer.apply_gradients(
+                        zip(gradients, model.trainable_variables, strict=True)
+                    )
                 history = history.write(epoch, objective(features, targets))
             return history.stack()
 

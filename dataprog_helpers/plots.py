@@ -41,7 +41,8 @@ def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("data point")
     ax.set_ylabel("labeling function")
-    ax.set_title(f"Label matrix: votes of {label_matrix.shape[1]} LFs on {len(label_matrix)} points")
+    n_points, n_lfs = label_matrix.shape
+    ax.set_title(f"Label matrix: votes of {n_lfs} LFs on {n_points} points")
     return ax
 
 
