@@ -16,9 +16,11 @@ __all__ = [
     "check_label_matrix",
     "check_labels",
     "check_positive_int",
+    "check_predictions",
     "check_probabilities",
     "check_real_in_range",
     "check_same_length",
+    "check_seed",
 ]
 
 
@@ -36,16 +38,25 @@ def _as_numeric_array(value, name: str) -> np.ndarray:
     return array
 
 
-def _check_ndim(array: np.ndarray, ndim: int, name: str, shape_hint: str) -> None:
+def _checked_array(value, name: str, ndim: int, shape_hint: str) -> np.ndarray:
+    """Numeric, ``ndim``-dimensional, non-empty and free of NaN / inf, or a clear error."""
+    array = _as_numeric_array(value, name)
     if array.ndim != ndim:
         raise ValueError(
             f"{name} must be {ndim}-D with shape {shape_hint}, got shape {array.shape}"
         )
-
-
-def _check_finite(array: np.ndarray, name: str) -> None:
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
     if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values")
+    return array
+
+
+def _check_allowed_values(array: np.ndarray, name: str, allowed: tuple, meaning: str) -> None:
+    outside = ~np.isin(array, allowed)
+    if outside.any():
+        bad = np.unique(array[outside])[:5]
+        raise ValueError(f"{name} {meaning}; found {bad.tolist()}")
 
 
 def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
@@ -62,44 +73,23 @@ def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
     -------
     ndarray of int8, shape (n_points, n_lfs)
     """
-    array = _as_numeric_array(label_matrix, name)
-    _check_ndim(array, 2, name, "(n_points, n_lfs)")
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape})")
-    _check_finite(array, name)
-    outside = ~np.isin(array, (-1, 0, 1))
-    if outside.any():
-        bad = np.unique(array[outside])[:5]
-        raise ValueError(
-            f"{name} entries must be -1, 0 (abstain) or +1; found {bad.tolist()}"
-        )
+    array = _checked_array(label_matrix, name, 2, "(n_points, n_lfs)")
+    _check_allowed_values(array, name, (-1, 0, 1), "entries must be -1, 0 (abstain) or +1")
     return array.astype(np.int8)
 
 
 def check_labels(labels, name: str = "y") -> np.ndarray:
     """Validate gold labels in {-1, +1} and return them as ``int8`` of shape (n,)."""
-    array = _as_numeric_array(labels, name)
-    _check_ndim(array, 1, name, "(n_points,)")
-    if array.shape[0] == 0:
-        raise ValueError(f"{name} is empty")
-    _check_finite(array, name)
-    outside = ~np.isin(array, (-1, 1))
-    if outside.any():
-        bad = np.unique(array[outside])[:5]
-        raise ValueError(
-            f"{name} must contain only -1 and +1 (this tutorial's label convention); "
-            f"found {bad.tolist()}"
-        )
+    array = _checked_array(labels, name, 1, "(n_points,)")
+    _check_allowed_values(
+        array, name, (-1, 1), "must contain only -1 and +1 (this tutorial's label convention)"
+    )
     return array.astype(np.int8)
 
 
 def check_probabilities(probabilities, name: str = "y_prob") -> np.ndarray:
     """Validate probabilities P(y = +1) in [0, 1] and return them as ``float32`` (n,)."""
-    array = _as_numeric_array(probabilities, name)
-    _check_ndim(array, 1, name, "(n_points,)")
-    if array.shape[0] == 0:
-        raise ValueError(f"{name} is empty")
-    _check_finite(array, name)
+    array = _checked_array(probabilities, name, 1, "(n_points,)")
     if array.min() < 0 or array.max() > 1:
         raise ValueError(
             f"{name} must be probabilities P(y=+1) in [0, 1]; "
@@ -110,12 +100,7 @@ def check_probabilities(probabilities, name: str = "y_prob") -> np.ndarray:
 
 def check_features(features, name: str = "X") -> np.ndarray:
     """Validate a finite feature matrix and return it as ``float32`` (n, d)."""
-    array = _as_numeric_array(features, name)
-    _check_ndim(array, 2, name, "(n_points, n_features)")
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape})")
-    _check_finite(array, name)
-    return array.astype(np.float32)
+    return _checked_array(features, name, 2, "(n_points, n_features)").astype(np.float32)
 
 
 def check_same_length(**arrays: np.ndarray) -> None:
@@ -126,13 +111,31 @@ def check_same_length(**arrays: np.ndarray) -> None:
         raise ValueError(f"inconsistent numbers of points: {described}")
 
 
-def check_positive_int(value, name: str, minimum: int = 1) -> int:
-    """Validate an integer hyper-parameter that must be at least ``minimum``."""
+#: The largest count TensorFlow's int32 loop counters can hold.
+MAX_INT32 = 2**31 - 1
+
+
+def check_positive_int(value, name: str, minimum: int = 1, maximum: int = MAX_INT32) -> int:
+    """Validate an integer hyper-parameter in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must lie in [{minimum}, {maximum}], got {value}")
     return int(value)
+
+
+def check_seed(seed, name: str = "seed", allow_none: bool = False) -> int | None:
+    """Validate a random seed: a non-negative integer (or None where allowed)."""
+    if seed is None and allow_none:
+        return None
+    return check_positive_int(seed, name, minimum=0, maximum=2**63 - 1)
+
+
+def check_predictions(predictions, name: str = "y_pred") -> np.ndarray:
+    """Validate predicted labels in {-1, 0, +1} (0: no decision) as ``int8`` (n,)."""
+    array = _checked_array(predictions, name, 1, "(n_points,)")
+    _check_allowed_values(array, name, (-1, 0, 1), "must contain only -1, 0 (no decision) or +1")
+    return array.astype(np.int8)
 
 
 def check_real_in_range(

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._validation import check_label_matrix, check_labels, check_same_length
+from ._validation import (
+    check_label_matrix,
+    check_labels,
+    check_predictions,
+    check_same_length,
+)
 
 __all__ = ["accuracy", "lf_summary", "majority_vote", "overlap_counts", "overlap_matrix"]
 
@@ -65,7 +70,7 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
         nothing to score.
     """
     y_true = check_labels(y_true, "y_true")
-    y_pred = check_label_matrix(np.asarray(y_pred)[:, None], "y_pred")[:, 0]
+    y_pred = check_predictions(y_pred, "y_pred")
     check_same_length(y_true=y_true, y_pred=y_pred)
     if ties not in TIE_POLICIES:
         raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")

@@ -31,6 +31,7 @@ from ._validation import (
     check_positive_int,
     check_real_in_range,
     check_same_length,
+    check_seed,
 )
 from .analysis import accuracy, overlap_matrix
 
@@ -119,6 +120,33 @@ def _fit_correlations(agreements, mask, initial, step_size, tol, max_steps, boun
         step += 1
     losses = losses.write(step, completion_loss(correlations, agreements, mask))
     return correlations, step, change, losses.stack()
+
+
+def _covote_groups(observed: np.ndarray) -> list[tuple[list[int], bool]]:
+    """Connected groups of the co-vote graph, each with whether it has an odd cycle.
+
+    ``observed[i, j]`` says LFs i and j vote together on some point (i != j).  Within
+    a group, Z_ij = q_i q_j pins q down (up to sign) only if the group's graph has
+    an odd cycle: a bipartite group with sides A and B fits equally well with
+    q_A * c and q_B / c for any c > 0.  Found by two-colouring each group.
+    """
+    colour = np.full(observed.shape[0], -1)
+    groups = []
+    for start in range(observed.shape[0]):
+        if colour[start] >= 0:
+            continue
+        colour[start], stack, members, has_odd_cycle = 0, [start], [start], False
+        while stack:
+            lf = stack.pop()
+            for partner in np.flatnonzero(observed[lf]):
+                if colour[partner] < 0:
+                    colour[partner] = 1 - colour[lf]
+                    stack.append(partner)
+                    members.append(int(partner))
+                elif colour[partner] == colour[lf]:
+                    has_odd_cycle = True
+        groups.append((sorted(members), has_odd_cycle))
+    return groups
 
 
 def log_odds_weights(accuracies) -> np.ndarray:
@@ -221,6 +249,7 @@ class LabelModel:
 
     def _check_hyperparameters(self) -> None:
         check_positive_int(self.max_steps, "max_steps")
+        check_seed(self.seed)
         check_real_in_range(self.step_size, "step_size", 0.0, 1.0, include_low=False)
         check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
         check_real_in_range(
@@ -248,6 +277,19 @@ class LabelModel:
             raise ValueError(
                 f"LF(s) {isolated.tolist()} never vote on a point together with another LF, "
                 "so their accuracy cannot be estimated from agreements"
+            )
+        groups = _covote_groups(observed)
+        if len(groups) > 1:
+            described = "; ".join(str(members) for members, _ in groups)
+            raise ValueError(
+                f"the LFs form {len(groups)} groups that never vote on a common point "
+                f"({described}), so their accuracies cannot be related; fit each group separately"
+            )
+        if not groups[0][1]:
+            raise ValueError(
+                "the pairs of LFs that vote together contain no odd cycle (such as three LFs "
+                "that all co-vote pairwise), so the accuracies are not identifiable: scaling one "
+                "side's q up and the other side's down fits the agreements equally well"
             )
 
     def _prepare_fit(self, label_matrix) -> tuple[np.ma.MaskedArray, dict[str, tf.Tensor]]:

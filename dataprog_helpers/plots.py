@@ -11,7 +11,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
-from ._validation import check_label_matrix, check_labels, check_probabilities, check_same_length
+from ._validation import (
+    check_label_matrix,
+    check_labels,
+    check_positive_int,
+    check_probabilities,
+    check_same_length,
+)
 
 __all__ = [
     "plot_accuracy_bars",
@@ -31,6 +37,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.0)) -> Axes:
 
 def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) -> Axes:
     """Show the votes of the first ``n_points`` points as a coloured grid."""
+    n_points = check_positive_int(n_points, "n_points")
     label_matrix = check_label_matrix(label_matrix)[:n_points]
     ax = _axes(ax, (7.0, 4.0))
     colours = ListedColormap(["tab:red", "whitesmoke", "tab:blue"])
@@ -76,6 +83,8 @@ def plot_loss_curve(loss_history, ax: Axes | None = None,
     loss_history = np.asarray(loss_history, dtype=np.float64)
     if loss_history.ndim != 1 or loss_history.size == 0:
         raise ValueError("loss_history must be a non-empty 1-D sequence of losses")
+    if not np.all(np.isfinite(loss_history)):
+        raise ValueError("loss_history contains NaN or infinite values")
     ax = _axes(ax)
     ax.semilogy(np.arange(loss_history.size), loss_history, marker=".")
     ax.set_xlabel("optimisation step")
@@ -90,9 +99,11 @@ def plot_accuracy_estimates(true_accuracies, estimated_accuracies, ax: Axes | No
     """Scatter of estimated against true LF accuracies, with the line y = x."""
     true_accuracies = np.asarray(true_accuracies, dtype=np.float64)
     estimated_accuracies = np.asarray(estimated_accuracies, dtype=np.float64)
-    if true_accuracies.ndim != 1 or true_accuracies.shape != estimated_accuracies.shape:
+    if (true_accuracies.ndim != 1 or true_accuracies.size == 0
+            or true_accuracies.shape != estimated_accuracies.shape):
         raise ValueError(
-            "true_accuracies and estimated_accuracies must be 1-D and of the same length, got "
+            "true_accuracies and estimated_accuracies must be non-empty, 1-D and of the same "
+            "length, got "
             f"shapes {true_accuracies.shape} and {estimated_accuracies.shape}"
         )
     ax = _axes(ax, (4.8, 4.5))
@@ -113,6 +124,7 @@ def plot_accuracy_estimates(true_accuracies, estimated_accuracies, ax: Axes | No
 def plot_posterior_histogram(probabilities, y, ax: Axes | None = None, bins: int = 30,
                              title: str = "Posterior P(y = +1 | votes) by true class") -> Axes:
     """Histograms of P(y = +1) for the points of each true class."""
+    bins = check_positive_int(bins, "bins")
     probabilities = check_probabilities(probabilities, "probabilities")
     y = check_labels(y, "y")
     check_same_length(probabilities=probabilities, y=y)
@@ -159,6 +171,7 @@ def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
     ax.set_xticks(positions, [str(label) for label in results.index])
     low = min([float(np.nanmin(results.to_numpy(dtype=float)))] + list(reference_lines.values()))
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
+    ax.set_xlabel("end model")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)

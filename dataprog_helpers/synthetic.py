@@ -18,6 +18,7 @@ from ._validation import (
     check_labels,
     check_positive_int,
     check_real_in_range,
+    check_seed,
 )
 
 __all__ = ["TutorialData", "make_features", "make_label_matrix", "make_tutorial_data"]
@@ -47,7 +48,7 @@ def make_features(n: int, d: int, seed: int | None = None):
     """
     n = check_positive_int(n, "n")
     d = check_positive_int(d, "d")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     y = rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
     feature_accs = rng.uniform(0.4, 0.6, size=d)
     agrees = rng.random((n, d)) < feature_accs
@@ -97,7 +98,7 @@ def make_label_matrix(
     if low > high:
         raise ValueError(f"acc_range must satisfy low <= high, got {acc_range!r}")
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     lf_accs = rng.uniform(low, high, size=m)
     votes = rng.random((len(y), m)) < coverage
     correct = rng.random((len(y), m)) < lf_accs
@@ -144,6 +145,7 @@ def make_tutorial_data(
     on 25% of the points with accuracies in [0.45, 0.75], and an 80/20 split.
     Features use ``seed``, the LFs ``seed + 1`` and the split ``seed + 2``.
     """
+    seed = check_seed(seed)
     test_fraction = check_real_in_range(
         test_fraction, "test_fraction", 0.0, 1.0, include_low=False, include_high=False
     )

@@ -1,22 +1,25 @@
 """Shared fixtures for the dataprog_helpers test suite.
 
-The environment variables must be set before anything imports TensorFlow or
-matplotlib, so they come first.
+TensorFlow's logging variables must be set before anything imports it, so they come first.
 """
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 import functools  # noqa: E402
 import itertools  # noqa: E402
 from statistics import NormalDist  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
+import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+# Draw off-screen in this process only.  Setting MPLBACKEND instead would leak into
+# the notebook kernels nbval starts, and their figures would vanish from the outputs.
+matplotlib.use("Agg")
 
 from dataprog_helpers import (  # noqa: E402
     LabelModel,

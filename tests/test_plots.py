@@ -1,0 +1,175 @@
+"""Tests of dataprog_helpers.plots: every figure function returns a labelled Axes."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+
+from dataprog_helpers import overlap_matrix
+from dataprog_helpers.plots import (
+    plot_accuracy_bars,
+    plot_accuracy_estimates,
+    plot_label_matrix,
+    plot_loss_curve,
+    plot_overlap_matrix,
+    plot_posterior_histogram,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def accuracy_table():
+    return pd.DataFrame(
+        {"no gold labels": [0.85, 0.83], "gold labels": [0.87, 0.86]},
+        index=["Logistic regression", "MLP"],
+    )
+
+
+def _plot_calls(data, model, table):
+    """(name, zero-argument call) for every plot function, on realistic inputs."""
+    L, y = data.L_test, data.y_test
+    return {
+        "plot_label_matrix": lambda **kw: plot_label_matrix(L, **kw),
+        "plot_overlap_matrix": lambda **kw: plot_overlap_matrix(model.overlap_matrix_, **kw),
+        "plot_loss_curve": lambda **kw: plot_loss_curve(model.loss_history_, **kw),
+        "plot_accuracy_estimates": lambda **kw: plot_accuracy_estimates(
+            data.lf_accs, model.accuracies_, **kw
+        ),
+        "plot_posterior_histogram": lambda **kw: plot_posterior_histogram(
+            model.predict_proba(L), y, **kw
+        ),
+        "plot_accuracy_bars": lambda **kw: plot_accuracy_bars(table, **kw),
+    }
+
+
+_NAMES = [
+    "plot_label_matrix",
+    "plot_overlap_matrix",
+    "plot_loss_curve",
+    "plot_accuracy_estimates",
+    "plot_posterior_histogram",
+    "plot_accuracy_bars",
+]
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_plot_returns_axes_with_nonempty_xlabel_ylabel_and_title(
+    name, tutorial_data, fitted_label_model, accuracy_table
+):
+    ax = _plot_calls(tutorial_data, fitted_label_model, accuracy_table)[name]()
+    assert isinstance(ax, Axes)
+    assert ax.get_ylabel() and ax.get_title()
+    assert ax.get_xlabel()
+
+
+def test_plot_accuracy_bars_returns_axes_with_ylabel_and_title(accuracy_table):
+    ax = plot_accuracy_bars(accuracy_table)
+    assert isinstance(ax, Axes)
+    assert ax.get_ylabel() and ax.get_title()
+
+
+@pytest.mark.parametrize("name", [n if isinstance(n, str) else n.values[0] for n in _NAMES])
+def test_plot_draws_on_the_given_axes(name, tutorial_data, fitted_label_model, accuracy_table):
+    _, ax = plt.subplots()
+    returned = _plot_calls(tutorial_data, fitted_label_model, accuracy_table)[name](ax=ax)
+    assert returned is ax
+
+
+# --- what is drawn -------------------------------------------------------------------------
+
+
+def test_plot_label_matrix_shows_the_first_n_points_transposed(tutorial_data):
+    L = tutorial_data.L_test
+    ax = plot_label_matrix(L, n_points=25)
+    np.testing.assert_array_equal(ax.images[0].get_array(), L[:25].T)
+    assert "20 LFs on 25 points" in ax.get_title()
+
+
+def test_plot_overlap_matrix_hides_the_diagonal_and_centres_the_colour_scale(tutorial_data):
+    Z = overlap_matrix(tutorial_data.L_train)
+    ax = plot_overlap_matrix(Z, title="Z")
+    shown = ax.images[0].get_array()
+    assert np.all(np.ma.getmaskarray(shown).diagonal())
+    off_diagonal = ~np.eye(len(Z), dtype=bool)
+    np.testing.assert_array_equal(np.asarray(shown)[off_diagonal], Z.data[off_diagonal])
+    limit = np.abs(Z.data[off_diagonal]).max()
+    assert ax.images[0].get_clim() == pytest.approx((-limit, limit))
+    assert ax.get_title() == "Z"
+
+
+def test_plot_loss_curve_draws_every_loss_on_a_log_scale(fitted_label_model):
+    history = fitted_label_model.loss_history_
+    ax = plot_loss_curve(history)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), history)
+    assert ax.get_yscale() == "log"
+
+
+def test_plot_accuracy_estimates_scatters_true_against_estimated():
+    true, estimated = np.array([0.5, 0.6, 0.7]), np.array([0.52, 0.58, 0.71])
+    ax = plot_accuracy_estimates(true, estimated)
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), np.column_stack([true, estimated]))
+
+
+def test_plot_posterior_histogram_counts_every_point_once_per_class():
+    probabilities = np.array([0.1, 0.2, 0.9, 1.0, 0.0, 0.5])
+    y = np.array([-1, -1, 1, 1, 1, -1])
+    ax = plot_posterior_histogram(probabilities, y, bins=10)
+    negatives, positives = ax.containers
+    assert sum(bar.get_height() for bar in negatives) == 3
+    assert sum(bar.get_height() for bar in positives) == 3
+
+
+def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accuracy_table):
+    ax = plot_accuracy_bars(accuracy_table, reference_lines={"majority vote": 0.62})
+    heights = [[bar.get_height() for bar in container] for container in ax.containers]
+    np.testing.assert_allclose(heights, accuracy_table.to_numpy().T)
+    assert any(line.get_ydata()[0] == 0.62 for line in ax.lines)
+    # The reference line and every bar top are inside the visible range.
+    low, high = ax.get_ylim()
+    assert low < 0.62 and high >= accuracy_table.to_numpy().max()
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: plot_accuracy_estimates([0.5, 0.6], [0.5]), r"same length"),
+        (lambda: plot_accuracy_estimates([[0.5, 0.6]], [[0.5, 0.6]]), r"non-empty, 1-D"),
+        (lambda: plot_accuracy_estimates([], []), r"non-empty, 1-D"),
+        (lambda: plot_loss_curve([1.0, np.nan]), r"loss_history contains NaN"),
+        (lambda: plot_label_matrix([[1, 0, -1]], n_points=0), r"n_points must lie in"),
+        (lambda: plot_posterior_histogram([0.5], [1], bins=0), r"bins must lie in"),
+        (lambda: plot_loss_curve([]), r"loss_history must be a non-empty 1-D"),
+        (lambda: plot_loss_curve([[1.0, 0.5]]), r"loss_history must be a non-empty 1-D"),
+        (lambda: plot_overlap_matrix(np.ones((3, 4))), r"agreements must be a square 2-D"),
+        (lambda: plot_overlap_matrix(np.ones(3)), r"agreements must be a square 2-D"),
+        (lambda: plot_posterior_histogram([0.5, 1.5], [1, -1]), r"probabilities must be prob"),
+        (lambda: plot_posterior_histogram([0.5, -0.5], [1, -1]), r"probabilities must be prob"),
+        (lambda: plot_posterior_histogram([0.5, np.nan], [1, -1]), r"probabilities contains NaN"),
+        (lambda: plot_posterior_histogram([0.5, 0.5], [1, 0]), r"y must contain only -1 and \+1"),
+        (lambda: plot_posterior_histogram([0.5, 0.5], [1, -1, 1]),
+         r"probabilities has 2, y has 3"),
+        (lambda: plot_accuracy_bars(pd.DataFrame()), r"results must be a non-empty pandas"),
+        (lambda: plot_accuracy_bars({"a": [0.5]}), r"results must be a non-empty pandas"),
+        (lambda: plot_label_matrix([[1, 2]]), r"label_matrix entries must be -1, 0"),
+        (lambda: plot_label_matrix([1, 0, -1]), r"label_matrix must be 2-D"),
+        (lambda: plot_label_matrix(np.zeros((0, 2))), r"label_matrix is empty"),
+    ],
+    ids=["estimates-lengths", "estimates-2-D", "estimates-empty", "loss-nan",
+         "label-matrix-zero-points", "hist-zero-bins", "loss-empty", "loss-2-D",
+         "overlap-not-square",
+         "overlap-1-D", "hist-above-one", "hist-negative", "hist-nan", "hist-zero-one-y",
+         "hist-lengths", "bars-empty", "bars-not-a-frame", "label-matrix-two",
+         "label-matrix-1-D", "label-matrix-empty"],
+)
+def test_plot_functions_reject_bad_input(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
