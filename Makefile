@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 tutorial: $(STAMP)
-	$(BIN)/jupyter nbconvert --log-level=WARN --to html --execute --output-dir build notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --log-level=ERROR --to html --execute --output-dir build notebooks/*.ipynb
 	@echo "Executed notebooks written to build/ as HTML."
 	@$(BIN)/python -m dataprog_helpers.experiment
 
