@@ -31,7 +31,7 @@ _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
 
 def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
     """Variant (b): the same steps as ``model.fit``, one compiled step per Python iteration."""
-    _, inputs = model._prepare_fit(label_matrix)
+    _, _, inputs = model._prepare_fit(label_matrix)
     correlations = inputs["initial"]
     for step in range(int(inputs["max_steps"])):
         new_correlations, _ = _compiled_step(

@@ -8,7 +8,7 @@ whole pipeline in one call).  The public names are re-exported here.
 from ._validation import ConvergenceWarning, NotFittedError
 from .analysis import accuracy, lf_summary, majority_vote, overlap_counts, overlap_matrix
 from .end_model import NoiseAwareClassifier, noise_aware_loss
-from .label_model import LabelModel, log_odds_weights, posterior_proba
+from .label_model import LabelModel, estimate_class_prior, log_odds_weights, posterior_proba
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
@@ -26,6 +26,7 @@ __all__ = [
     "NotFittedError",
     "TutorialData",
     "accuracy",
+    "estimate_class_prior",
     "lf_summary",
     "log_odds_weights",
     "majority_vote",

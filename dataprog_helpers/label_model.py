@@ -38,6 +38,7 @@ from .analysis import accuracy, overlap_matrix
 __all__ = [
     "LabelModel",
     "completion_loss",
+    "estimate_class_prior",
     "log_odds_weights",
     "posterior_proba",
     "preconditioned_step",
@@ -157,8 +158,14 @@ def log_odds_weights(accuracies) -> np.ndarray:
     return np.log(accuracies) - np.log1p(-accuracies)
 
 
-def posterior_proba(label_matrix, accuracies) -> np.ndarray:
-    """P(y = +1 | votes) for conditionally independent LFs and a balanced prior.
+def _check_class_prior(class_prior, name: str = "class_prior") -> float:
+    return check_real_in_range(
+        class_prior, name, 0.0, 1.0, include_low=False, include_high=False
+    )
+
+
+def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.ndarray:
+    """P(y = +1 | votes) for conditionally independent LFs.
 
     Parameters
     ----------
@@ -166,14 +173,18 @@ def posterior_proba(label_matrix, accuracies) -> np.ndarray:
     accuracies : array-like of shape (n_lfs,)
         P(LF right | LF votes), strictly in (0, 1): the estimates of a
         :class:`LabelModel` or, as an oracle, the true accuracies.
+    class_prior : float in (0, 1), default 0.5
+        P(y = +1) before any vote is seen; 0.5 is the balanced prior.
 
     Returns
     -------
     ndarray of float64, shape (n_points,)
-        ``sigmoid(L @ w)`` with ``w = log_odds_weights(accuracies)``; an
-        abstention contributes nothing, and a point with no votes gets 0.5.
+        ``sigmoid(log(pi / (1 - pi)) + L @ w)`` with ``w = log_odds_weights(accuracies)``
+        and ``pi = class_prior``; an abstention contributes nothing, and a point
+        with no votes gets the prior.
     """
     label_matrix = check_label_matrix(label_matrix)
+    class_prior = _check_class_prior(class_prior)
     weights = log_odds_weights(accuracies)
     if weights.shape[0] != label_matrix.shape[1]:
         raise ValueError(
@@ -181,7 +192,35 @@ def posterior_proba(label_matrix, accuracies) -> np.ndarray:
             f"{weights.shape[0]} entries"
         )
     scores = label_matrix.astype(np.float64) @ weights
+    if class_prior != 0.5:  # the balanced prior adds exactly nothing
+        scores += np.log(class_prior) - np.log1p(-class_prior)
     return 0.5 * (1.0 + np.tanh(0.5 * scores))  # the logistic sigmoid, overflow-free
+
+
+def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> float:
+    """Estimate P(y = +1) from the LFs' mean votes and their correlations q.
+
+    Under the label model, the mean vote of LF i over the points it votes on is
+    ``E[lambda_i | LF i votes] = E[y] E[lambda_i y | votes] = (2 pi - 1) q_i``.
+    The least-squares fit over the LFs gives ``2 pi - 1 = sum_i q_i m_i / sum_i q_i^2``
+    with ``m_i`` the observed mean votes; the result is kept in ``[margin, 1 - margin]``.
+    Returns 0.5 when every ``q_i`` is 0 (the votes then carry no information about y).
+    """
+    label_matrix = check_label_matrix(label_matrix)
+    correlations = np.asarray(correlations, dtype=np.float64)
+    if correlations.shape != (label_matrix.shape[1],):
+        raise ValueError(
+            f"correlations must have shape ({label_matrix.shape[1]},), got {correlations.shape}"
+        )
+    n_votes = np.count_nonzero(label_matrix, axis=0)
+    if (n_votes == 0).any():
+        raise ValueError("every LF must vote at least once to estimate the class prior")
+    mean_votes = label_matrix.sum(axis=0, dtype=np.int64) / n_votes
+    strength = float(np.sum(correlations**2))
+    if strength == 0.0:
+        return 0.5
+    imbalance = float(np.dot(correlations, mean_votes)) / strength
+    return float(np.clip((1.0 + imbalance) / 2.0, margin, 1.0 - margin))
 
 
 class LabelModel:
@@ -203,6 +242,9 @@ class LabelModel:
         so every log-odds weight is finite.
     seed : int, default 0
         Seed of the random initial correlations (uniform in [0.1, 0.5]).
+    class_prior : float in (0, 1) or "estimate", default 0.5
+        P(y = +1) used by the posterior.  ``"estimate"`` learns it from the mean
+        votes (see :func:`estimate_class_prior`); 0.5 is the balanced prior.
 
     Attributes
     ----------
@@ -220,6 +262,8 @@ class LabelModel:
         Steps taken.
     converged_ : bool
         Whether the fit reached ``tol`` within ``max_steps``.
+    class_prior_ : float
+        The P(y = +1) that :meth:`predict_proba` uses.
     sign_flipped_ : bool
         Whether the solution was negated to make the LFs better than random on
         average (see Notes).
@@ -240,16 +284,26 @@ class LabelModel:
         tol: float = 1e-9,
         accuracy_margin: float = 1e-3,
         seed: int = 0,
+        class_prior: float | str = 0.5,
     ) -> None:
         self.max_steps = max_steps
         self.step_size = step_size
         self.tol = tol
         self.accuracy_margin = accuracy_margin
         self.seed = seed
+        self.class_prior = class_prior
 
     def _check_hyperparameters(self) -> None:
         check_positive_int(self.max_steps, "max_steps")
         check_seed(self.seed)
+        if isinstance(self.class_prior, str):
+            if self.class_prior != "estimate":
+                raise ValueError(
+                    f'class_prior must be a number in (0, 1) or "estimate", '
+                    f"got {self.class_prior!r}"
+                )
+        else:
+            _check_class_prior(self.class_prior)
         check_real_in_range(self.step_size, "step_size", 0.0, 1.0, include_low=False)
         check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
         check_real_in_range(
@@ -292,8 +346,10 @@ class LabelModel:
                 "side's q up and the other side's down fits the agreements equally well"
             )
 
-    def _prepare_fit(self, label_matrix) -> tuple[np.ma.MaskedArray, dict[str, tf.Tensor]]:
-        """Validate, build Z and return it with the tensors the compiled fit takes."""
+    def _prepare_fit(
+        self, label_matrix
+    ) -> tuple[np.ndarray, np.ma.MaskedArray, dict[str, tf.Tensor]]:
+        """Validate; return the label matrix, Z and the tensors the compiled fit takes."""
         self._check_hyperparameters()
         label_matrix = check_label_matrix(label_matrix)
         agreements = overlap_matrix(label_matrix)
@@ -311,7 +367,7 @@ class LabelModel:
             "max_steps": tf.constant(int(self.max_steps), tf.int32),
             "bound": tf.constant(1.0 - 2.0 * self.accuracy_margin, tf.float64),
         }
-        return agreements, inputs
+        return label_matrix, agreements, inputs
 
     def fit(self, label_matrix) -> LabelModel:
         """Estimate the LF accuracies from a label matrix.
@@ -325,7 +381,7 @@ class LabelModel:
         -------
         self
         """
-        agreements, inputs = self._prepare_fit(label_matrix)
+        label_matrix, agreements, inputs = self._prepare_fit(label_matrix)
         correlations, n_iter, change, losses = _fit_correlations(**inputs)
         correlations = correlations.numpy()
         self.n_iter_ = int(n_iter)
@@ -341,6 +397,12 @@ class LabelModel:
         if self.sign_flipped_:
             correlations = -correlations
         self.correlations_ = correlations
+        if self.class_prior == "estimate":
+            self.class_prior_ = estimate_class_prior(
+                label_matrix, correlations, margin=self.accuracy_margin
+            )
+        else:
+            self.class_prior_ = float(self.class_prior)
         self.accuracies_ = (1.0 + correlations) / 2.0
         self.weights_ = log_odds_weights(self.accuracies_)
         self.overlap_matrix_ = agreements
@@ -359,9 +421,12 @@ class LabelModel:
         return label_matrix
 
     def predict_proba(self, label_matrix) -> np.ndarray:
-        """P(y = +1 | votes) for each point, shape (n_points,); see :func:`posterior_proba`."""
+        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``.
+
+        See :func:`posterior_proba`.
+        """
         label_matrix = self._check_fitted_input(label_matrix)
-        return posterior_proba(label_matrix, self.accuracies_)
+        return posterior_proba(label_matrix, self.accuracies_, self.class_prior_)
 
     def predict(self, label_matrix) -> np.ndarray:
         """Most probable label in {-1, +1}, or 0 where the posterior is exactly 1/2."""

@@ -10,6 +10,7 @@ from dataprog_helpers import (
     LabelModel,
     NotFittedError,
     accuracy,
+    estimate_class_prior,
     log_odds_weights,
     make_features,
     make_label_matrix,
@@ -437,3 +438,73 @@ def test_fitted_model_rejects_bad_label_matrices(fitted_label_model, method, vot
 def test_score_rejects_bad_labels_and_tie_policy(fitted_label_model, y, kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         fitted_label_model.score(np.zeros((3, 20)), y, **kwargs)
+
+
+# --- class prior ----------------------------------------------------------------------------
+
+
+def _imbalanced_votes(seed: int, positive_rate: float = 0.1, n: int = 20_000):
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(n) < positive_rate, 1, -1).astype(np.int8)
+    L, lf_accs = make_label_matrix(y, 20, 0.25, (0.45, 0.75), seed=seed + 100)
+    return L, y, lf_accs
+
+
+def test_posterior_with_a_class_prior_adds_its_log_odds_and_gives_it_to_unvoted_points():
+    votes = np.array([[1, 0, -1], [0, 0, 0]])
+    accuracies = np.array([0.8, 0.6, 0.7])
+    balanced = posterior_proba(votes, accuracies)
+    with_prior = posterior_proba(votes, accuracies, class_prior=0.2)
+    np.testing.assert_allclose(posterior_proba(votes, accuracies, class_prior=0.5), balanced)
+    logit = np.log(balanced / (1 - balanced))
+    np.testing.assert_allclose(with_prior, 1 / (1 + np.exp(-(logit + np.log(0.2 / 0.8)))))
+    assert with_prior[1] == pytest.approx(0.2)
+
+
+def test_estimated_class_prior_is_exact_on_noise_free_moments():
+    # With pi = 0.25 the mean votes are exactly (2 pi - 1) q = -q / 2; twenty votes per
+    # LF represent them exactly (LF i votes +1 on its first (1 + m_i) * 10 points).
+    correlations = np.array([0.6, 0.2, -0.4, 0.8])
+    positives = np.rint((1 - correlations / 2) * 10).astype(int)  # 7, 9, 12, 6
+    L = np.where(np.arange(20)[:, None] < positives[None, :], 1, -1)
+    assert estimate_class_prior(L, correlations) == pytest.approx(0.25)
+
+
+def test_label_model_estimates_a_10_percent_class_prior_and_repairs_accuracy():
+    # 20 LFs x ~5,000 votes each: each mean vote has a standard error of about 0.014, so
+    # the pooled estimate of 2 pi - 1 is good to about 0.01 and pi to about 0.005;
+    # 0.02 is four such standard errors.
+    for seed in range(3):
+        L, y, _ = _imbalanced_votes(seed)
+        balanced = LabelModel(seed=seed).fit(L)
+        estimated = LabelModel(seed=seed, class_prior="estimate").fit(L)
+        assert balanced.class_prior_ == 0.5
+        assert abs(estimated.class_prior_ - 0.1) < 0.02
+        np.testing.assert_array_equal(estimated.accuracies_, balanced.accuracies_)
+        assert estimated.score(L, y) > balanced.score(L, y)
+
+
+def test_fixed_class_prior_is_used_by_predict_proba(tutorial_data):
+    model = LabelModel(class_prior=0.3).fit(tutorial_data.L_train)
+    assert model.class_prior_ == 0.3
+    no_votes = np.zeros((1, tutorial_data.L_train.shape[1]), dtype=np.int8)
+    assert model.predict_proba(no_votes)[0] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    ("class_prior", "error"),
+    [(0.0, ValueError), (1.0, ValueError), (1.5, ValueError), (float("nan"), ValueError),
+     ("guess", ValueError), (None, TypeError)],
+)
+def test_fit_rejects_bad_class_priors(class_prior, error, tutorial_data):
+    with pytest.raises(error, match=r"class_prior"):
+        LabelModel(class_prior=class_prior).fit(tutorial_data.L_train)
+
+
+def test_posterior_and_estimate_reject_bad_arguments():
+    with pytest.raises(ValueError, match=r"class_prior must lie in"):
+        posterior_proba([[1, 0, -1]], [0.6, 0.6, 0.6], class_prior=1.0)
+    with pytest.raises(ValueError, match=r"correlations must have shape \(3,\)"):
+        estimate_class_prior([[1, 0, -1]], [0.2, 0.2])
+    with pytest.raises(ValueError, match=r"every LF must vote"):
+        estimate_class_prior([[1, 0, -1]], [0.2, 0.2, 0.2])
