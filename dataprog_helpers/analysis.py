@@ -14,7 +14,14 @@ from ._validation import (
     check_same_length,
 )
 
-__all__ = ["accuracy", "lf_summary", "majority_vote", "overlap_counts", "overlap_matrix"]
+__all__ = [
+    "accuracy",
+    "lf_summary",
+    "majority_vote",
+    "overlap_counts",
+    "overlap_matrix",
+    "sigmoid",
+]
 
 #: Rows of the label matrix processed at once when accumulating overlap statistics.
 #: Sums over at most this many rows are exact in float32, and the temporary
@@ -22,6 +29,11 @@ __all__ = ["accuracy", "lf_summary", "majority_vote", "overlap_counts", "overlap
 _CHUNK_ROWS = 65_536
 
 TIE_POLICIES = ("half", "wrong", "exclude")
+
+
+def sigmoid(scores: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-s)), written with tanh so it never overflows."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(scores, dtype=np.float64)))
 
 
 def majority_vote(label_matrix) -> np.ndarray:

@@ -27,7 +27,7 @@ from ._validation import (
     check_real_in_range,
     check_same_length,
 )
-from .analysis import accuracy
+from .analysis import accuracy, sigmoid
 
 __all__ = ["NoiseAwareClassifier", "noise_aware_loss"]
 
@@ -210,7 +210,7 @@ class NoiseAwareClassifier:
 
     def predict_proba(self, X) -> np.ndarray:
         """P(y = +1 | x) for each point, shape (n_points,)."""
-        return 0.5 * (1.0 + np.tanh(0.5 * self.decision_function(X)))
+        return sigmoid(self.decision_function(X))
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels in {-1, +1}, shape (n_points,) (+1 where P(y = +1 | x) >= 1/2)."""

@@ -33,7 +33,7 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
-from .analysis import accuracy, overlap_matrix
+from .analysis import accuracy, overlap_matrix, sigmoid
 
 __all__ = [
     "LabelModel",
@@ -194,7 +194,7 @@ def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.nd
     scores = label_matrix.astype(np.float64) @ weights
     if class_prior != 0.5:  # the balanced prior adds exactly nothing
         scores += np.log(class_prior) - np.log1p(-class_prior)
-    return 0.5 * (1.0 + np.tanh(0.5 * scores))  # the logistic sigmoid, overflow-free
+    return sigmoid(scores)
 
 
 def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> float:
