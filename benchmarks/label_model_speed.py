@@ -31,7 +31,9 @@ _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
 
 def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
     """Variant (b): the same steps as ``model.fit``, one compiled step per Python iteration."""
-    _, _, inputs = model._prepare_fit(label_matrix)
+    statistics = dh.VoteStatistics.from_label_matrix(label_matrix)
+    agreements = statistics.agreements()
+    inputs = model._gradient_inputs(agreements, model._fit_mask(agreements, []))
     correlations = inputs["initial"]
     for step in range(int(inputs["max_steps"])):
         new_correlations, _ = _compiled_step(

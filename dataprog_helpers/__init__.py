@@ -5,30 +5,63 @@ LF summaries), ``label_model``, ``end_model``, ``plots`` and ``experiment`` (the
 whole pipeline in one call).  The public names are re-exported here.
 """
 
-from ._validation import ConvergenceWarning, NotFittedError
-from .analysis import accuracy, lf_summary, majority_vote, overlap_counts, overlap_matrix
+from ._validation import ConvergenceWarning, IdentifiabilityWarning, NotFittedError
+from .analysis import (
+    VoteStatistics,
+    accuracy,
+    calibration_table,
+    expected_calibration_error,
+    lf_summary,
+    log_odds_weights,
+    loglog_slope,
+    majority_vote,
+    overlap_counts,
+    overlap_matrix,
+)
 from .end_model import NoiseAwareClassifier, noise_aware_loss
-from .label_model import LabelModel, estimate_class_prior, log_odds_weights, posterior_proba
+from .label_model import (
+    LabelModel,
+    estimate_class_prior,
+    find_dependencies,
+    posterior_proba,
+    standardized_residuals,
+)
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
     plot_label_matrix,
+    plot_loglog,
     plot_loss_curve,
     plot_overlap_matrix,
     plot_posterior_histogram,
+    plot_reliability,
+    plot_two_lf_ambiguity,
 )
-from .synthetic import TutorialData, make_features, make_label_matrix, make_tutorial_data
+from .synthetic import (
+    TutorialData,
+    add_near_copies,
+    make_features,
+    make_label_matrix,
+    make_tutorial_data,
+)
 
 __all__ = [
     "ConvergenceWarning",
+    "IdentifiabilityWarning",
     "LabelModel",
     "NoiseAwareClassifier",
     "NotFittedError",
     "TutorialData",
+    "VoteStatistics",
     "accuracy",
+    "add_near_copies",
+    "calibration_table",
     "estimate_class_prior",
+    "expected_calibration_error",
+    "find_dependencies",
     "lf_summary",
     "log_odds_weights",
+    "loglog_slope",
     "majority_vote",
     "make_features",
     "make_label_matrix",
@@ -39,8 +72,12 @@ __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
     "plot_label_matrix",
+    "plot_loglog",
     "plot_loss_curve",
     "plot_overlap_matrix",
     "plot_posterior_histogram",
+    "plot_reliability",
+    "plot_two_lf_ambiguity",
     "posterior_proba",
+    "standardized_residuals",
 ]

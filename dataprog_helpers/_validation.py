@@ -53,6 +53,15 @@ def _checked_array(value, name: str, ndim: int, shape_hint: str) -> np.ndarray:
 
 
 def _check_allowed_values(array: np.ndarray, name: str, allowed: tuple, meaning: str) -> None:
+    # An integer array whose allowed values form a whole range is checked by its
+    # min and max, which make no temporary copy (label matrices can have millions of rows).
+    if (
+        np.issubdtype(array.dtype, np.integer)
+        and set(allowed) == set(range(min(allowed), max(allowed) + 1))
+        and min(allowed) <= array.min()
+        and array.max() <= max(allowed)
+    ):
+        return
     outside = ~np.isin(array, allowed)
     if outside.any():
         bad = np.unique(array[outside])[:5]
@@ -60,7 +69,7 @@ def _check_allowed_values(array: np.ndarray, name: str, allowed: tuple, meaning:
 
 
 def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
-    """Validate a label matrix and return it as ``int8``.
+    """Validate a label matrix and return it as ``int8`` (the input itself if it already is).
 
     Parameters
     ----------
@@ -75,7 +84,7 @@ def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
     """
     array = _checked_array(label_matrix, name, 2, "(n_points, n_lfs)")
     _check_allowed_values(array, name, (-1, 0, 1), "entries must be -1, 0 (abstain) or +1")
-    return array.astype(np.int8)
+    return array.astype(np.int8, copy=False)
 
 
 def check_labels(labels, name: str = "y") -> np.ndarray:
@@ -166,3 +175,7 @@ class NotFittedError(ValueError, AttributeError):
 
 class ConvergenceWarning(UserWarning):
     """Warned when an optimiser stops at its step limit before its tolerance."""
+
+
+class IdentifiabilityWarning(UserWarning):
+    """Warned when the data barely determine what the model reports (e.g. the sign of q)."""

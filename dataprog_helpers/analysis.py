@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,13 +11,20 @@ import pandas as pd
 from ._validation import (
     check_label_matrix,
     check_labels,
+    check_positive_int,
     check_predictions,
+    check_probabilities,
     check_same_length,
 )
 
 __all__ = [
+    "VoteStatistics",
     "accuracy",
+    "calibration_table",
+    "expected_calibration_error",
     "lf_summary",
+    "log_odds_weights",
+    "loglog_slope",
     "majority_vote",
     "overlap_counts",
     "overlap_matrix",
@@ -34,6 +42,14 @@ TIE_POLICIES = ("half", "wrong", "exclude")
 def sigmoid(scores: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-s)), written with tanh so it never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(scores, dtype=np.float64)))
+
+
+def log_odds_weights(accuracies) -> np.ndarray:
+    """Voting weights ``w_i = log(p_i / (1 - p_i))`` from accuracies in (0, 1)."""
+    accuracies = np.asarray(accuracies, dtype=np.float64)
+    if accuracies.ndim != 1 or not np.all((accuracies > 0) & (accuracies < 1)):
+        raise ValueError("accuracies must be a 1-D array with every entry strictly in (0, 1)")
+    return np.log(accuracies) - np.log1p(-accuracies)
 
 
 def majority_vote(label_matrix) -> np.ndarray:
@@ -99,17 +115,99 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
     return float(correct.mean())
 
 
-def _overlap_sums(label_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (sum_i L_i L_i^T, co-vote counts), both float64 (m, m), chunk by chunk."""
-    n_lfs = label_matrix.shape[1]
-    products = np.zeros((n_lfs, n_lfs))
-    counts = np.zeros((n_lfs, n_lfs))
-    for start in range(0, label_matrix.shape[0], _CHUNK_ROWS):
-        chunk = label_matrix[start : start + _CHUNK_ROWS].astype(np.float32)
-        voted = np.abs(chunk)
-        products += chunk.T @ chunk
-        counts += voted.T @ voted
-    return products, counts
+@dataclass
+class VoteStatistics:
+    """What the label model needs from a label matrix, accumulated chunk by chunk.
+
+    Every quantity is a sum over points, so the statistics of a label matrix too
+    large for memory are the sums of the statistics of its chunks: feed the chunks
+    to :meth:`update` (or :meth:`from_chunks`) one at a time.  Each chunk is
+    converted to float32 for the matrix products; sums over at most
+    ``_CHUNK_ROWS`` rows of products of -1, 0 and +1 are exact in float32, and
+    the running totals are float64.
+
+    Attributes
+    ----------
+    products : ndarray of float64, shape (n_lfs, n_lfs)
+        ``sum_k L_ki L_kj``: votes that agree count +1, votes that disagree -1.
+    counts : ndarray of float64, shape (n_lfs, n_lfs)
+        Number of points on which LFs i and j both vote; the diagonal holds each
+        LF's number of votes.
+    vote_sums : ndarray of float64, shape (n_lfs,)
+        ``sum_k L_ki``: the number of +1 votes minus the number of -1 votes.
+    n_points : int
+        Number of points (rows) seen so far.
+    """
+
+    products: np.ndarray
+    counts: np.ndarray
+    vote_sums: np.ndarray
+    n_points: int = 0
+
+    @classmethod
+    def empty(cls, n_lfs: int) -> VoteStatistics:
+        """Statistics of zero points for ``n_lfs`` LFs, ready for :meth:`update`."""
+        n_lfs = check_positive_int(n_lfs, "n_lfs")
+        return cls(np.zeros((n_lfs, n_lfs)), np.zeros((n_lfs, n_lfs)), np.zeros(n_lfs), 0)
+
+    @classmethod
+    def from_label_matrix(cls, label_matrix) -> VoteStatistics:
+        """Statistics of a whole label matrix of shape (n_points, n_lfs)."""
+        label_matrix = check_label_matrix(label_matrix)
+        return cls.empty(label_matrix.shape[1]).update(label_matrix, checked=True)
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable) -> VoteStatistics:
+        """Statistics of a label matrix given as an iterable of row chunks.
+
+        Only one chunk is held at a time, so memory is bounded by the largest
+        chunk, whatever the total number of points.
+        """
+        statistics = None
+        for index, chunk in enumerate(chunks):
+            chunk = check_label_matrix(chunk, f"chunk {index}")
+            if statistics is None:
+                statistics = cls.empty(chunk.shape[1])
+            statistics.update(chunk, checked=True)
+        if statistics is None:
+            raise ValueError("chunks is empty: no label-matrix chunk to accumulate")
+        return statistics
+
+    @property
+    def n_lfs(self) -> int:
+        return self.vote_sums.shape[0]
+
+    def update(self, chunk, checked: bool = False) -> VoteStatistics:
+        """Add the votes of ``chunk`` (shape (n_rows, n_lfs)); return ``self``."""
+        if not checked:
+            chunk = check_label_matrix(chunk, "chunk")
+        if chunk.shape[1] != self.n_lfs:
+            raise ValueError(
+                f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
+            )
+        for start in range(0, chunk.shape[0], _CHUNK_ROWS):
+            rows = chunk[start : start + _CHUNK_ROWS].astype(np.float32)
+            voted = np.abs(rows)
+            self.products += rows.T @ rows
+            self.counts += voted.T @ voted
+            self.vote_sums += rows.sum(axis=0, dtype=np.float64)
+        self.n_points += chunk.shape[0]
+        return self
+
+    def agreements(self) -> np.ma.MaskedArray:
+        """The agreement matrix Z (see :func:`overlap_matrix`), shape (n_lfs, n_lfs)."""
+        observed = self.counts > 0
+        values = np.divide(
+            self.products, self.counts, out=np.zeros_like(self.products), where=observed
+        )
+        return np.ma.MaskedArray(values, mask=~observed)
+
+    def mean_votes(self) -> np.ndarray:
+        """Mean vote of each LF over the points it votes on (NaN for an LF that never votes)."""
+        n_votes = np.diag(self.counts)
+        return np.divide(
+            self.vote_sums, n_votes, out=np.full(self.n_lfs, np.nan), where=n_votes > 0
+        )
 
 
 def overlap_counts(label_matrix) -> np.ndarray:
@@ -121,8 +219,7 @@ def overlap_counts(label_matrix) -> np.ndarray:
         Entry (i, j) counts the points where LFs i and j both vote; the diagonal
         holds each LF's number of votes.
     """
-    label_matrix = check_label_matrix(label_matrix)
-    return _overlap_sums(label_matrix)[1].astype(np.int64)
+    return VoteStatistics.from_label_matrix(label_matrix).counts.astype(np.int64)
 
 
 def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
@@ -146,11 +243,7 @@ def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
         rather than NaN; use ``Z.mask`` to find them and ``Z.filled(0.0)`` to get
         a plain array.  The diagonal is 1 for every LF that votes at all.
     """
-    label_matrix = check_label_matrix(label_matrix)
-    products, counts = _overlap_sums(label_matrix)
-    observed = counts > 0
-    values = np.divide(products, counts, out=np.zeros_like(products), where=observed)
-    return np.ma.MaskedArray(values, mask=~observed)
+    return VoteStatistics.from_label_matrix(label_matrix).agreements()
 
 
 def lf_summary(
@@ -208,3 +301,79 @@ def lf_summary(
         summary["votes"] = votes
         summary["accuracy"] = np.where(votes > 0, right / np.maximum(votes, 1), np.nan)
     return summary
+
+
+def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
+    """Predicted P(y = +1) against the observed frequency of y = +1, bin by bin.
+
+    The points are grouped into ``n_bins`` equal-width bins of their predicted
+    probability.  A calibrated predictor has ``observed`` close to ``predicted``
+    in every bin: of the points given 0.8, about 80% are positive.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+    probabilities : array-like of shape (n,)
+        Predicted P(y = +1).
+    n_bins : int, default 10
+
+    Returns
+    -------
+    pandas.DataFrame, one row per non-empty bin
+        ``predicted`` (mean predicted probability), ``observed`` (fraction with
+        y = +1) and ``count``, indexed by the bin's interval.
+    """
+    y = check_labels(y, "y")
+    probabilities = check_probabilities(probabilities, "probabilities").astype(np.float64)
+    check_same_length(y=y, probabilities=probabilities)
+    n_bins = check_positive_int(n_bins, "n_bins")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.clip(np.digitize(probabilities, edges[1:-1]), 0, n_bins - 1)
+    counts = np.bincount(bins, minlength=n_bins)
+    filled = counts > 0
+    predicted = np.bincount(bins, weights=probabilities, minlength=n_bins)
+    positives = np.bincount(bins, weights=(y == 1).astype(np.float64), minlength=n_bins)
+    intervals = pd.IntervalIndex.from_breaks(edges, closed="left", name="predicted P(y = +1)")
+    return pd.DataFrame(
+        {
+            "predicted": predicted[filled] / counts[filled],
+            "observed": positives[filled] / counts[filled],
+            "count": counts[filled],
+        },
+        index=intervals[filled],
+    )
+
+
+def expected_calibration_error(y, probabilities, n_bins: int = 10) -> float:
+    """Mean |observed - predicted| over the bins of :func:`calibration_table`, weighted by count.
+
+    0 for a perfectly calibrated predictor; the expected calibration error
+    (ECE) of Naeini et al. (AAAI 2015).
+    """
+    table = calibration_table(y, probabilities, n_bins)
+    gaps = np.abs(table["observed"] - table["predicted"])
+    return float(np.average(gaps, weights=table["count"]))
+
+
+def loglog_slope(sizes, values) -> float:
+    """Least-squares slope of ``log(values)`` against ``log(sizes)``.
+
+    A quantity that shrinks like ``n^(-1/2)`` has slope -1/2.
+
+    Parameters
+    ----------
+    sizes, values : array-like of shape (k,), positive, k >= 2
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if sizes.ndim != 1 or sizes.shape != values.shape or sizes.size < 2:
+        raise ValueError(
+            "sizes and values must be 1-D of the same length, at least 2; got shapes "
+            f"{sizes.shape} and {values.shape}"
+        )
+    if not (np.all(sizes > 0) and np.all(values > 0)):
+        raise ValueError("sizes and values must be positive (and finite) for a log-log slope")
+    if np.ptp(sizes) == 0:
+        raise ValueError("sizes must not all be equal")
+    return float(np.polyfit(np.log(sizes), np.log(values), 1)[0])

@@ -8,6 +8,16 @@ logistic loss of a classifier with logit ``f(x)`` is
 the binary cross-entropy against the soft target: confident labels pull hard,
 labels near 1/2 hardly at all.  With hard targets (t in {0, 1}) it is the usual
 loss, so the same class also trains the "gold labels" baseline.
+
+What the model learns is ``E[t | x]``, not ``P(y = +1 | x)``.  When the LF votes
+and the features are independent given y, and t is calibrated,
+
+    E[t | x] = E[t | y = -1] + (E[t | y = +1] - E[t | y = -1]) P(y = +1 | x),
+
+with ``E[t | y = +1] = E[t^2] / pi``, ``E[t | y = -1] = E[t (1 - t)] / (1 - pi)``
+and ``pi = E[t]``: a line that shrinks P(y = +1 | x) towards the prior.  With
+balanced classes it crosses 1/2 where P(y = +1 | x) does; with imbalanced ones
+it may never reach 1/2.  ``correct_shrinkage=True`` inverts the line.
 """
 
 from __future__ import annotations
@@ -42,6 +52,16 @@ def noise_aware_loss(soft_labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
     )
 
 
+def _target_means(targets: np.ndarray) -> np.ndarray:
+    """Estimated ``(E[t | y = -1], E[t | y = +1])`` of calibrated soft labels t (see module)."""
+    targets = targets.astype(np.float64)
+    prior = targets.mean()
+    if not 0.0 < prior < 1.0:
+        return np.full(2, np.nan)
+    return np.array([np.mean(targets * (1.0 - targets)) / (1.0 - prior),
+                     np.mean(targets**2) / prior])
+
+
 class NoiseAwareClassifier:
     """Logistic regression or a small MLP trained with the noise-aware loss.
 
@@ -62,6 +82,11 @@ class NoiseAwareClassifier:
         Seeds the initial weights and the shuffling of every epoch.  Training
         uses only seeded, stateless random operations, so it is reproducible
         without touching global random state.
+    correct_shrinkage : bool, default False
+        Map the learned ``E[t | x]`` back to ``P(y = +1 | x)`` with the line in
+        the module docstring, estimated from the soft labels alone
+        (``target_means_``).  A no-op for hard labels; needed for soft labels
+        from imbalanced classes, whose ``E[t | x]`` may never reach 1/2.
 
     Attributes
     ----------
@@ -70,6 +95,10 @@ class NoiseAwareClassifier:
     loss_history_ : ndarray of shape (epochs,)
         Training loss (on all training points) after each epoch.
     n_features_ : int
+    target_means_ : ndarray of shape (2,)
+        Estimated ``(E[t | y = -1], E[t | y = +1])`` of the training targets t,
+        from ``E[t (1 - t)] / (1 - pi)`` and ``E[t^2] / pi`` with ``pi = mean(t)``
+        (NaN where ``pi`` is 0 or 1).
     """
 
     def __init__(
@@ -80,6 +109,7 @@ class NoiseAwareClassifier:
         learning_rate: float = 0.01,
         l2: float = 0.0,
         seed: int = 0,
+        correct_shrinkage: bool = False,
     ) -> None:
         self.hidden_units = hidden_units
         self.epochs = epochs
@@ -87,6 +117,7 @@ class NoiseAwareClassifier:
         self.learning_rate = learning_rate
         self.l2 = l2
         self.seed = seed
+        self.correct_shrinkage = correct_shrinkage
 
     def _check_hyperparameters(self) -> tuple[int, ...]:
         try:
@@ -104,6 +135,10 @@ class NoiseAwareClassifier:
         )
         check_real_in_range(self.l2, "l2", 0.0, np.inf, include_high=False)
         check_positive_int(self.seed, "seed", minimum=0)
+        if not isinstance(self.correct_shrinkage, bool):
+            raise TypeError(
+                f"correct_shrinkage must be True or False, got {self.correct_shrinkage!r}"
+            )
         return units
 
     def _build(self, n_features: int, units: tuple[int, ...]) -> keras.Model:
@@ -144,6 +179,13 @@ class NoiseAwareClassifier:
         X = check_features(X, "X")
         y_prob = check_probabilities(y_prob, "y_prob")
         check_same_length(X=X, y_prob=y_prob)
+        target_means = _target_means(y_prob)
+        if self.correct_shrinkage and not target_means[0] < target_means[1]:
+            raise ValueError(
+                "y_prob carry no information about y (estimated E[t | y = +1] = "
+                f"{target_means[1]:.3g} is not above E[t | y = -1] = {target_means[0]:.3g}), "
+                "so correct_shrinkage cannot map E[t | x] back to P(y = +1 | x)"
+            )
 
         model = self._build(X.shape[1], units)
         steps_per_epoch = -(-X.shape[0] // self.batch_size)
@@ -185,6 +227,7 @@ class NoiseAwareClassifier:
         self.loss_history_ = tf.function(train).get_concrete_function()().numpy()
         self.model_ = model
         self.n_features_ = X.shape[1]
+        self.target_means_ = target_means
         return self
 
     def _check_fitted_features(self, X) -> np.ndarray:
@@ -209,11 +252,21 @@ class NoiseAwareClassifier:
         return np.concatenate(logits).astype(np.float64)
 
     def predict_proba(self, X) -> np.ndarray:
-        """P(y = +1 | x) for each point, shape (n_points,)."""
-        return sigmoid(self.decision_function(X))
+        """P(y = +1 | x) for each point, shape (n_points,).
+
+        ``sigmoid(f(x))``, the learned ``E[t | x]``; with ``correct_shrinkage``,
+        ``(E[t | x] - E[t | y = -1]) / (E[t | y = +1] - E[t | y = -1])`` clipped to [0, 1].
+        """
+        probabilities = sigmoid(self.decision_function(X))
+        if self.correct_shrinkage:
+            low, high = self.target_means_
+            probabilities = np.clip((probabilities - low) / (high - low), 0.0, 1.0)
+        return probabilities
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels in {-1, +1}, shape (n_points,) (+1 where P(y = +1 | x) >= 1/2)."""
+        if self.correct_shrinkage:
+            return np.where(self.predict_proba(X) >= 0.5, 1, -1).astype(np.int8)
         return np.where(self.decision_function(X) >= 0, 1, -1).astype(np.int8)
 
     def score(self, X, y) -> float:

@@ -18,14 +18,18 @@ from ._validation import (
     check_probabilities,
     check_same_length,
 )
+from .analysis import calibration_table, loglog_slope
 
 __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
     "plot_label_matrix",
+    "plot_loglog",
     "plot_loss_curve",
     "plot_overlap_matrix",
     "plot_posterior_histogram",
+    "plot_reliability",
+    "plot_two_lf_ambiguity",
 ]
 
 
@@ -54,11 +58,14 @@ def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) 
 
 
 def plot_overlap_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
-                        title: str = "Agreement matrix Z") -> Axes:
+                        title: str = "Agreement matrix Z",
+                        colorbar_label: str = "$Z_{ij}$, mean product of votes") -> Axes:
     """Heat map of an (m, m) agreement matrix, without its diagonal.
 
     Masked (missing) entries and the diagonal are left blank; the colour scale is
-    symmetric around 0 (blue: the pair tends to agree, red: to disagree).
+    symmetric around 0 (blue: the pair tends to agree, red: to disagree).  Any
+    square matrix of pairs can be shown, e.g. a fitted model's ``residuals_``
+    with ``colorbar_label="$Z_{ij} - q_i q_j$"``.
     """
     agreements = np.ma.masked_invalid(np.ma.asarray(agreements, dtype=np.float64))
     if agreements.ndim != 2 or agreements.shape[0] != agreements.shape[1]:
@@ -68,7 +75,7 @@ def plot_overlap_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
     shown = np.ma.masked_where(np.eye(len(agreements), dtype=bool), agreements)
     limit = float(np.ma.max(np.ma.abs(shown))) if shown.count() else 1.0
     image = ax.imshow(shown, cmap="RdBu", vmin=-limit, vmax=limit, interpolation="nearest")
-    ax.figure.colorbar(image, ax=ax, label="$Z_{ij}$, mean product of votes")
+    ax.figure.colorbar(image, ax=ax, label=colorbar_label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("labeling function j")
@@ -175,4 +182,112 @@ def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_reliability(probabilities: Mapping[str, np.ndarray], y, n_bins: int = 10,
+                     ax: Axes | None = None,
+                     title: str = "Reliability diagram") -> Axes:
+    """Observed frequency of y = +1 against predicted P(y = +1), one line per predictor.
+
+    Parameters
+    ----------
+    probabilities : mapping of name to ndarray of shape (n,)
+        Each predictor's P(y = +1) on the same points.
+    y : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+
+    Points on the diagonal are calibrated; marker area grows with the number of
+    points in the bin (see :func:`~dataprog_helpers.analysis.calibration_table`).
+    """
+    if not isinstance(probabilities, Mapping) or not probabilities:
+        raise ValueError("probabilities must be a non-empty mapping of name to probabilities")
+    ax = _axes(ax, (5.0, 4.6))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfectly calibrated")
+    for name, values in probabilities.items():
+        table = calibration_table(y, values, n_bins)
+        sizes = 15 + 150 * table["count"] / table["count"].max()
+        line = ax.plot(table["predicted"], table["observed"], marker=None, label=str(name))[0]
+        ax.scatter(table["predicted"], table["observed"], s=sizes, color=line.get_color(),
+                   zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("predicted P(y = +1), mean in bin")
+    ax.set_ylabel("observed fraction with y = +1")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_loglog(sizes, values: Mapping[str, np.ndarray], ax: Axes | None = None,
+                xlabel: str = "number of points n", ylabel: str = "error",
+                title: str = "Error against data size",
+                reference_slope: float | None = -0.5) -> Axes:
+    """Mean over repeats against size on log-log axes, with fitted slopes.
+
+    Parameters
+    ----------
+    sizes : array-like of shape (k,)
+    values : mapping of name to ndarray of shape (n_repeats, k)
+        One row per repeat (seed); the line is the mean, the band its min to max.
+        The legend gives the least-squares slope of the mean (see
+        :func:`~dataprog_helpers.analysis.loglog_slope`).
+    reference_slope : float or None, default -0.5
+        Also draw a line of this slope through the first series' first mean.
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    if not isinstance(values, Mapping) or not values:
+        raise ValueError("values must be a non-empty mapping of name to (n_repeats, k) arrays")
+    ax = _axes(ax, (6.0, 4.4))
+    anchor = None
+    for name, repeats in values.items():
+        repeats = np.atleast_2d(np.asarray(repeats, dtype=np.float64))
+        if repeats.shape[1] != sizes.shape[0]:
+            raise ValueError(
+                f"values[{name!r}] has {repeats.shape[1]} columns but sizes has "
+                f"{sizes.shape[0]} entries"
+            )
+        mean = repeats.mean(axis=0)
+        slope = loglog_slope(sizes, mean)
+        line = ax.loglog(sizes, mean, marker="o", label=f"{name} (slope {slope:.2f})")[0]
+        ax.fill_between(sizes, repeats.min(axis=0), repeats.max(axis=0),
+                        color=line.get_color(), alpha=0.2)
+        anchor = anchor if anchor is not None else mean[0]
+    if reference_slope is not None:
+        ax.loglog(sizes, anchor * (sizes / sizes[0]) ** reference_slope, color="grey",
+                  linestyle="--", label=f"reference slope {reference_slope:g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, float],
+                          ax: Axes | None = None) -> Axes:
+    """Every (q_1, q_2) with q_1 q_2 = Z_12: what two LFs' agreement leaves open.
+
+    With two LFs the data give one number, so the accuracies lie anywhere on a
+    hyperbola (both branches: the sign ambiguity too).
+    """
+    agreement = float(agreement)
+    if not 0 < abs(agreement) < 1:
+        raise ValueError(f"agreement must be in (-1, 0) or (0, 1), got {agreement}")
+    ax = _axes(ax, (4.8, 4.5))
+    q_1 = np.linspace(abs(agreement), 1.0, 200)
+    for sign in (1.0, -1.0):
+        ax.plot(sign * q_1, sign * agreement / q_1, color="tab:blue",
+                label="$q_1 q_2 = Z_{12}$" if sign > 0 else None)
+    ax.scatter(*true_correlations, color="tab:red", zorder=3, label="true $(q_1, q_2)$")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$q_1 = 2 p_1 - 1$")
+    ax.set_ylabel("$q_2 = 2 p_2 - 1$")
+    ax.set_title(f"Two LFs: every point fits $Z_{{12}} = {agreement:.2f}$")
+    ax.legend(loc="lower left", fontsize=8)
     return ax

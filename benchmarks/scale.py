@@ -1,0 +1,118 @@
+"""How do time and memory grow with the number of points?  The label model end to end.
+
+Run with ``make benchmark`` (or ``python benchmarks/scale.py``).  For n = 10^4,
+10^5 and 10^6 points and m = 100 LFs (coverage 0.25, accuracies in
+[0.45, 0.75]), each size runs in a fresh Python process so that its peak memory
+is its own, and does the whole label-model pipeline:
+
+1. simulate the label matrix, stored as int8 (n x m bytes);
+2. accumulate the vote statistics chunk by chunk (``VoteStatistics.from_chunks``
+   over slices of 65,536 rows: no float copy of L larger than one chunk);
+3. fit the label model on the statistics;
+4. compute the posterior of every point (also chunk by chunk).
+
+It prints the seconds of each stage, the peak of memory allocated by NumPy
+(tracemalloc) and the growth of the process's peak resident memory over its
+size after start-up (TensorFlow's import alone takes several hundred MB, the same at
+every n).  A float64 copy of L would need 8 n m bytes: 800 MB at n = 10^6.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import dataprog_helpers as dh  # noqa: E402
+
+SIZES = (10_000, 100_000, 1_000_000)
+N_LFS = 100
+CHUNK_ROWS = 65_536
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def run_one(n: int) -> dict:
+    """The pipeline at one size; returns seconds per stage and memory peaks in MB."""
+    dh.LabelModel().fit(dh.make_tutorial_data(n=2_000, seed=0).L_train)  # compile the fit
+    rss_before = _peak_rss_mb()
+    tracemalloc.start()
+    seconds = {}
+
+    start = time.perf_counter()
+    _, y, _ = dh.make_features(n, 1, seed=0)
+    label_matrix, true_accuracies = dh.make_label_matrix(y, N_LFS, 0.25, seed=1)
+    seconds["simulate"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    chunks = (label_matrix[row : row + CHUNK_ROWS] for row in range(0, n, CHUNK_ROWS))
+    statistics = dh.VoteStatistics.from_chunks(chunks)
+    seconds["statistics"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    model = dh.LabelModel(seed=0).fit_statistics(statistics)
+    seconds["fit"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    posterior = model.predict_proba(label_matrix)
+    seconds["posterior"] = time.perf_counter() - start
+
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "n": n,
+        "seconds": seconds,
+        "traced_peak_mb": traced_peak / 2**20,
+        "rss_growth_mb": _peak_rss_mb() - rss_before,
+        "label_matrix_mb": label_matrix.nbytes / 2**20,
+        "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
+        "posterior_accuracy": dh.accuracy(y, np.where(posterior >= 0.5, 1, -1)),
+    }
+
+
+def main() -> None:
+    rows = []
+    for n in SIZES:
+        output = subprocess.run(
+            [sys.executable, __file__, str(n)], capture_output=True, text=True, check=True
+        ).stdout
+        rows.append(json.loads(output.splitlines()[-1]))
+    print(f"Label model end to end, m = {N_LFS} LFs (each size in a fresh process)\n")
+    print(f"{'n':>10} {'simulate':>9} {'stats':>7} {'fit':>7} {'posterior':>9} "
+          f"{'total s':>8} {'L MB':>6} {'traced MB':>10} {'RSS+ MB':>8} {'acc err':>8}")
+    for row in rows:
+        s = row["seconds"]
+        print(f"{row['n']:>10,} {s['simulate']:9.3f} {s['statistics']:7.3f} {s['fit']:7.3f} "
+              f"{s['posterior']:9.3f} {sum(s.values()):8.3f} {row['label_matrix_mb']:6.1f} "
+              f"{row['traced_peak_mb']:10.1f} {row['rss_growth_mb']:8.1f} "
+              f"{row['accuracy_error']:8.4f}")
+    print("\nGrowth from one size to the next (10x more points):")
+    for before, after in zip(rows, rows[1:], strict=False):
+        time_ratio = sum(after["seconds"].values()) / sum(before["seconds"].values())
+        stats_ratio = after["seconds"]["statistics"] / before["seconds"]["statistics"]
+        memory_ratio = after["traced_peak_mb"] / before["traced_peak_mb"]
+        print(f"  {before['n']:>9,} -> {after['n']:>9,}: total time x{time_ratio:.1f}, "
+              f"statistics x{stats_ratio:.1f}, traced peak memory x{memory_ratio:.1f}")
+    largest = rows[-1]
+    print(f"\nAt n = {largest['n']:,}: L is {largest['label_matrix_mb']:.0f} MB as int8; a float64 "
+          f"copy would be {8 * largest['label_matrix_mb']:.0f} MB. Peak traced memory "
+          f"{largest['traced_peak_mb']:.0f} MB.")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 2:
+        print(json.dumps(run_one(int(sys.argv[1]))))
+    else:
+        main()
