@@ -11,12 +11,14 @@ from .analysis import (
     accuracy,
     calibration_table,
     expected_calibration_error,
+    f1_score,
     lf_summary,
     log_odds_weights,
     loglog_slope,
     majority_vote,
     overlap_counts,
     overlap_matrix,
+    score_table,
 )
 from .end_model import NoiseAwareClassifier, noise_aware_loss
 from .label_model import (
@@ -58,6 +60,7 @@ __all__ = [
     "calibration_table",
     "estimate_class_prior",
     "expected_calibration_error",
+    "f1_score",
     "find_dependencies",
     "lf_summary",
     "log_odds_weights",
@@ -79,5 +82,6 @@ __all__ = [
     "plot_reliability",
     "plot_two_lf_ambiguity",
     "posterior_proba",
+    "score_table",
     "standardized_residuals",
 ]

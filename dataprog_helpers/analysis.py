@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +22,14 @@ __all__ = [
     "accuracy",
     "calibration_table",
     "expected_calibration_error",
+    "f1_score",
     "lf_summary",
     "log_odds_weights",
     "loglog_slope",
     "majority_vote",
     "overlap_counts",
     "overlap_matrix",
+    "score_table",
     "sigmoid",
 ]
 
@@ -115,6 +117,23 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
     return float(correct.mean())
 
 
+def f1_score(y_true, y_pred) -> float:
+    """F1 score of the positive class: ``2 TP / (2 TP + FP + FN)``.
+
+    Under class imbalance accuracy flatters a predictor that always says -1; F1
+    counts only how well the rare +1 class is found.  A 0 in ``y_pred`` (no
+    decision) counts as not predicting +1.  Returns 0.0 when there is no
+    positive in either ``y_true`` or ``y_pred``.
+    """
+    y_true = check_labels(y_true, "y_true")
+    y_pred = check_predictions(y_pred, "y_pred")
+    check_same_length(y_true=y_true, y_pred=y_pred)
+    true_positives = np.sum((y_pred == 1) & (y_true == 1))
+    wrong = np.sum((y_pred == 1) & (y_true == -1)) + np.sum((y_pred != 1) & (y_true == 1))
+    denominator = 2 * true_positives + wrong
+    return float(2 * true_positives / denominator) if denominator else 0.0
+
+
 @dataclass
 class VoteStatistics:
     """What the label model needs from a label matrix, accumulated chunk by chunk.
@@ -168,6 +187,11 @@ class VoteStatistics:
             chunk = check_label_matrix(chunk, f"chunk {index}")
             if statistics is None:
                 statistics = cls.empty(chunk.shape[1])
+            elif chunk.shape[1] != statistics.n_lfs:
+                raise ValueError(
+                    f"chunk {index} has {chunk.shape[1]} LFs but the earlier chunks have "
+                    f"{statistics.n_lfs}"
+                )
             statistics.update(chunk, checked=True)
         if statistics is None:
             raise ValueError("chunks is empty: no label-matrix chunk to accumulate")
@@ -322,7 +346,7 @@ def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
     -------
     pandas.DataFrame, one row per non-empty bin
         ``predicted`` (mean predicted probability), ``observed`` (fraction with
-        y = +1) and ``count``, indexed by the bin's interval.
+        y = +1) and ``count``, indexed by the bin, e.g. ``"[0.1, 0.2)"``.
     """
     y = check_labels(y, "y")
     probabilities = check_probabilities(probabilities, "probabilities").astype(np.float64)
@@ -334,14 +358,16 @@ def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
     filled = counts > 0
     predicted = np.bincount(bins, weights=probabilities, minlength=n_bins)
     positives = np.bincount(bins, weights=(y == 1).astype(np.float64), minlength=n_bins)
-    intervals = pd.IntervalIndex.from_breaks(edges, closed="left", name="predicted P(y = +1)")
+    # Bins are [low, high) except the last, [low, 1], which also holds P = 1.
+    labels = [f"[{low:g}, {high:g}{']' if k == n_bins - 1 else ')'}"
+              for k, (low, high) in enumerate(zip(edges[:-1], edges[1:], strict=True))]
     return pd.DataFrame(
         {
             "predicted": predicted[filled] / counts[filled],
             "observed": positives[filled] / counts[filled],
             "count": counts[filled],
         },
-        index=intervals[filled],
+        index=pd.Index(np.array(labels)[filled], name="predicted P(y = +1)"),
     )
 
 
@@ -372,8 +398,47 @@ def loglog_slope(sizes, values) -> float:
             "sizes and values must be 1-D of the same length, at least 2; got shapes "
             f"{sizes.shape} and {values.shape}"
         )
+    if not (np.all(np.isfinite(sizes)) and np.all(np.isfinite(values))):
+        raise ValueError("sizes and values must be finite for a log-log slope")
     if not (np.all(sizes > 0) and np.all(values > 0)):
-        raise ValueError("sizes and values must be positive (and finite) for a log-log slope")
+        raise ValueError("sizes and values must be positive for a log-log slope")
     if np.ptp(sizes) == 0:
         raise ValueError("sizes must not all be equal")
     return float(np.polyfit(np.log(sizes), np.log(values), 1)[0])
+
+
+def score_table(
+    y, predictions: Mapping[str, np.ndarray],
+    probabilities: Mapping[str, np.ndarray] | None = None, n_bins: int = 10,
+) -> pd.DataFrame:
+    """Accuracy, F1 and calibration error of several predictors on the same points.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+    predictions : mapping of name to array of shape (n,)
+        Predicted labels in {-1, 0, +1} (0: no decision, scored half right).
+    probabilities : mapping of name to array of shape (n,), optional
+        P(y = +1) of the predictors that have one; the others get NaN for ECE.
+
+    Returns
+    -------
+    pandas.DataFrame indexed by name
+        ``accuracy`` (:func:`accuracy`), ``F1`` (:func:`f1_score`) and ``ECE``
+        (:func:`expected_calibration_error` with ``n_bins`` bins).
+    """
+    probabilities = dict(probabilities or {})
+    unknown = set(probabilities) - set(predictions)
+    if unknown:
+        raise ValueError(f"probabilities has names not in predictions: {sorted(unknown)}")
+    rows = {
+        name: {
+            "accuracy": accuracy(y, predicted),
+            "F1": f1_score(y, predicted),
+            "ECE": (expected_calibration_error(y, probabilities[name], n_bins)
+                    if name in probabilities else np.nan),
+        }
+        for name, predicted in predictions.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("predictor")

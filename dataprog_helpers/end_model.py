@@ -180,10 +180,13 @@ class NoiseAwareClassifier:
         y_prob = check_probabilities(y_prob, "y_prob")
         check_same_length(X=X, y_prob=y_prob)
         target_means = _target_means(y_prob)
-        if self.correct_shrinkage and not target_means[0] < target_means[1]:
+        # A spread below 1e-6 is rounding error, not information: inverting it would
+        # divide by almost nothing and turn every prediction into 0 or 1.
+        if self.correct_shrinkage and not target_means[1] - target_means[0] > 1e-6:
             raise ValueError(
                 "y_prob carry no information about y (estimated E[t | y = +1] = "
-                f"{target_means[1]:.3g} is not above E[t | y = -1] = {target_means[0]:.3g}), "
+                f"{target_means[1]:.3g} is not clearly above E[t | y = -1] = "
+                f"{target_means[0]:.3g}), "
                 "so correct_shrinkage cannot map E[t | x] back to P(y = +1 | x)"
             )
 

@@ -270,7 +270,9 @@ def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, floa
     """Every (q_1, q_2) with q_1 q_2 = Z_12: what two LFs' agreement leaves open.
 
     With two LFs the data give one number, so the accuracies lie anywhere on a
-    hyperbola (both branches: the sign ambiguity too).
+    hyperbola (both branches: the sign ambiguity too).  Pass the population
+    value ``agreement = q_1 q_2`` to show that even unlimited data leave this
+    freedom, and the true ``(q_1, q_2)`` to mark it on the curve.
     """
     agreement = float(agreement)
     if not 0 < abs(agreement) < 1:
@@ -285,6 +287,9 @@ def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, floa
     ax.axvline(0, color="grey", linewidth=0.5)
     ax.set_xlim(-1, 1)
     ax.set_ylim(-1, 1)
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
     ax.set_aspect("equal")
     ax.set_xlabel("$q_1 = 2 p_1 - 1$")
     ax.set_ylabel("$q_2 = 2 p_2 - 1$")

@@ -9,8 +9,9 @@ is right with its own accuracy.  LFs are conditionally independent given y, whic
 is exactly the assumption the label model of notebook 2 makes.
 :func:`add_near_copies` breaks it on purpose (notebook 4).
 
-Random draws are made a block of rows at a time, so the temporary floats stay
-bounded for any n and the label matrix itself is the only n x m array (int8).
+:func:`make_features` and :func:`make_label_matrix` draw their random numbers a
+block of rows at a time, so the temporary floats stay bounded for any n and the
+returned arrays are the only n-row ones (the label matrix as int8).
 """
 
 from __future__ import annotations
