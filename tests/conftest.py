@@ -24,9 +24,14 @@ matplotlib.use("Agg")
 from dataprog_helpers import (  # noqa: E402
     LabelModel,
     accuracy,
+    add_near_copies,
+    make_features,
+    make_label_matrix,
     make_tutorial_data,
     posterior_proba,
 )
+from dataprog_helpers.analysis import _CHUNK_ROWS  # noqa: E402
+from dataprog_helpers.synthetic import _BLOCK_ROWS  # noqa: E402
 
 
 def bonferroni_z(n_comparisons: int, family_alpha: float = 1e-3) -> float:
@@ -44,6 +49,31 @@ def bonferroni_z(n_comparisons: int, family_alpha: float = 1e-3) -> float:
 def z_bound():
     """The function :func:`bonferroni_z`, for tests that compare to standard errors."""
     return bonferroni_z
+
+
+def paired_accuracy_se(y, predictions_a, predictions_b) -> float:
+    """Standard error of ``accuracy(y, a) - accuracy(y, b)`` when both score the same points.
+
+    Each point contributes the difference of its two scores (1 right, 1/2 undecided,
+    0 wrong, as :func:`~dataprog_helpers.accuracy` counts them); the points are
+    independent, so the mean difference has standard error sd / sqrt(n).  Points
+    on which the two predictors agree contribute 0, so the error is driven by the
+    points where they disagree.
+    """
+    y = np.asarray(y)
+
+    def scores(predictions):
+        predictions = np.asarray(predictions)
+        return np.where(predictions == y, 1.0, np.where(predictions == 0, 0.5, 0.0))
+
+    differences = scores(predictions_a) - scores(predictions_b)
+    return float(differences.std(ddof=1) / np.sqrt(differences.size))
+
+
+@pytest.fixture(scope="session")
+def paired_se():
+    """The function :func:`paired_accuracy_se`, for comparing two predictors on one test set."""
+    return paired_accuracy_se
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +109,70 @@ def tutorial_run():
         )
 
     return run
+
+
+#: The near-copy scenario: ``N_COPIES`` copies that repeat the vote of the tutorial LF
+#: whose accuracy is closest to ``NEAR_COPY_SOURCE_ACCURACY`` with probability ``REPEAT``.
+NEAR_COPY_SOURCE_ACCURACY = 0.58
+N_COPIES = 5
+REPEAT = 0.9
+
+
+@pytest.fixture(scope="session")
+def near_copy_run(tutorial_run):
+    """``near_copy_run(seed)``: the seed's tutorial data with near-copies of a mediocre LF.
+
+    Train and test splits get their copies from different seeds (``seed + 100`` and
+    ``seed + 200``).  ``group`` is the source and its copies, ``pairs`` the 15
+    pairs within the group, ``original`` the tutorial_run model fitted on the 20
+    original LFs, ``naive`` a model of all 25 LFs that assumes independence and
+    ``declared`` one told the 15 in-group pairs.  Cached per seed; do not mutate.
+    """
+
+    @functools.cache
+    def run(seed: int) -> SimpleNamespace:
+        base = tutorial_run(seed)
+        data = base.data
+        n_lfs = data.L_train.shape[1]
+        source = int(np.argmin(np.abs(data.lf_accs - NEAR_COPY_SOURCE_ACCURACY)))
+        L_train, lf_accs = add_near_copies(
+            data.L_train, data.y_train, data.lf_accs, source, N_COPIES, REPEAT, seed=seed + 100
+        )
+        L_test, _ = add_near_copies(
+            data.L_test, data.y_test, data.lf_accs, source, N_COPIES, REPEAT, seed=seed + 200
+        )
+        group = [source, *range(n_lfs, n_lfs + N_COPIES)]
+        pairs = sorted((min(i, j), max(i, j)) for i, j in itertools.combinations(group, 2))
+        return SimpleNamespace(
+            data=data,
+            source=source,
+            group=group,
+            pairs=pairs,
+            L_train=L_train,
+            L_test=L_test,
+            lf_accs=lf_accs,
+            original=base.label_model,
+            naive=LabelModel(seed=seed).fit(L_train),
+            declared=LabelModel(seed=seed, dependencies=pairs).fit(L_train),
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def two_block_data():
+    """70,000 points (two blocks of random draws): labels, 2 features and 3 LFs.
+
+    The LFs vote with coverage 0.5 and accuracies in [0.55, 0.9]; used to check
+    that drawing and accumulating in blocks of ``block_rows`` rows changes nothing.
+    """
+    n = 70_000
+    # The package draws (synthetic) and accumulates (analysis, label_model) in blocks.
+    assert _CHUNK_ROWS == _BLOCK_ROWS < n, "the fixture no longer spans two blocks"
+    X, y, feature_accs = make_features(n, 2, seed=6)
+    L, lf_accs = make_label_matrix(y, 3, 0.5, acc_range=(0.55, 0.9), seed=7)
+    return SimpleNamespace(X=X, y=y, feature_accs=feature_accs, L=L, lf_accs=lf_accs,
+                           coverage=0.5, block_rows=_BLOCK_ROWS)
 
 
 @pytest.fixture

@@ -4,7 +4,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import accuracy, lf_summary, majority_vote, overlap_counts, overlap_matrix
+from dataprog_helpers import (
+    VoteStatistics,
+    accuracy,
+    calibration_table,
+    expected_calibration_error,
+    f1_score,
+    lf_summary,
+    loglog_slope,
+    majority_vote,
+    overlap_counts,
+    overlap_matrix,
+    score_table,
+)
 
 
 def _brute_force_overlaps(L):
@@ -228,3 +240,260 @@ def test_lf_summary_rejects_bad_labels_and_names(small_label_matrix, y, kwargs, 
 def test_lf_summary_rejects_bad_label_matrices(votes, pattern):
     with pytest.raises(ValueError, match=pattern):
         lf_summary(votes)
+
+
+# --- VoteStatistics -------------------------------------------------------------------------
+
+
+def _assert_same_statistics(statistics, expected):
+    np.testing.assert_array_equal(statistics.products, expected.products)
+    np.testing.assert_array_equal(statistics.counts, expected.counts)
+    np.testing.assert_array_equal(statistics.vote_sums, expected.vote_sums)
+    assert statistics.n_points == expected.n_points
+
+
+def _split(L, boundaries):
+    """Row chunks of L cut at ``boundaries``, yielded one at a time (a stream)."""
+    edges = [0, *boundaries, len(L)]
+    for start, stop in zip(edges[:-1], edges[1:], strict=True):
+        yield L[start:stop]
+
+
+def test_vote_statistics_of_a_label_matrix_are_the_integer_sums_it_documents(two_block_data):
+    # 70,000 rows: more than one internal chunk of 65,536 rows.  Every statistic is a
+    # sum of integers, so the float32 chunk products and float64 totals must be exact.
+    L = two_block_data.L
+    statistics = VoteStatistics.from_label_matrix(L)
+    wide = L.astype(np.int64)
+    np.testing.assert_array_equal(statistics.products, wide.T @ wide)
+    np.testing.assert_array_equal(statistics.counts, np.abs(wide).T @ np.abs(wide))
+    np.testing.assert_array_equal(statistics.vote_sums, wide.sum(axis=0))
+    assert statistics.n_points == len(L) and statistics.n_lfs == L.shape[1]
+
+
+@pytest.mark.parametrize(
+    "boundaries",
+    [[], [1], [4000], [1000, 2000, 3000, 4000, 5000, 6000, 7000], [7999], [3, 17, 5000, 7990]],
+    ids=["whole", "one-row", "halves", "eight", "last-row", "uneven"],
+)
+def test_vote_statistics_from_chunks_equal_those_of_the_whole_matrix_exactly(
+    tutorial_data, boundaries
+):
+    L = tutorial_data.L_train
+    whole = VoteStatistics.from_label_matrix(L)
+    _assert_same_statistics(VoteStatistics.from_chunks(_split(L, boundaries)), whole)
+    updated = VoteStatistics.empty(L.shape[1])
+    for chunk in _split(L, boundaries):
+        assert updated.update(chunk) is updated
+    _assert_same_statistics(updated, whole)
+
+
+def test_vote_statistics_accept_chunks_given_as_nested_lists(small_label_matrix):
+    L, _ = small_label_matrix
+    chunks = [L[:2].tolist(), L[2:].tolist()]
+    _assert_same_statistics(
+        VoteStatistics.from_chunks(chunks), VoteStatistics.from_label_matrix(L)
+    )
+
+
+def test_vote_statistics_agree_with_overlap_matrix_and_overlap_counts(random_sparse_matrix):
+    L = random_sparse_matrix
+    statistics = VoteStatistics.from_chunks([L[:25], L[25:]])
+    Z, expected = statistics.agreements(), overlap_matrix(L)
+    assert isinstance(Z, np.ma.MaskedArray)
+    np.testing.assert_array_equal(Z.mask, expected.mask)
+    np.testing.assert_array_equal(Z.filled(0.0), expected.filled(0.0))
+    np.testing.assert_array_equal(statistics.counts, overlap_counts(L))
+
+
+def test_vote_statistics_mean_votes_match_hand_computed_values(small_label_matrix):
+    # Votes per LF in conftest.small_label_matrix: LF 0 (+1, +1, -1), LF 1 (+1, -1, -1),
+    # LF 2 none (NaN), LF 3 (+1, +1, +1, +1).
+    L, _ = small_label_matrix
+    statistics = VoteStatistics.from_label_matrix(L)
+    np.testing.assert_allclose(statistics.mean_votes(), [1 / 3, -1 / 3, np.nan, 1.0])
+    np.testing.assert_array_equal(statistics.vote_sums, [1, -1, 0, 4])
+    # LF 2 never votes: its row and column of Z are masked, not NaN.
+    assert statistics.agreements().mask[2].all()
+
+
+def test_empty_vote_statistics_are_zero_and_ready_for_update():
+    statistics = VoteStatistics.empty(3)
+    assert statistics.n_points == 0 and statistics.n_lfs == 3
+    np.testing.assert_array_equal(statistics.products, np.zeros((3, 3)))
+    np.testing.assert_array_equal(statistics.counts, np.zeros((3, 3)))
+    np.testing.assert_array_equal(statistics.vote_sums, np.zeros(3))
+    assert statistics.agreements().mask.all()
+    assert np.isnan(statistics.mean_votes()).all()
+
+
+@pytest.mark.parametrize(
+    ("chunks", "error", "pattern"),
+    [
+        ([], ValueError, r"chunks is empty"),
+        (iter([]), ValueError, r"chunks is empty"),
+        ([[[1, 0, -1]], [[1, 0]]], ValueError,
+         r"chunk 1 has 2 LFs but the earlier chunks have 3"),
+        ([[[1, 0, -1]], [[1, 2, 0]]], ValueError,
+         r"chunk 1 entries must be -1, 0 \(abstain\) or \+1; found \[2\]"),
+        ([[[1, 0, -1]], [1, 0, -1]], ValueError, r"chunk 1 must be 2-D"),
+        ([[[1, 0, -1]], [[1, np.nan, 0]]], ValueError, r"chunk 1 contains NaN"),
+        ([np.zeros((0, 3))], ValueError, r"chunk 0 is empty"),
+        ([[["a", "b", "c"]]], TypeError, r"chunk 0 must hold numbers"),
+    ],
+    ids=["empty-list", "empty-iterator", "lf-count", "two", "1-D", "nan", "no-rows", "str"],
+)
+def test_vote_statistics_from_chunks_reject_bad_chunks(chunks, error, pattern):
+    with pytest.raises(error, match=pattern):
+        VoteStatistics.from_chunks(chunks)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "pattern"),
+    [
+        ([[1, 0]], r"chunk has 2 LFs but the statistics are of 3 LFs"),
+        ([[1, 0, 2]], r"chunk entries must be -1, 0"),
+        ([1, 0, -1], r"chunk must be 2-D"),
+    ],
+    ids=["lf-count", "two", "1-D"],
+)
+def test_vote_statistics_update_rejects_bad_chunks(chunk, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        VoteStatistics.empty(3).update(chunk)
+
+
+@pytest.mark.parametrize(
+    ("n_lfs", "error", "pattern"),
+    [(0, ValueError, r"n_lfs must lie in \[1, "), (2.5, TypeError, r"n_lfs must be an integer")],
+)
+def test_empty_vote_statistics_reject_bad_numbers_of_lfs(n_lfs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        VoteStatistics.empty(n_lfs)
+
+
+# --- calibration_table / expected_calibration_error -----------------------------------------
+
+# Hand-made example with 4 bins [0, 1/4), [1/4, 1/2), [1/2, 3/4), [3/4, 1]; the probabilities
+# are binary fractions, exact in float32.  Bin 0 holds 0, 1/8, 1/8 (mean 1/12) with one
+# positive of 3; bin 1 is empty; bin 2 holds 5/8 (positive); bin 3 holds 7/8 and 1 (mean
+# 15/16) with one positive of 2.  A probability of exactly 1 falls in the last bin.
+_CALIBRATION_Y = [-1, 1, -1, 1, -1, 1]
+_CALIBRATION_P = [0.0, 0.125, 0.125, 0.625, 0.875, 1.0]
+
+
+def test_calibration_table_matches_hand_computed_bins_and_skips_empty_ones():
+    table = calibration_table(_CALIBRATION_Y, _CALIBRATION_P, n_bins=4)
+    assert list(table.columns) == ["predicted", "observed", "count"]
+    # Bins are half-open except the last, which holds P = 1 too.
+    assert list(table.index) == ["[0, 0.25)", "[0.5, 0.75)", "[0.75, 1]"]
+    np.testing.assert_allclose(table["predicted"], [1 / 12, 0.625, 0.9375], rtol=1e-12)
+    np.testing.assert_allclose(table["observed"], [1 / 3, 1.0, 0.5], rtol=1e-12)
+    np.testing.assert_array_equal(table["count"], [3, 1, 2])
+
+
+def test_expected_calibration_error_is_the_count_weighted_mean_gap():
+    # Gaps |observed - predicted| per bin: 1/4, 3/8, 7/16 with counts 3, 1, 2:
+    # (3/4 + 3/8 + 7/8) / 6 = 1/3.
+    ece = expected_calibration_error(_CALIBRATION_Y, _CALIBRATION_P, n_bins=4)
+    assert ece == pytest.approx(1 / 3, rel=1e-12)
+
+
+def test_expected_calibration_error_is_zero_for_a_perfectly_calibrated_predictor():
+    # In every bin the fraction of positives equals the (common) predicted probability:
+    # 1 of 4 at 1/4, 1 of 2 at 1/2, 3 of 4 at 3/4 (all exact in float32).
+    probabilities = [0.25] * 4 + [0.5] * 2 + [0.75] * 4
+    y = [1, -1, -1, -1] + [1, -1] + [1, 1, 1, -1]
+    assert expected_calibration_error(y, probabilities) == 0.0
+    table = calibration_table(y, probabilities)
+    np.testing.assert_array_equal(table["predicted"], table["observed"])
+    assert table["count"].sum() == 10
+
+
+@pytest.mark.parametrize("function", [calibration_table, expected_calibration_error])
+@pytest.mark.parametrize(
+    ("y", "probabilities", "kwargs", "error", "pattern"),
+    [
+        ([1, 0], [0.5, 0.5], {}, ValueError, r"y must contain only -1 and \+1"),
+        ([1, -1], [0.5, 1.5], {}, ValueError, r"probabilities must be probabilities"),
+        ([1, -1], [0.5, np.nan], {}, ValueError, r"probabilities contains NaN"),
+        ([1, -1, 1], [0.5, 0.5], {}, ValueError, r"y has 3, probabilities has 2"),
+        ([1, -1], [0.5, 0.5], {"n_bins": 0}, ValueError, r"n_bins must lie in \[1, "),
+        ([1, -1], [0.5, 0.5], {"n_bins": 2.5}, TypeError, r"n_bins must be an integer"),
+    ],
+    ids=["zero-one-y", "above-one", "nan", "lengths", "zero-bins", "float-bins"],
+)
+def test_calibration_functions_reject_bad_input(function, y, probabilities, kwargs, error,
+                                                pattern):
+    with pytest.raises(error, match=pattern):
+        function(y, probabilities, **kwargs)
+
+
+# --- loglog_slope -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exponent", [-0.5, -1.0, 2.0])
+def test_loglog_slope_of_an_exact_power_law_is_its_exponent(exponent):
+    sizes = np.array([100, 400, 1600, 6400, 25_600])
+    # A straight line in log-log coordinates: the least-squares fit is exact up to rounding.
+    assert loglog_slope(sizes, 3.0 * sizes**exponent) == pytest.approx(exponent, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "values", "pattern"),
+    [
+        ([1, 2, 3], [1.0, 2.0], r"same length, at least 2; got shapes \(3,\) and \(2,\)"),
+        ([1], [1.0], r"same length, at least 2"),
+        ([[1, 2]], [[1.0, 2.0]], r"must be 1-D"),
+        ([1, 2, 3], [1.0, 0.0, 2.0], r"must be positive"),
+        ([1, 2, 3], [1.0, -1.0, 2.0], r"must be positive"),
+        ([0, 2, 3], [1.0, 1.0, 2.0], r"must be positive"),
+        ([1, 2, 3], [1.0, np.nan, 2.0], r"must be finite"),
+        ([1, 2, 3], [1.0, 2.0, np.inf], r"must be finite"),
+        ([1, 2, np.inf], [1.0, 2.0, 3.0], r"must be finite"),
+        ([5, 5, 5], [1.0, 2.0, 3.0], r"sizes must not all be equal"),
+    ],
+    ids=["lengths", "one-point", "2-D", "zero-value", "negative-value", "zero-size", "nan",
+         "inf-value", "inf-size", "equal-sizes"],
+)
+def test_loglog_slope_rejects_bad_input(sizes, values, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        loglog_slope(sizes, values)
+
+
+# --- f1_score / score_table ---------------------------------------------------------------------
+
+
+def test_f1_score_matches_hand_counts_and_treats_no_decision_as_not_positive():
+    # TP = 2 (points 0, 1), FP = 1 (point 3), FN = 2 (point 2 missed, point 5 undecided):
+    # F1 = 2 * 2 / (2 * 2 + 1 + 2) = 4 / 7.
+    y = [1, 1, 1, -1, -1, 1]
+    predictions = [1, 1, -1, 1, -1, 0]
+    assert f1_score(y, predictions) == pytest.approx(4 / 7, rel=1e-12)
+    assert f1_score([1, -1], [1, -1]) == 1.0
+    assert f1_score([-1, -1], [-1, -1]) == 0.0  # no positive anywhere: defined as 0
+
+
+def test_f1_score_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"y_pred must contain only -1, 0"):
+        f1_score([1, -1], [1, 2])
+    with pytest.raises(ValueError, match=r"inconsistent numbers of points"):
+        f1_score([1, -1, 1], [1, -1])
+
+
+def test_score_table_combines_accuracy_f1_and_calibration():
+    y = np.array(_CALIBRATION_Y)
+    probabilities = np.array(_CALIBRATION_P)
+    decided = np.where(probabilities >= 0.5, 1, -1)
+    table = score_table(y, {"model": decided, "always -1": -np.ones(6, dtype=int)},
+                        {"model": probabilities})
+    assert list(table.index) == ["model", "always -1"]
+    assert table.loc["model", "accuracy"] == accuracy(y, decided)
+    assert table.loc["model", "F1"] == f1_score(y, decided)
+    assert table.loc["model", "ECE"] == pytest.approx(expected_calibration_error(y, probabilities))
+    assert table.loc["always -1", "accuracy"] == 0.5
+    assert np.isnan(table.loc["always -1", "ECE"])
+
+
+def test_score_table_rejects_probabilities_of_unknown_predictors():
+    with pytest.raises(ValueError, match=r"probabilities has names not in predictions: \['b'\]"):
+        score_table([1, -1], {"a": [1, -1]}, {"b": [0.5, 0.5]})

@@ -6,15 +6,26 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-from dataprog_helpers import overlap_matrix
+from dataprog_helpers import calibration_table, overlap_matrix
 from dataprog_helpers.plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
     plot_label_matrix,
+    plot_loglog,
     plot_loss_curve,
     plot_overlap_matrix,
     plot_posterior_histogram,
+    plot_reliability,
+    plot_two_lf_ambiguity,
 )
+
+#: Sizes and two series of error curves (3 repeats each) for plot_loglog: exact power laws
+#: n^(-1/2) and n^(-1) scaled by repeat-specific constants, so the mean's slope is exact.
+_SIZES = np.array([500, 1000, 2000, 4000, 8000])
+_ERRORS = {
+    "gradient": np.outer([0.8, 1.0, 1.2], _SIZES**-0.5),
+    "triplet": np.outer([2.0, 2.5, 3.0], _SIZES**-1.0),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +56,13 @@ def _plot_calls(data, model, table):
             model.predict_proba(L), y, **kw
         ),
         "plot_accuracy_bars": lambda **kw: plot_accuracy_bars(table, **kw),
+        "plot_reliability": lambda **kw: plot_reliability(
+            {"label model": model.predict_proba(L)}, y, **kw
+        ),
+        "plot_loglog": lambda **kw: plot_loglog(_SIZES, _ERRORS, **kw),
+        "plot_two_lf_ambiguity": lambda **kw: plot_two_lf_ambiguity(
+            model.overlap_matrix_[0, 1], tuple(2 * data.lf_accs[:2] - 1), **kw
+        ),
     }
 
 
@@ -55,6 +73,9 @@ _NAMES = [
     "plot_accuracy_estimates",
     "plot_posterior_histogram",
     "plot_accuracy_bars",
+    "plot_reliability",
+    "plot_loglog",
+    "plot_two_lf_ambiguity",
 ]
 
 
@@ -135,6 +156,72 @@ def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accur
     assert low < 0.62 and high >= accuracy_table.to_numpy().max()
 
 
+def test_plot_overlap_matrix_labels_its_colour_bar(fitted_label_model):
+    ax = plot_overlap_matrix(fitted_label_model.overlap_matrix_)
+    assert ax.images[0].colorbar.ax.get_ylabel() == "$Z_{ij}$, mean product of votes"
+    ax = plot_overlap_matrix(fitted_label_model.residuals_, title="Residuals",
+                             colorbar_label="$Z_{ij} - q_i q_j$")
+    assert ax.images[0].colorbar.ax.get_ylabel() == "$Z_{ij} - q_i q_j$"
+    assert ax.get_title() == "Residuals"
+    # The residuals' diagonal is masked and stays blank.
+    assert np.all(np.ma.getmaskarray(ax.images[0].get_array()).diagonal())
+
+
+def test_plot_reliability_draws_each_predictor_against_its_calibration_table(tutorial_data,
+                                                                             fitted_label_model):
+    y = tutorial_data.y_test
+    probabilities = {
+        "label model": fitted_label_model.predict_proba(tutorial_data.L_test),
+        "constant": np.full(len(y), 0.5),
+    }
+    ax = plot_reliability(probabilities, y, n_bins=5)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["perfectly calibrated", "label model", "constant"]
+    assert ax.get_title() == "Reliability diagram"
+    diagonal, label_model_line, constant_line = ax.lines
+    np.testing.assert_array_equal(diagonal.get_xydata(), [[0, 0], [1, 1]])
+    table = calibration_table(y, probabilities["label model"], n_bins=5)
+    np.testing.assert_allclose(label_model_line.get_xdata(), table["predicted"])
+    np.testing.assert_allclose(label_model_line.get_ydata(), table["observed"])
+    # A constant 1/2 is one bin: every point, observed = fraction of positives.
+    np.testing.assert_allclose(constant_line.get_ydata(), [(y == 1).mean()])
+    assert len(ax.collections) == 2  # one marker set (area ~ count) per predictor
+    assert ax.get_xlim() == (0, 1) and ax.get_ylim() == (0, 1)
+
+
+def test_plot_loglog_reports_the_fitted_slopes_and_a_reference_line():
+    ax = plot_loglog(_SIZES, _ERRORS, title="Error", ylabel="mean |error|")
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["gradient (slope -0.50)", "triplet (slope -1.00)", "reference slope -0.5"]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_title() == "Error" and ax.get_ylabel() == "mean |error|"
+    gradient, triplet, reference = ax.lines
+    np.testing.assert_allclose(gradient.get_ydata(), _ERRORS["gradient"].mean(axis=0))
+    # The reference line starts at the first series' first mean with slope -1/2: here it
+    # is that series' own mean.
+    np.testing.assert_allclose(reference.get_ydata(), _ERRORS["gradient"].mean(axis=0))
+    assert len(ax.collections) == 2  # a min-max band per series
+    ax = plot_loglog(_SIZES, {"one repeat": _ERRORS["triplet"][0]}, reference_slope=None)
+    assert len(ax.lines) == 1
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "one repeat (slope -1.00)"
+    ]
+
+
+def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
+    ax = plot_two_lf_ambiguity(0.2, (0.4, 0.5))
+    positive, negative = ax.lines[:2]
+    for line in (positive, negative):
+        x, y = line.get_data()
+        np.testing.assert_allclose(x * y, 0.2, atol=1e-12)
+        assert np.all(np.abs(x) >= 0.2) and np.all(np.abs(x) <= 1.0)
+    assert np.all(positive.get_xdata() > 0) and np.all(negative.get_xdata() < 0)
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), [[0.4, 0.5]])
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["$q_1 q_2 = Z_{12}$", "true $(q_1, q_2)$"]
+    assert "0.20" in ax.get_title()
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 
@@ -162,13 +249,34 @@ def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accur
         (lambda: plot_label_matrix([[1, 2]]), r"label_matrix entries must be -1, 0"),
         (lambda: plot_label_matrix([1, 0, -1]), r"label_matrix must be 2-D"),
         (lambda: plot_label_matrix(np.zeros((0, 2))), r"label_matrix is empty"),
+        (lambda: plot_reliability({}, [1, -1]), r"probabilities must be a non-empty mapping"),
+        (lambda: plot_reliability([0.5, 0.5], [1, -1]), r"probabilities must be a non-empty map"),
+        (lambda: plot_reliability({"a": [0.5, 1.5]}, [1, -1]), r"probabilities must be prob"),
+        (lambda: plot_reliability({"a": [0.5, 0.5]}, [1, -1, 1]),
+         r"y has 3, probabilities has 2"),
+        (lambda: plot_reliability({"a": [0.5, 0.5]}, [1, 0]), r"y must contain only -1 and \+1"),
+        (lambda: plot_reliability({"a": [0.5, 0.5]}, [1, -1], n_bins=0), r"n_bins must lie in"),
+        (lambda: plot_loglog(_SIZES, {}), r"values must be a non-empty mapping"),
+        (lambda: plot_loglog(_SIZES, [[1.0] * 5]), r"values must be a non-empty mapping"),
+        (lambda: plot_loglog(_SIZES, {"a": np.ones((2, 4))}),
+         r"values\['a'\] has 4 columns but sizes has 5 entries"),
+        (lambda: plot_loglog(_SIZES, {"a": np.zeros(5)}), r"must be positive"),
+        (lambda: plot_loglog(np.full(5, 100), {"a": np.ones(5)}), r"sizes must not all be equal"),
+        (lambda: plot_two_lf_ambiguity(0.0, (0.5, 0.5)), r"agreement must be in \(-1, 0\) or"),
+        (lambda: plot_two_lf_ambiguity(1.0, (0.5, 0.5)), r"agreement must be in"),
+        (lambda: plot_two_lf_ambiguity(-1.2, (0.5, 0.5)), r"agreement must be in"),
+        (lambda: plot_two_lf_ambiguity(np.nan, (0.5, 0.5)), r"agreement must be in"),
     ],
     ids=["estimates-lengths", "estimates-2-D", "estimates-empty", "loss-nan",
          "label-matrix-zero-points", "hist-zero-bins", "loss-empty", "loss-2-D",
          "overlap-not-square",
          "overlap-1-D", "hist-above-one", "hist-negative", "hist-nan", "hist-zero-one-y",
          "hist-lengths", "bars-empty", "bars-not-a-frame", "label-matrix-two",
-         "label-matrix-1-D", "label-matrix-empty"],
+         "label-matrix-1-D", "label-matrix-empty", "reliability-empty", "reliability-list",
+         "reliability-above-one", "reliability-lengths", "reliability-zero-one-y",
+         "reliability-zero-bins", "loglog-empty", "loglog-list", "loglog-columns",
+         "loglog-zero", "loglog-equal-sizes", "ambiguity-zero", "ambiguity-one",
+         "ambiguity-below-minus-one", "ambiguity-nan"],
 )
 def test_plot_functions_reject_bad_input(call, pattern):
     with pytest.raises(ValueError, match=pattern):

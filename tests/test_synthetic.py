@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from dataprog_helpers import make_features, make_label_matrix, make_tutorial_data
+from dataprog_helpers import (
+    add_near_copies,
+    make_features,
+    make_label_matrix,
+    make_tutorial_data,
+    overlap_matrix,
+)
 
 # --- make_features ----------------------------------------------------------------------
 
@@ -56,6 +62,101 @@ def test_make_features_labels_are_balanced_within_binomial_error(z_bound):
 def test_make_features_rejects_bad_sizes(n, d, error, pattern):
     with pytest.raises(error, match=pattern):
         make_features(n, d, seed=0)
+
+
+def _tutorial_stream_features(n, d, seed):
+    """The tutorial's balanced draws, written out in one block (the generative story)."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
+    feature_accs = rng.uniform(0.4, 0.6, size=d)
+    agrees = rng.random((n, d)) < feature_accs
+    return np.where(agrees, y[:, None], -y[:, None]).astype(np.float32), y, feature_accs
+
+
+def _tutorial_stream_label_matrix(y, m, coverage, acc_range, seed):
+    rng = np.random.default_rng(seed)
+    lf_accs = rng.uniform(*acc_range, size=m)
+    votes = rng.random((len(y), m)) < coverage
+    correct = rng.random((len(y), m)) < lf_accs
+    signed_y = y[:, None]
+    return np.where(votes, np.where(correct, signed_y, -signed_y), 0).astype(np.int8), lf_accs
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"class_balance": 0.5}], ids=["default", "explicit"])
+def test_class_balance_one_half_keeps_the_tutorial_random_stream(kwargs):
+    # The notebooks' committed outputs depend on every seed's data: with class_balance
+    # 0.5 (given or by default) and at most one block of rows, the draws must be exactly
+    # the one-block draws the tutorial was written with (so the two calls agree too).
+    for a, b in zip(make_features(100, 3, seed=0, **kwargs), _tutorial_stream_features(100, 3, 0),
+                    strict=True):
+        np.testing.assert_array_equal(a, b)
+    _, y, _ = make_features(5000, 1, seed=3, **kwargs)
+    L, lf_accs = make_label_matrix(y, 6, 0.4, (0.45, 0.75), seed=4)
+    L_ref, lf_accs_ref = _tutorial_stream_label_matrix(y, 6, 0.4, (0.45, 0.75), 4)
+    np.testing.assert_array_equal(L, L_ref)
+    np.testing.assert_array_equal(lf_accs, lf_accs_ref)
+
+
+@pytest.mark.parametrize("class_balance", [0.1, 0.3, 0.8])
+def test_make_features_fraction_of_positives_matches_class_balance(class_balance, z_bound):
+    n = 20_000
+    _, y, _ = make_features(n, 1, seed=8, class_balance=class_balance)
+    # Each label is +1 with probability class_balance: the fraction of positives is a
+    # binomial proportion with standard error sqrt(b (1 - b) / n) (<= 0.0035 here);
+    # three settings are checked, so the Bonferroni bound is over 3 comparisons.
+    se = np.sqrt(class_balance * (1 - class_balance) / n)
+    assert abs((y == 1).mean() - class_balance) <= z_bound(3) * se
+    assert set(np.unique(y)) == {-1, 1}
+
+
+def test_make_tutorial_data_fraction_of_positives_matches_class_balance(z_bound):
+    n, class_balance = 10_000, 0.2
+    data = make_tutorial_data(n=n, d=2, class_balance=class_balance, seed=5)
+    y = np.concatenate([data.y_train, data.y_test])
+    # The split only reorders the n labels, so together they are n Bernoulli(0.2) draws.
+    se = np.sqrt(class_balance * (1 - class_balance) / n)
+    assert abs((y == 1).mean() - class_balance) <= z_bound(1) * se
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda balance: make_features(10, 2, seed=0, class_balance=balance),
+        lambda balance: make_tutorial_data(n=100, d=3, m=3, class_balance=balance),
+    ],
+    ids=["make_features", "make_tutorial_data"],
+)
+@pytest.mark.parametrize(
+    ("class_balance", "error", "pattern"),
+    [
+        (0, ValueError, r"class_balance must lie in \(0.0, 1.0\), got 0.0"),
+        (1, ValueError, r"class_balance must lie in \(0.0, 1.0\), got 1.0"),
+        (1.5, ValueError, r"class_balance must lie in \(0.0, 1.0\)"),
+        (float("nan"), ValueError, r"class_balance must lie in"),
+        ("a", TypeError, r"class_balance must be a real number"),
+        (None, TypeError, r"class_balance must be a real number"),
+    ],
+    ids=["zero", "one", "above-one", "nan", "str", "none"],
+)
+def test_generators_reject_bad_class_balance(call, class_balance, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call(class_balance)
+
+
+def test_make_features_beyond_one_block_keeps_the_feature_accuracies(two_block_data, z_bound):
+    data = two_block_data
+    tail = slice(data.block_rows, None)  # the second block: 4,464 rows
+    d = data.X.shape[1]
+    # Agreement rate of each feature with y, over all rows and over the second block:
+    # binomial proportions with standard error sqrt(a (1 - a) / rows); 2 d comparisons.
+    z = z_bound(2 * d)
+    for rows in (slice(None), tail):
+        agreement = (data.X[rows] == data.y[rows, None]).mean(axis=0)
+        n = len(data.y[rows])
+        se = np.sqrt(data.feature_accs * (1 - data.feature_accs) / n)
+        assert np.all(np.abs(agreement - data.feature_accs) <= z * se)
+    # Each block draws fresh numbers: the second block does not repeat the first.
+    assert not np.array_equal(data.X[tail], data.X[: len(data.X) - data.block_rows])
 
 
 # --- make_label_matrix -----------------------------------------------------------------
@@ -132,6 +233,152 @@ def test_make_label_matrix_rejects_bad_arguments(kwargs, error, pattern):
     arguments = {"y": [1, -1, 1], "m": 3, "coverage": 0.5, "seed": 0} | kwargs
     with pytest.raises(error, match=pattern):
         make_label_matrix(**arguments)
+
+
+def test_make_label_matrix_beyond_one_block_keeps_coverage_and_accuracy(two_block_data,
+                                                                         z_bound):
+    # 70,000 rows are drawn as a block of 65,536 and one of 4,464.  Per LF, coverage
+    # is a mean of Bernoulli(coverage) over the rows and accuracy a mean of
+    # Bernoulli(lf_accs) over the votes; both are checked on all rows and on the
+    # second block alone, so a broken second block cannot hide in the average:
+    # 2 statistics x 2 row sets x m LFs comparisons in the Bonferroni bound.
+    data = two_block_data
+    m, coverage = data.L.shape[1], data.coverage
+    z = z_bound(4 * m)
+    for rows in (slice(None), slice(data.block_rows, None)):
+        L, y = data.L[rows], data.y[rows]
+        votes = L != 0
+        n_votes = votes.sum(axis=0)
+        coverage_se = np.sqrt(coverage * (1 - coverage) / len(y))
+        accuracy_se = np.sqrt(data.lf_accs * (1 - data.lf_accs) / n_votes)
+        assert np.all(np.abs(n_votes / len(y) - coverage) <= z * coverage_se)
+        empirical_accuracy = ((L == y[:, None]) & votes).sum(axis=0) / n_votes
+        assert np.all(np.abs(empirical_accuracy - data.lf_accs) <= z * accuracy_se)
+    assert data.L.dtype == np.int8 and set(np.unique(data.L)) == {-1, 0, 1}
+    assert not np.array_equal(data.L[data.block_rows:], data.L[: len(data.L) - data.block_rows])
+
+
+# --- add_near_copies ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def near_copies(tutorial_data):
+    """Five copies of tutorial LF 3 with repeat 0.9, and three with repeat 0.5."""
+    data = tutorial_data
+    copies = {
+        repeat: add_near_copies(data.L_train, data.y_train, data.lf_accs, 3, n_copies,
+                                repeat=repeat, seed=11)
+        for repeat, n_copies in ((0.9, 5), (0.5, 3))
+    }
+    return data, copies
+
+
+def test_add_near_copies_appends_copies_with_the_source_accuracy(near_copies):
+    data, copies = near_copies
+    L, lf_accs = copies[0.9]
+    assert L.shape == (8000, 25) and L.dtype == np.int8
+    np.testing.assert_array_equal(L[:, :20], data.L_train)
+    np.testing.assert_array_equal(lf_accs[:20], data.lf_accs)
+    np.testing.assert_array_equal(lf_accs[20:], np.full(5, data.lf_accs[3]))
+    assert set(np.unique(L)) <= {-1, 0, 1}
+
+
+@pytest.mark.parametrize("repeat", [0.9, 0.5])
+def test_near_copies_vote_exactly_where_the_source_votes(near_copies, repeat):
+    data, copies = near_copies
+    L, _ = copies[repeat]
+    source_votes = data.L_train[:, [3]] != 0
+    np.testing.assert_array_equal(L[:, 20:] != 0, np.broadcast_to(source_votes, L[:, 20:].shape))
+
+
+def test_near_copies_are_right_as_often_as_the_source_truly_is(near_copies, z_bound):
+    data, copies = near_copies
+    p, y = data.lf_accs[3], data.y_train
+    # A copy's vote on a point is right with probability repeat * p + (1 - repeat) * p = p,
+    # independently across points: its accuracy over the source's n_votes votes is a
+    # binomial proportion with standard error sqrt(p (1 - p) / n_votes).  8 copies.
+    z = z_bound(8)
+    for L, _ in copies.values():
+        votes = L[:, 20:] != 0
+        n_votes = votes.sum(axis=0)
+        empirical = ((L[:, 20:] == y[:, None]) & votes).sum(axis=0) / n_votes
+        assert np.all(np.abs(empirical - p) <= z * np.sqrt(p * (1 - p) / n_votes))
+
+
+def test_near_copies_agree_with_the_source_and_each_other_as_the_mixture_says(
+    near_copies, z_bound
+):
+    # A copy repeats the source's vote (product 1) with probability r, and otherwise votes
+    # independently given y with the same q = 2 p - 1 (mean product q^2):
+    #     Z(source, copy) = r + (1 - r) q^2.
+    # Two copies both repeat with probability r^2 (product 1), otherwise at least one
+    # votes on its own, independently of the other given y (mean product q^2):
+    #     Z(copy, copy) = r^2 + (1 - r^2) q^2.
+    # Each Z is a mean of n_votes products in {-1, +1} with mean mu: standard error
+    # sqrt((1 - mu^2) / n_votes).  Bonferroni over every source-copy and copy-copy pair.
+    data, copies = near_copies
+    q = 2 * data.lf_accs[3] - 1
+    n_votes = (data.L_train[:, 3] != 0).sum()
+    checks = []
+    for repeat, (L, _) in copies.items():
+        Z = overlap_matrix(L)
+        n_copies = L.shape[1] - 20
+        for k in range(20, 20 + n_copies):
+            checks.append((Z[3, k], repeat + (1 - repeat) * q**2))
+            for j in range(k + 1, 20 + n_copies):
+                checks.append((Z[k, j], repeat**2 + (1 - repeat**2) * q**2))
+    z = z_bound(len(checks))
+    for observed, expected in checks:
+        assert abs(observed - expected) <= z * np.sqrt((1 - expected**2) / n_votes)
+
+
+def test_near_copies_with_repeat_one_are_exact_copies(tutorial_data):
+    data = tutorial_data
+    L, _ = add_near_copies(data.L_train, data.y_train, data.lf_accs, 7, 2, repeat=1.0, seed=0)
+    np.testing.assert_array_equal(L[:, 20], data.L_train[:, 7])
+    np.testing.assert_array_equal(L[:, 21], data.L_train[:, 7])
+
+
+def test_add_near_copies_is_reproducible_for_a_seed(tutorial_data):
+    data = tutorial_data
+    arguments = (data.L_train, data.y_train, data.lf_accs, 2, 2)
+    first, again, other = (add_near_copies(*arguments, seed=s)[0] for s in (4, 4, 5))
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"source": 3}, ValueError, r"source must lie in \[0, 2\], got 3"),
+        ({"source": -1}, ValueError, r"source must lie in \[0, 2\], got -1"),
+        ({"source": 1.0}, TypeError, r"source must be an integer"),
+        ({"n_copies": 0}, ValueError, r"n_copies must lie in \[1, "),
+        ({"n_copies": 2.5}, TypeError, r"n_copies must be an integer"),
+        ({"repeat": 1.5}, ValueError, r"repeat must lie in \[0.0, 1.0\], got 1.5"),
+        ({"repeat": -0.1}, ValueError, r"repeat must lie in \[0.0, 1.0\]"),
+        ({"repeat": "often"}, TypeError, r"repeat must be a real number"),
+        ({"lf_accs": [0.6, 0.7]}, ValueError, r"lf_accs must have shape \(3,\), got \(2,\)"),
+        ({"lf_accs": [[0.6, 0.7, 0.8]]}, ValueError, r"lf_accs must have shape \(3,\)"),
+        ({"y": [1, -1, 1]}, ValueError,
+         r"inconsistent numbers of points: label_matrix has 4, y has 3"),
+        ({"y": [1, 0, 1, -1]}, ValueError, r"y must contain only -1 and \+1"),
+        ({"label_matrix": [[1, 2, 0]] * 4}, ValueError, r"label_matrix entries must be -1, 0"),
+        ({"seed": -1}, ValueError, r"seed must lie in"),
+    ],
+    ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
+)
+def test_add_near_copies_rejects_bad_arguments(kwargs, error, pattern):
+    arguments = {
+        "label_matrix": [[1, 0, -1], [0, 1, 1], [-1, -1, 0], [1, 1, 1]],
+        "y": [1, 1, -1, 1],
+        "lf_accs": [0.6, 0.7, 0.8],
+        "source": 0,
+        "n_copies": 2,
+        "seed": 0,
+    } | kwargs
+    with pytest.raises(error, match=pattern):
+        add_near_copies(**arguments)
 
 
 # --- make_tutorial_data ------------------------------------------------------------------

@@ -57,6 +57,34 @@ def test_check_label_matrix_rejects_bad_input_naming_the_argument(votes, error, 
         check_label_matrix(votes, "votes")
 
 
+def test_check_label_matrix_returns_a_valid_int8_input_itself_without_copying():
+    votes = np.array([[1, 0, -1], [0, -1, 1]], dtype=np.int8)
+    result = check_label_matrix(votes, "votes")
+    assert np.shares_memory(result, votes)
+    np.testing.assert_array_equal(result, [[1, 0, -1], [0, -1, 1]])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int64])
+@pytest.mark.parametrize(
+    ("votes", "found"),
+    [([[1, 0, 2]], r"\[2\]"), ([[-2, 0, 1]], r"\[-2\]"), ([[-2, 1, 2]], r"\[-2, 2\]")],
+    ids=["two", "minus-two", "both"],
+)
+def test_check_label_matrix_rejects_out_of_range_integers_by_min_and_max(dtype, votes, found):
+    # Integer input is validated by its min and max; the message is the one the
+    # element-wise check gives (listing the offending values).
+    with pytest.raises(
+        ValueError, match=r"votes entries must be -1, 0 \(abstain\) or \+1; found " + found
+    ):
+        check_label_matrix(np.array(votes, dtype=dtype), "votes")
+
+
+def test_check_label_matrix_rejects_unsigned_wraparound_of_minus_one():
+    # -1 stored as uint8 is 255: outside the allowed range, so it must not pass.
+    with pytest.raises(ValueError, match=r"votes entries must be -1, 0 .*found \[255\]"):
+        check_label_matrix(np.array([[1, 255]], dtype=np.uint8), "votes")
+
+
 # --- check_labels -------------------------------------------------------------------------
 
 
