@@ -38,6 +38,9 @@ test: lint
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/label_model_speed.py
 	$(BIN)/python benchmarks/tutorial_quality.py
+	$(BIN)/python benchmarks/dependency_search.py
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/theory_rates.py
 
 clean:
 	rm -rf build $(VENV)

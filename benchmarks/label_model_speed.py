@@ -8,6 +8,10 @@ from the same start; they differ only in who drives the loop:
 (b) the original tutorial's pattern: a Python loop calling one compiled step per
     iteration (the tensors cross the Python/TensorFlow boundary every step).
 
+It then times larger label matrices end to end, and compares gradient descent with
+the closed-form triplet method (``LabelModel(method="triplet")``) fitted to the same
+vote statistics for m = 10 ... 500 LFs (notebook 5's comparison).
+
 Times are medians over repeats, after one warm-up fit that compiles the graphs.
 """
 
@@ -18,12 +22,12 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
+from dataprog_helpers.experiment import compare_estimators, median_seconds  # noqa: E402
 from dataprog_helpers.label_model import preconditioned_step  # noqa: E402
 
 _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
@@ -44,16 +48,6 @@ def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
         if change <= float(inputs["tol"]):
             return step + 1
     return int(inputs["max_steps"])
-
-
-def median_seconds(function, repeats: int) -> float:
-    function()  # warm-up: compiles the graph
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def synthetic_label_matrix(n: int, m: int, seed: int = 0) -> np.ndarray:
@@ -82,6 +76,20 @@ def main() -> None:
         print(f"  n = {n:>9,}, m = {m:>3}: {seconds:6.3f} s  ({model.n_iter_} steps)")
     print("  (for orientation: Snorkel 0.10's LabelModel takes about 0.6 s at n = 100,000, m = 50 "
           "on this 2-core machine; not measured here)")
+
+    print("\nGradient descent vs the triplet method, fitted to the same statistics "
+          "(n = 20,000, 3 seeds, median of 5 fits each):")
+    table = compare_estimators([10, 20, 50, 100, 200, 500], n=20_000, repeats=5)
+    means = table.pivot_table(index="n_lfs", columns="method", values=["seconds", "error"])
+    print(f"  {'m':>4} {'gradient ms':>12} {'triplet ms':>11} {'speed-up':>9} "
+          f"{'gradient err':>13} {'triplet err':>12} {'Z from L ms':>12}")
+    for n_lfs, row in means.iterrows():
+        statistics_ms = 1e3 * table.loc[table["n_lfs"] == n_lfs, "statistics_seconds"].mean()
+        print(f"  {n_lfs:>4} {1e3 * row['seconds', 'gradient']:12.2f} "
+              f"{1e3 * row['seconds', 'triplet']:11.2f} "
+              f"{row['seconds', 'gradient'] / row['seconds', 'triplet']:8.1f}x "
+              f"{row['error', 'gradient']:13.4f} {row['error', 'triplet']:12.4f} "
+              f"{statistics_ms:12.1f}")
 
 
 if __name__ == "__main__":

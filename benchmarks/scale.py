@@ -11,6 +11,8 @@ is its own, and does the whole label-model pipeline:
 3. fit the label model on the statistics;
 4. compute the posterior of every point (also chunk by chunk).
 
+(``dataprog_helpers.experiment.streaming_run``, which notebook 5 runs at smaller n.)
+
 It prints the seconds of each stage, the peak of memory allocated by NumPy
 (tracemalloc) and the growth of the process's peak resident memory over its
 size after start-up (TensorFlow's import alone takes several hundred MB, the same at
@@ -28,16 +30,12 @@ import json  # noqa: E402
 import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
+from dataprog_helpers.experiment import streaming_run  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 N_LFS = 100
-CHUNK_ROWS = 65_536
 
 
 def _peak_rss_mb() -> float:
@@ -45,41 +43,12 @@ def _peak_rss_mb() -> float:
 
 
 def run_one(n: int) -> dict:
-    """The pipeline at one size; returns seconds per stage and memory peaks in MB."""
+    """``streaming_run`` at one size, plus the growth of the process's peak resident memory."""
     dh.LabelModel().fit(dh.make_tutorial_data(n=2_000, seed=0).L_train)  # compile the fit
     rss_before = _peak_rss_mb()
-    tracemalloc.start()
-    seconds = {}
-
-    start = time.perf_counter()
-    _, y, _ = dh.make_features(n, 1, seed=0)
-    label_matrix, true_accuracies = dh.make_label_matrix(y, N_LFS, 0.25, seed=1)
-    seconds["simulate"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    chunks = (label_matrix[row : row + CHUNK_ROWS] for row in range(0, n, CHUNK_ROWS))
-    statistics = dh.VoteStatistics.from_chunks(chunks)
-    seconds["statistics"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    model = dh.LabelModel(seed=0).fit_statistics(statistics)
-    seconds["fit"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    posterior = model.predict_proba(label_matrix)
-    seconds["posterior"] = time.perf_counter() - start
-
-    _, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {
-        "n": n,
-        "seconds": seconds,
-        "traced_peak_mb": traced_peak / 2**20,
-        "rss_growth_mb": _peak_rss_mb() - rss_before,
-        "label_matrix_mb": label_matrix.nbytes / 2**20,
-        "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
-        "posterior_accuracy": dh.accuracy(y, np.where(posterior >= 0.5, 1, -1)),
-    }
+    result = streaming_run(n, N_LFS)
+    result["rss_growth_mb"] = _peak_rss_mb() - rss_before
+    return result
 
 
 def main() -> None:
@@ -107,7 +76,7 @@ def main() -> None:
               f"statistics x{stats_ratio:.1f}, traced peak memory x{memory_ratio:.1f}")
     largest = rows[-1]
     print(f"\nAt n = {largest['n']:,}: L is {largest['label_matrix_mb']:.0f} MB as int8; a float64 "
-          f"copy would be {8 * largest['label_matrix_mb']:.0f} MB. Peak traced memory "
+          f"copy would be {largest['float64_copy_mb']:.0f} MB. Peak traced memory "
           f"{largest['traced_peak_mb']:.0f} MB.")
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "evaluate_pipeline",
     "headline_table",
     "label_model_error_curve",
+    "median_seconds",
     "streaming_run",
 ]
 
@@ -121,7 +122,14 @@ def _check_seeds(seeds: Sequence[int]) -> list[int]:
     return seeds
 
 
-def _median_seconds(function, repeats: int) -> float:
+def median_seconds(function, repeats: int) -> float:
+    """Median wall-clock seconds of ``repeats`` calls of ``function()``, after one untimed call.
+
+    The untimed call compiles what needs compiling (TensorFlow traces a graph on
+    first use), so only steady-state calls are timed.
+    """
+    repeats = check_positive_int(repeats, "repeats")
+    function()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -159,8 +167,7 @@ def compare_estimators(
             statistics_seconds = time.perf_counter() - start
             for method in ("gradient", "triplet"):
                 model = LabelModel(method=method, seed=seed, max_steps=5000)
-                model.fit_statistics(statistics)
-                seconds = _median_seconds(
+                seconds = median_seconds(
                     lambda m=model, s=statistics: m.fit_statistics(s), repeats
                 )
                 rows.append({
@@ -257,7 +264,9 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
     -------
     dict
         ``seconds`` (per stage), ``traced_peak_mb`` (peak of the memory traced
-        by ``tracemalloc`` during the run, which includes every NumPy array),
+        by ``tracemalloc`` during the run, which includes every NumPy array; it
+        repeats to within a few hundred bytes once the label model's graph has
+        been traced by an earlier fit),
         ``label_matrix_mb``, ``float64_copy_mb`` (what one float64 copy of the
         label matrix would take), ``accuracy_error`` and ``posterior_accuracy``.
     """

@@ -1,10 +1,18 @@
-"""Tests of dataprog_helpers.experiment (label-model part only: end models are slow)."""
+"""Tests of dataprog_helpers.experiment, at small sizes (notebook 5 runs the big ones)."""
 
 import numpy as np
 import pytest
 
-from dataprog_helpers import accuracy, majority_vote
-from dataprog_helpers.experiment import evaluate_pipeline, headline_table
+from dataprog_helpers import LabelModel, accuracy, majority_vote, make_features, make_label_matrix
+from dataprog_helpers.experiment import (
+    compare_estimators,
+    end_model_excess_error_curve,
+    evaluate_pipeline,
+    headline_table,
+    label_model_error_curve,
+    median_seconds,
+    streaming_run,
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +65,86 @@ def test_headline_table_adds_end_model_rows_rounded_to_three_decimals():
     assert table.shape == (5, 2)
     np.testing.assert_allclose(table.iloc[3:].to_numpy(), [[0.844, 0.856], [0.83, 0.863]])
     np.testing.assert_allclose(table.iloc[:3, 0], [0.612, 0.699, 0.7])
+
+
+# --- notebook 5's experiments -------------------------------------------------------------------
+
+
+def test_compare_estimators_fits_both_methods_to_the_same_statistics():
+    table = compare_estimators([6, 12], n=3_000, seeds=[0, 1], repeats=1)
+    assert len(table) == 2 * 2 * 2
+    assert set(table["method"]) == {"gradient", "triplet"}
+    assert (table["seconds"] > 0).all()
+    # One statistics build per (m, seed), shared by both rows.
+    assert (table.groupby(["n_lfs", "seed"])["statistics_seconds"].nunique() == 1).all()
+    # The error is that of a LabelModel fitted directly on the same simulated votes.
+    _, y, _ = make_features(3_000, 1, seed=1)
+    votes, true_accuracies = make_label_matrix(y, 12, 0.25, seed=2)
+    model = LabelModel(method="triplet", seed=1).fit(votes)
+    row = table.query("n_lfs == 12 and seed == 1 and method == 'triplet'")
+    assert row["error"].item() == pytest.approx(np.abs(model.accuracies_ - true_accuracies).mean())
+
+
+def test_label_model_error_curve_shrinks_with_n():
+    # 16 times more points should cut the error about 4-fold (n^-1/2); over two seeds a
+    # factor of 2 leaves room for noise while failing if the error does not shrink.
+    errors = label_model_error_curve([1_000, 16_000], seeds=[0, 1])
+    assert errors.shape == (2, 2)
+    assert errors[:, 1].mean() < errors[:, 0].mean() / 2
+
+
+def test_end_model_excess_error_curve_reports_each_model_per_seed_and_size():
+    excess = end_model_excess_error_curve([400, 1_600], seeds=[0], n_test=4_000, steps=50,
+                                          gold=True)
+    assert set(excess) == {"noise-aware", "true labels"}
+    for values in excess.values():
+        assert values.shape == (1, 2)
+        # An error rate minus the Bayes error rate: in [-1, 1], and mostly positive.
+        assert np.all(np.abs(values) <= 1)
+    assert excess["true labels"][0, 1] < excess["noise-aware"][0, 0]
+
+
+def test_streaming_run_reports_sizes_and_a_reproducible_memory_peak(fitted_label_model):
+    # fitted_label_model has traced the label model's graph; a first fit in a fresh
+    # process would also count TensorFlow's tracing in the peak (notebook 5 fits
+    # earlier too).
+    first = streaming_run(20_000, n_lfs=10, chunk_rows=4_096)
+    second = streaming_run(20_000, n_lfs=10, chunk_rows=4_096)
+    assert first["label_matrix_mb"] == pytest.approx(20_000 * 10 / 2**20)
+    assert first["float64_copy_mb"] == pytest.approx(8 * first["label_matrix_mb"])
+    assert set(first["seconds"]) == {"simulate", "statistics", "fit", "posterior"}
+    # The peak holds at least the label matrix and repeats to within a few hundred bytes
+    # (NumPy's allocations are deterministic; Python's own small ones vary by tens of
+    # bytes), which is what lets notebook 5 print it, rounded to 0.1 MB, under nbval.
+    assert first["traced_peak_mb"] >= first["label_matrix_mb"]
+    assert first["traced_peak_mb"] == pytest.approx(second["traced_peak_mb"], abs=1e-3)
+    assert first["accuracy_error"] < 0.05
+    assert 0.5 < first["posterior_accuracy"] <= 1.0
+
+
+def test_median_seconds_calls_once_untimed_then_repeats():
+    calls = []
+    assert median_seconds(lambda: calls.append(1), repeats=3) >= 0
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: label_model_error_curve([], seeds=[0]), ValueError, r"sizes is empty"),
+        (lambda: label_model_error_curve([100], seeds=[]), ValueError, r"seeds is empty"),
+        (lambda: label_model_error_curve([0], seeds=[0]), ValueError, r"each entry of sizes"),
+        (lambda: label_model_error_curve([100], seeds=[-1]), ValueError, r"seed"),
+        (lambda: compare_estimators([2.5]), TypeError, r"each entry of n_lfs_values"),
+        (lambda: compare_estimators([5], repeats=0), ValueError, r"repeats must lie in"),
+        (lambda: end_model_excess_error_curve([100], [0], n_test=0), ValueError, r"n_test"),
+        (lambda: streaming_run(0), ValueError, r"n must lie in"),
+        (lambda: streaming_run(100, chunk_rows=0), ValueError, r"chunk_rows must lie in"),
+        (lambda: median_seconds(lambda: None, repeats=0), ValueError, r"repeats must lie in"),
+    ],
+    ids=["no-sizes", "no-seeds", "zero-size", "negative-seed", "float-m", "zero-repeats",
+         "no-test", "no-points", "zero-chunk", "median-zero-repeats"],
+)
+def test_experiments_reject_bad_arguments(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()

@@ -1,0 +1,55 @@
+"""Notebook 5's theory check at full size: how fast do the errors shrink with n?
+
+Run with ``make benchmark`` (or ``python benchmarks/theory_rates.py``); it takes
+about a minute and a half on a 2-core CPU.  The data programming paper's analysis (Ratner et al., NeurIPS
+2016) bounds the label model's parameter error and the end model's excess
+expected loss by O(n^(-1/2)).  This prints, on the tutorial's generative model:
+
+- the label model's mean |estimated - true| LF accuracy for n = 10^3 ... 10^6
+  (7 sizes, 5 seeds) and its log-log slope;
+- the test error above the Bayes error of logistic regression trained on the
+  label model's soft labels and on the true labels, for n = 10^3 ... 10^6
+  (7 sizes, 3 seeds, 200,000 test points) and their log-log slopes.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import dataprog_helpers as dh  # noqa: E402
+from dataprog_helpers.experiment import (  # noqa: E402
+    end_model_excess_error_curve,
+    label_model_error_curve,
+)
+
+SIZES = np.logspace(3, 6, 7).round().astype(int).tolist()
+
+
+def report(name: str, sizes: list[int], values: np.ndarray) -> None:
+    mean = values.mean(axis=0)
+    table = pd.DataFrame({"mean": mean, "min": values.min(axis=0), "max": values.max(axis=0)},
+                         index=pd.Index(sizes, name="n"))
+    print(f"\n{name}")
+    print(table.to_string(float_format=lambda value: f"{value:.5f}"))
+    positive = mean > 0
+    slope = dh.loglog_slope(np.array(sizes)[positive], mean[positive])
+    print(f"log-log slope of the mean (over the {positive.sum()} positive means): {slope:.2f}")
+
+
+def main() -> None:
+    report("Label model: mean |estimated - true| LF accuracy (5 seeds)", SIZES,
+           label_model_error_curve(SIZES, seeds=range(5)))
+    excess = end_model_excess_error_curve(SIZES, seeds=range(3), n_test=200_000, gold=True)
+    for name, values in excess.items():
+        report(f"Logistic regression on {name}: test error minus Bayes error (3 seeds)",
+               SIZES, values)
+
+
+if __name__ == "__main__":
+    main()
