@@ -1,15 +1,18 @@
 """Notebook 5's theory check at full size: how fast do the errors shrink with n?
 
 Run with ``make benchmark`` (or ``python benchmarks/theory_rates.py``); it takes
-about a minute and a half on a 2-core CPU.  The data programming paper's analysis (Ratner et al., NeurIPS
-2016) bounds the label model's parameter error and the end model's excess
-expected loss by O(n^(-1/2)).  This prints, on the tutorial's generative model:
+a few minutes on a 2-core CPU.  Ratner et al. (NeurIPS 2016) bound the error of
+their label model's parameters, and the end model's excess expected loss, by a
+constant times n^(-1/2) in the number n of unlabeled points (under their
+assumptions and for their estimator).  On the tutorial's generative model this
+prints:
 
 - the label model's mean |estimated - true| LF accuracy for n = 10^3 ... 10^6
   (7 sizes, 5 seeds) and its log-log slope;
 - the test error above the Bayes error of logistic regression trained on the
-  label model's soft labels and on the true labels, for n = 10^3 ... 10^6
-  (7 sizes, 3 seeds, 200,000 test points) and their log-log slopes.
+  label model's soft labels, on soft labels from the true LF accuracies (no
+  estimation error) and on the true labels, for n = 10^3 ... 10^6 (7 sizes,
+  3 seeds, 200,000 test points) and their log-log slopes.
 """
 
 from __future__ import annotations
@@ -45,10 +48,14 @@ def report(name: str, sizes: list[int], values: np.ndarray) -> None:
 def main() -> None:
     report("Label model: mean |estimated - true| LF accuracy (5 seeds)", SIZES,
            label_model_error_curve(SIZES, seeds=range(5)))
-    excess = end_model_excess_error_curve(SIZES, seeds=range(3), n_test=200_000, gold=True)
+    excess = end_model_excess_error_curve(SIZES, seeds=range(3), n_test=200_000, gold=True,
+                                          oracle=True)
+    sources = {"noise-aware": "the label model's soft labels",
+               "true accuracies": "soft labels from the true LF accuracies",
+               "true labels": "the true labels"}
     for name, values in excess.items():
-        report(f"Logistic regression on {name}: test error minus Bayes error (3 seeds)",
-               SIZES, values)
+        report(f"Logistic regression on {sources[name]}: test error minus Bayes error "
+               "(3 seeds)", SIZES, values)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from .label_model import (
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
+    plot_estimator_comparison,
     plot_label_matrix,
     plot_loglog,
     plot_loss_curve,
@@ -74,6 +75,7 @@ __all__ = [
     "overlap_matrix",
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
+    "plot_estimator_comparison",
     "plot_label_matrix",
     "plot_loglog",
     "plot_loss_curve",

@@ -411,7 +411,7 @@ def score_table(
     y, predictions: Mapping[str, np.ndarray],
     probabilities: Mapping[str, np.ndarray] | None = None, n_bins: int = 10,
 ) -> pd.DataFrame:
-    """Accuracy, F1 and calibration error of several predictors on the same points.
+    """Accuracy, precision, recall, F1 and calibration error of predictors on the same points.
 
     Parameters
     ----------
@@ -425,16 +425,30 @@ def score_table(
     Returns
     -------
     pandas.DataFrame indexed by name
-        ``accuracy`` (:func:`accuracy`), ``F1`` (:func:`f1_score`) and ``ECE``
+        ``accuracy`` (:func:`accuracy`); for the positive class ``precision``
+        (the fraction of predicted +1 that are +1; NaN if none is predicted),
+        ``recall`` (the fraction of true +1 predicted +1) and ``F1``
+        (:func:`f1_score`, their harmonic mean); and ``ECE``
         (:func:`expected_calibration_error` with ``n_bins`` bins).
     """
     probabilities = dict(probabilities or {})
     unknown = set(probabilities) - set(predictions)
     if unknown:
         raise ValueError(f"probabilities has names not in predictions: {sorted(unknown)}")
+    y = check_labels(y, "y")
+
+    def precision_recall(predicted) -> tuple[float, float]:
+        predicted = check_predictions(predicted, "predictions")
+        check_same_length(y=y, predictions=predicted)
+        hits = np.sum((predicted == 1) & (y == 1))
+        n_predicted, n_positive = np.sum(predicted == 1), np.sum(y == 1)
+        return (hits / n_predicted if n_predicted else np.nan,
+                hits / n_positive if n_positive else np.nan)
+
     rows = {
         name: {
             "accuracy": accuracy(y, predicted),
+            **dict(zip(("precision", "recall"), precision_recall(predicted), strict=True)),
             "F1": f1_score(y, predicted),
             "ECE": (expected_calibration_error(y, probabilities[name], n_bins)
                     if name in probabilities else np.nan),

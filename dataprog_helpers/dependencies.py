@@ -156,7 +156,10 @@ def dependency_log_odds(
     (given y = +1 the correctness vector a equals the votes, given y = -1 their
     negation).  Over a tree of pairs this gives the tree's exact log-likelihood
     ratio: ``sum_i w_i lambda_i + sum_edges (pair term - w_i lambda_i - w_j lambda_j)``.
-    Five exact copies of one LF, joined in a tree, then count once.
+    Five exact copies of one LF, joined in a tree, then count once.  Where an LF
+    of the tree abstains, the edges through it get no term, so the LFs it
+    linked are treated as independent (exact for the near-copies of one source,
+    whose tree is a star that votes as a whole; an approximation otherwise).
     """
     label_matrix = check_label_matrix(label_matrix)
     correlations = np.asarray(correlations, dtype=np.float64)

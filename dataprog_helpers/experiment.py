@@ -205,7 +205,7 @@ def label_model_error_curve(
 
 def end_model_excess_error_curve(
     sizes: Sequence[int], seeds: Sequence[int], n_test: int = 50_000, steps: int = 1_000,
-    batch_size: int = 512, gold: bool = False,
+    batch_size: int = 512, gold: bool = False, oracle: bool = False,
 ) -> dict[str, np.ndarray]:
     """Test error of the noise-aware logistic regression above the Bayes error, per n and seed.
 
@@ -224,18 +224,21 @@ def end_model_excess_error_curve(
     Returns
     -------
     dict of name to ndarray of shape (len(seeds), len(sizes))
-        ``"noise-aware"`` (trained on the label model's soft labels) and, with
-        ``gold=True``, ``"true labels"``.
+        ``"noise-aware"`` (trained on the label model's soft labels); with
+        ``oracle=True`` also ``"true accuracies"`` (soft labels from the posterior
+        with the true LF accuracies: what is left when the label model makes no
+        estimation error), and with ``gold=True`` ``"true labels"``.
     """
     sizes = _check_sizes(sizes, "sizes")
     seeds = _check_seeds(seeds)
     n_test = check_positive_int(n_test, "n_test")
     steps = check_positive_int(steps, "steps")
-    names = ["noise-aware"] + (["true labels"] if gold else [])
+    names = (["noise-aware"] + (["true accuracies"] if oracle else [])
+             + (["true labels"] if gold else []))
     excess = {name: np.empty((len(seeds), len(sizes))) for name in names}
     for row, seed in enumerate(seeds):
         features, y, feature_accuracies = make_features(max(sizes) + n_test, 100, seed=seed)
-        label_matrix, _ = make_label_matrix(y, 20, 0.25, seed=seed + 1)
+        label_matrix, true_accuracies = make_label_matrix(y, 20, 0.25, seed=seed + 1)
         X_test, y_test = features[-n_test:], y[-n_test:]
         bayes_weights = np.log(feature_accuracies) - np.log1p(-feature_accuracies)
         bayes_error = 1.0 - accuracy(y_test, np.where(X_test @ bayes_weights >= 0, 1, -1))
@@ -243,7 +246,11 @@ def end_model_excess_error_curve(
             soft_labels = LabelModel(seed=seed).fit(label_matrix[:n]).predict_proba(
                 label_matrix[:n]
             )
-            targets = {"noise-aware": soft_labels, "true labels": _positive_probability(y[:n])}
+            targets = {
+                "noise-aware": soft_labels,
+                "true accuracies": posterior_proba(label_matrix[:n], true_accuracies),
+                "true labels": _positive_probability(y[:n]),
+            }
             epochs = max(5, math.ceil(steps * batch_size / n))
             for name in names:
                 model = NoiseAwareClassifier(epochs=epochs, batch_size=batch_size, seed=seed)

@@ -23,6 +23,7 @@ from .analysis import calibration_table, loglog_slope
 __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
+    "plot_estimator_comparison",
     "plot_label_matrix",
     "plot_loglog",
     "plot_loss_curve",
@@ -263,6 +264,34 @@ def plot_loglog(sizes, values: Mapping[str, np.ndarray], ax: Axes | None = None,
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_estimator_comparison(comparison: pd.DataFrame) -> tuple[Axes, Axes]:
+    """Error and fit time against the number of LFs, one line per method (two panels).
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The table of :func:`~dataprog_helpers.experiment.compare_estimators`:
+        columns ``n_lfs``, ``seed``, ``method``, ``error`` and ``seconds``.
+
+    Each panel is a :func:`plot_loglog` (mean over seeds, band from min to max,
+    fitted slope in the legend).
+    """
+    needed = {"n_lfs", "seed", "method", "error", "seconds"}
+    if not isinstance(comparison, pd.DataFrame) or not needed <= set(comparison.columns):
+        raise ValueError(f"comparison must be a DataFrame with columns {sorted(needed)}")
+    n_lfs_values = np.sort(comparison["n_lfs"].unique())
+    _, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    panels = ((left, "error", "mean |estimated - true| accuracy", "Accuracy of the estimates"),
+              (right, "seconds", "seconds per fit (from the statistics)", "Time of the fit"))
+    for ax, column, ylabel, title in panels:
+        by_seed = {method: rows.pivot(index="seed", columns="n_lfs", values=column)
+                   .reindex(columns=n_lfs_values).to_numpy()
+                   for method, rows in comparison.groupby("method")}
+        plot_loglog(n_lfs_values, by_seed, ax=ax, xlabel="number of LFs m", ylabel=ylabel,
+                    title=title, reference_slope=None)
+    return left, right
 
 
 def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, float],

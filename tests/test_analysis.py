@@ -489,6 +489,13 @@ def test_score_table_combines_accuracy_f1_and_calibration():
     assert list(table.index) == ["model", "always -1"]
     assert table.loc["model", "accuracy"] == accuracy(y, decided)
     assert table.loc["model", "F1"] == f1_score(y, decided)
+    # decided = (-1, -1, -1, +1, +1, +1) against y = (-1, +1, -1, +1, -1, +1): of the 3
+    # predicted positives 2 are right; of the 3 true positives 2 are found.
+    assert table.loc["model", "precision"] == pytest.approx(2 / 3)
+    assert table.loc["model", "recall"] == pytest.approx(2 / 3)
+    assert np.isnan(table.loc["always -1", "precision"])  # predicts no positive at all
+    assert table.loc["always -1", "recall"] == 0.0
+    assert list(table.columns) == ["accuracy", "precision", "recall", "F1", "ECE"]
     assert table.loc["model", "ECE"] == pytest.approx(expected_calibration_error(y, probabilities))
     assert table.loc["always -1", "accuracy"] == 0.5
     assert np.isnan(table.loc["always -1", "ECE"])

@@ -910,6 +910,16 @@ def test_find_dependencies_rarely_flags_conditionally_independent_lfs(tutorial_r
     assert len(false_alarms) <= 1, false_alarms
 
 
+def test_find_dependencies_warns_when_max_rounds_cuts_the_search_short(near_copy_run):
+    # The first round, judged with the robust (noisier) q, flags the 15 pairs and one
+    # more, (1, 3); the refit in the second round clears it (the default search returns
+    # exactly the 15).  max_rounds=1 stops before that and says so.
+    run = near_copy_run(0)
+    with pytest.warns(ConvergenceWarning, match=r"max_rounds=1 refits"):
+        found = find_dependencies(run.L_train, max_rounds=1)
+    assert set(run.pairs) < set(found)
+
+
 @pytest.mark.parametrize(
     ("votes", "kwargs", "error", "pattern"),
     [

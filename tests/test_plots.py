@@ -10,6 +10,7 @@ from dataprog_helpers import calibration_table, overlap_matrix
 from dataprog_helpers.plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
+    plot_estimator_comparison,
     plot_label_matrix,
     plot_loglog,
     plot_loss_curve,
@@ -206,6 +207,25 @@ def test_plot_loglog_reports_the_fitted_slopes_and_a_reference_line():
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "one repeat (slope -1.00)"
     ]
+
+
+def test_plot_estimator_comparison_draws_error_and_time_per_method():
+    # 2 methods x 2 seeds x 3 numbers of LFs, rows in a shuffled order.
+    rows = [{"n_lfs": m, "seed": seed, "method": method, "error": 0.1 / m + seed * 1e-3,
+             "seconds": m * (1 if method == "gradient" else 0.5)}
+            for m in (40, 10, 20) for seed in (1, 0) for method in ("triplet", "gradient")]
+    left, right = plot_estimator_comparison(pd.DataFrame(rows))
+    for ax in (left, right):
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+        assert ax.get_xlabel() == "number of LFs m" and ax.get_title()
+        assert len(ax.lines) == 2  # one per method, no reference line
+    gradient_error = left.lines[0]
+    np.testing.assert_allclose(gradient_error.get_xdata(), [10, 20, 40])
+    np.testing.assert_allclose(gradient_error.get_ydata(), 0.1 / np.array([10, 20, 40]) + 5e-4)
+    legend = [text.get_text() for text in right.get_legend().get_texts()]
+    assert legend == ["gradient (slope 1.00)", "triplet (slope 1.00)"]
+    with pytest.raises(ValueError, match=r"comparison must be a DataFrame with columns"):
+        plot_estimator_comparison(pd.DataFrame({"n_lfs": [1]}))
 
 
 def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
