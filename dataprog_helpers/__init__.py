@@ -1,8 +1,10 @@
 """Helpers for the data programming tutorial.
 
-One module per idea: ``synthetic`` (data), ``analysis`` (majority vote, agreements,
-LF summaries), ``label_model``, ``end_model``, ``plots`` and ``experiment`` (the
-whole pipeline in one call).  The public names are re-exported here.
+One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
+``labeling`` (applying labeling functions), ``analysis`` (majority vote,
+agreements, LF summaries, scores), ``label_model``, ``dependencies``,
+``end_model``, ``plots`` and ``experiment`` (whole experiments in one call).
+The public names are re-exported here.
 """
 
 from ._validation import ConvergenceWarning, IdentifiabilityWarning, NotFittedError
@@ -20,6 +22,7 @@ from .analysis import (
     overlap_matrix,
     score_table,
 )
+from .datasets import DataSplits, load_breast_cancer_frame, split_dev_test
 from .end_model import NoiseAwareClassifier, noise_aware_loss
 from .label_model import (
     LabelModel,
@@ -28,6 +31,7 @@ from .label_model import (
     posterior_proba,
     standardized_residuals,
 )
+from .labeling import apply_lfs, lf_names
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
@@ -50,6 +54,7 @@ from .synthetic import (
 
 __all__ = [
     "ConvergenceWarning",
+    "DataSplits",
     "IdentifiabilityWarning",
     "LabelModel",
     "NoiseAwareClassifier",
@@ -58,12 +63,15 @@ __all__ = [
     "VoteStatistics",
     "accuracy",
     "add_near_copies",
+    "apply_lfs",
     "calibration_table",
     "estimate_class_prior",
     "expected_calibration_error",
     "f1_score",
     "find_dependencies",
+    "lf_names",
     "lf_summary",
+    "load_breast_cancer_frame",
     "log_odds_weights",
     "loglog_slope",
     "majority_vote",
@@ -85,5 +93,6 @@ __all__ = [
     "plot_two_lf_ambiguity",
     "posterior_proba",
     "score_table",
+    "split_dev_test",
     "standardized_residuals",
 ]

@@ -5,7 +5,9 @@
 - :func:`label_model_error_curve` and :func:`end_model_excess_error_curve`: how
   the errors shrink with the number of points n (notebook 5's theory check);
 - :func:`streaming_run`: the label model end to end on a large label matrix,
-  with the time of each stage and the peak memory NumPy allocated.
+  with the time of each stage and the peak memory NumPy allocated;
+- :func:`hand_label_curve` and :func:`labels_worth`: how many hand labels would
+  buy the accuracy that data programming reaches without them.
 
 Run ``python -m dataprog_helpers.experiment`` to print the headline results of
 the tutorial's setting (seed 0, the numbers the notebooks show).
@@ -32,8 +34,10 @@ __all__ = [
     "compare_estimators",
     "end_model_excess_error_curve",
     "evaluate_pipeline",
+    "hand_label_curve",
     "headline_table",
     "label_model_error_curve",
+    "labels_worth",
     "median_seconds",
     "streaming_run",
 ]
@@ -315,6 +319,61 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
         "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
         "posterior_accuracy": accuracy(y, np.sign(posterior - 0.5).astype(np.int8)),
     }
+
+
+def hand_label_curve(
+    X_train, y_train, X_test, y_test, sizes: Sequence[int], n_draws: int = 5, seed: int = 0,
+    **classifier_params,
+) -> pd.DataFrame:
+    """Test accuracy of a classifier trained on k hand-labeled points, for each k.
+
+    For every k in ``sizes`` and each of ``n_draws`` draws, k training points are
+    chosen at random without replacement, a :class:`NoiseAwareClassifier` with
+    ``classifier_params`` is trained on their gold labels, and it is scored on
+    the test set.  A k equal to the number of training points is drawn once
+    (every draw would be the same set).
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``n_labels``, ``draw`` and ``accuracy``
+    """
+    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    sizes = _check_sizes(sizes, "sizes")
+    n_draws = check_positive_int(n_draws, "n_draws")
+    rng = np.random.default_rng(check_seed(seed))
+    if max(sizes) > len(y_train):
+        raise ValueError(
+            f"sizes go up to {max(sizes)} but there are only {len(y_train)} training points"
+        )
+    rows = []
+    for n_labels in sizes:
+        for draw in range(1 if n_labels == len(y_train) else n_draws):
+            chosen = rng.choice(len(y_train), size=n_labels, replace=False)
+            model = NoiseAwareClassifier(seed=draw, **classifier_params)
+            model.fit(X_train[chosen], _positive_probability(y_train[chosen]))
+            rows.append({"n_labels": n_labels, "draw": draw,
+                         "accuracy": model.score(X_test, y_test)})
+    return pd.DataFrame(rows)
+
+
+def labels_worth(curve: pd.DataFrame, accuracy_reached: float) -> float:
+    """How many hand labels give, on average, the accuracy ``accuracy_reached``.
+
+    Interpolates the mean accuracy of :func:`hand_label_curve` linearly in
+    log(k) between the two sizes it falls between.  Returns ``nan`` when the
+    mean curve never comes down to or up to that accuracy within the sizes
+    tried (less than the smallest or more than the largest k), or when it is
+    not increasing there, so that the answer would not be one number.
+    """
+    means = curve.groupby("n_labels")["accuracy"].mean()
+    sizes, accuracies = means.index.to_numpy(dtype=float), means.to_numpy()
+    for k in range(len(sizes) - 1):
+        low, high = accuracies[k], accuracies[k + 1]
+        if low <= accuracy_reached <= high and high > low:
+            share = (accuracy_reached - low) / (high - low)
+            return float(np.exp(np.log(sizes[k]) + share * np.log(sizes[k + 1] / sizes[k])))
+    return float("nan")
 
 
 def main() -> None:

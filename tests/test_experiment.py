@@ -1,6 +1,7 @@
 """Tests of dataprog_helpers.experiment, at small sizes (notebook 5 runs the big ones)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dataprog_helpers import (
@@ -15,8 +16,10 @@ from dataprog_helpers.experiment import (
     compare_estimators,
     end_model_excess_error_curve,
     evaluate_pipeline,
+    hand_label_curve,
     headline_table,
     label_model_error_curve,
+    labels_worth,
     median_seconds,
     streaming_run,
 )
@@ -163,3 +166,32 @@ def test_compare_estimators_warns_when_a_triplet_estimate_is_undetermined():
     # triplet's pooled denominator is noise, and the model says so instead of guessing.
     with pytest.warns(IdentifiabilityWarning, match=r"triplet estimate of LF\(s\) .* undetermined"):
         compare_estimators([6], n=3_000, seeds=[1], repeats=1)
+
+
+# --- hand labels ------------------------------------------------------------------------------
+
+
+def test_hand_label_curve_trains_on_k_labeled_points_per_draw(tutorial_data):
+    data = tutorial_data
+    X_train, y_train = data.X_train[:300], data.y_train[:300]
+    curve = hand_label_curve(X_train, y_train, data.X_test, data.y_test, sizes=[20, 300],
+                             n_draws=2, epochs=5)
+    # k = 300 is every training point: one draw; k = 20 gets two.
+    assert list(curve["n_labels"]) == [20, 20, 300]
+    assert curve["accuracy"].between(0, 1).all()
+    # 300 labels must beat 20 on average: with 100 weak features, 20 points give a
+    # barely trained model (tutorial_quality shows ~0.88 with 8,000).
+    assert curve.loc[curve.n_labels == 300, "accuracy"].mean() > curve.loc[
+        curve.n_labels == 20, "accuracy"].mean()
+    with pytest.raises(ValueError, match=r"sizes go up to 301 but there are only 300"):
+        hand_label_curve(X_train, y_train, data.X_test, data.y_test, sizes=[301])
+
+
+def test_labels_worth_interpolates_the_mean_curve_in_log_k():
+    curve = pd.DataFrame({"n_labels": [10, 10, 100, 1000], "draw": [0, 1, 0, 0],
+                          "accuracy": [0.6, 0.8, 0.8, 0.9]})
+    # Means: 0.7 at 10, 0.8 at 100, 0.9 at 1000.  0.75 is halfway between 10 and 100 in log k.
+    assert labels_worth(curve, 0.75) == pytest.approx(10**1.5)
+    assert labels_worth(curve, 0.8) == pytest.approx(100)
+    assert np.isnan(labels_worth(curve, 0.95))  # beyond the largest k tried
+    assert np.isnan(labels_worth(curve, 0.5))   # below the smallest k tried

@@ -1,0 +1,88 @@
+"""Tests of dataprog_helpers.labeling: applying labeling functions to a DataFrame."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataprog_helpers import apply_lfs, lf_names
+
+SPAM, HAM, ABSTAIN = 1, -1, 0
+
+FRAME = pd.DataFrame({"length": [3, 12, 7, 30, 1], "links": [0, 2, 1, 0, 5]})
+
+
+def lf_has_links(row) -> int:
+    """Row-style: uses `if`, so it only works one row at a time."""
+    return SPAM if row["links"] > 0 else ABSTAIN
+
+
+def lf_short(row) -> int:
+    return HAM if row["length"] < 5 else ABSTAIN
+
+
+def lf_long_vectorised(row):
+    """Column-style: works on one row and on the whole frame alike."""
+    return np.where(row["length"] > 10, SPAM, ABSTAIN)
+
+
+EXPECTED = np.array([
+    [0, -1, 0],
+    [1, 0, 1],
+    [1, 0, 0],
+    [0, 0, 1],
+    [1, -1, 0],
+])
+
+
+@pytest.mark.parametrize("vectorize", [True, False])
+def test_apply_lfs_gives_one_column_per_lf_in_order(vectorize):
+    L = apply_lfs([lf_has_links, lf_short, lf_long_vectorised], FRAME, vectorize=vectorize)
+    assert L.dtype == np.int8
+    np.testing.assert_array_equal(L, EXPECTED)
+
+
+def test_apply_lfs_calls_a_column_style_lf_once_and_a_row_style_lf_per_row():
+    calls = {"column": 0, "row": 0}
+
+    def column_style(row):
+        calls["column"] += 1
+        return np.where(row["links"] > 0, SPAM, ABSTAIN)
+
+    def row_style(row):
+        calls["row"] += 1
+        return SPAM if row["links"] > 0 else ABSTAIN
+
+    L = apply_lfs([column_style, row_style], FRAME)
+    np.testing.assert_array_equal(L[:, 0], L[:, 1])
+    assert calls["column"] == 1  # the whole frame in one call
+    assert calls["row"] == 1 + len(FRAME)  # one failed whole-frame try, then row by row
+
+
+def test_apply_lfs_shows_a_progress_bar_only_when_asked_or_for_large_frames(capsys):
+    apply_lfs([lf_has_links], FRAME)
+    assert capsys.readouterr().err == ""
+    apply_lfs([lf_has_links], FRAME, progress=True)
+    assert "lf_has_links" in capsys.readouterr().err  # tqdm writes to stderr
+
+
+def test_lf_names_are_the_function_names():
+    assert lf_names([lf_has_links, lf_short]) == ["lf_has_links", "lf_short"]
+
+
+@pytest.mark.parametrize(
+    ("lfs", "frame", "error", "pattern"),
+    [
+        ([lambda row: 2], FRAME, ValueError,
+         r"labeling function <lambda> returned 2 for row 0; an LF must return -1, 0"),
+        ([lambda row: None], FRAME, ValueError, r"returned None for row 0"),
+        ([lf_has_links, "not a function"], FRAME, TypeError,
+         r"every entry of lfs must be a function, got 'not a function'"),
+        ([], FRAME, ValueError, r"lfs is empty"),
+        ([lf_has_links], FRAME.iloc[:0], ValueError, r"frame is empty"),
+        ([lf_has_links], FRAME.to_numpy(), TypeError, r"frame must be a pandas DataFrame"),
+    ],
+    ids=["two", "none", "not-callable", "no-lfs", "empty-frame", "array"],
+)
+def test_apply_lfs_rejects_bad_input(lfs, frame, error, pattern):
+    with pytest.raises(error, match=pattern):
+        apply_lfs(lfs, frame)
