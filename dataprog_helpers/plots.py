@@ -24,6 +24,7 @@ __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
     "plot_estimator_comparison",
+    "plot_hand_label_curve",
     "plot_label_matrix",
     "plot_loglog",
     "plot_loss_curve",
@@ -292,6 +293,39 @@ def plot_estimator_comparison(comparison: pd.DataFrame) -> tuple[Axes, Axes]:
         plot_loglog(n_lfs_values, by_seed, ax=ax, xlabel="number of LFs m", ylabel=ylabel,
                     title=title, reference_slope=None)
     return left, right
+
+
+def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, float],
+                          ax: Axes | None = None,
+                          title: str = "Hand labels needed to match data programming") -> Axes:
+    """Test accuracy against the number of hand labels, with reference accuracies as lines.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        From :func:`~dataprog_helpers.experiment.hand_label_curve`: columns
+        ``n_labels``, ``draw`` and ``accuracy``.  The line is the mean over draws,
+        the band spans their min to max.
+    reference_lines : mapping of name to accuracy
+        Drawn as horizontal lines, e.g. the noise-aware end model's accuracy.
+    """
+    needed = {"n_labels", "accuracy"}
+    if not isinstance(curve, pd.DataFrame) or not needed <= set(curve.columns):
+        raise ValueError(f"curve must be a DataFrame with columns {sorted(needed)}")
+    ax = _axes(ax, (6.4, 4.2))
+    stats = curve.groupby("n_labels")["accuracy"].agg(["mean", "min", "max"])
+    line = ax.semilogx(stats.index, stats["mean"], marker="o",
+                       label="same model, k hand labels (mean of draws)")[0]
+    ax.fill_between(stats.index, stats["min"], stats["max"], color=line.get_color(), alpha=0.2)
+    for k, (name, value) in enumerate(dict(reference_lines).items()):
+        ax.axhline(value, linestyle=("--", ":", "-.")[k % 3], color="dimgrey",
+                   label=f"{name} ({np.round(value, 3):.3f})")
+    ax.set_xlabel("number of hand-labeled training points k (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
 
 
 def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, float],

@@ -11,6 +11,7 @@ from dataprog_helpers.plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
     plot_estimator_comparison,
+    plot_hand_label_curve,
     plot_label_matrix,
     plot_loglog,
     plot_loss_curve,
@@ -226,6 +227,20 @@ def test_plot_estimator_comparison_draws_error_and_time_per_method():
     assert legend == ["gradient (slope 1.00)", "triplet (slope 1.00)"]
     with pytest.raises(ValueError, match=r"comparison must be a DataFrame with columns"):
         plot_estimator_comparison(pd.DataFrame({"n_lfs": [1]}))
+
+
+def test_plot_hand_label_curve_draws_the_mean_over_draws_and_the_reference_lines():
+    curve = pd.DataFrame({"n_labels": [10, 10, 100], "draw": [0, 1, 0],
+                          "accuracy": [0.7, 0.9, 0.95]})
+    ax = plot_hand_label_curve(curve, {"data programming": 0.85})
+    mean_line = ax.lines[0]
+    np.testing.assert_allclose(mean_line.get_xdata(), [10, 100])
+    np.testing.assert_allclose(mean_line.get_ydata(), [0.8, 0.95])
+    assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[1] == "data programming (0.850)"
+    with pytest.raises(ValueError, match=r"curve must be a DataFrame with columns"):
+        plot_hand_label_curve(pd.DataFrame({"k": [1]}), {})
 
 
 def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
