@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_positive_int, check_real_in_range, check_seed
+from ._validation import check_labels, check_positive_int, check_real_in_range, check_seed
 
 __all__ = ["DataSplits", "load_breast_cancer_frame", "split_dev_test"]
 
@@ -84,6 +84,7 @@ def split_dev_test(
     """
     if not isinstance(frame, pd.DataFrame) or LABEL not in frame.columns:
         raise ValueError(f'frame must be a pandas DataFrame with a label column "{LABEL}"')
+    check_labels(frame[LABEL], f'frame["{LABEL}"]')
     dev_size = check_positive_int(dev_size, "dev_size")
     test_fraction = check_real_in_range(
         test_fraction, "test_fraction", 0.0, 1.0, include_low=False, include_high=False

@@ -23,7 +23,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._validation import check_positive_int, check_seed
+from ._validation import (
+    check_features,
+    check_labels,
+    check_positive_int,
+    check_real_in_range,
+    check_same_length,
+    check_seed,
+)
 from .analysis import VoteStatistics, accuracy, majority_vote
 from .end_model import NoiseAwareClassifier
 from .label_model import LabelModel, posterior_proba
@@ -337,8 +344,10 @@ def hand_label_curve(
     -------
     pandas.DataFrame with columns ``n_labels``, ``draw`` and ``accuracy``
     """
-    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
-    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    X_train, X_test = check_features(X_train, "X_train"), check_features(X_test, "X_test")
+    y_train, y_test = check_labels(y_train, "y_train"), check_labels(y_test, "y_test")
+    check_same_length(X_train=X_train, y_train=y_train)
+    check_same_length(X_test=X_test, y_test=y_test)
     sizes = _check_sizes(sizes, "sizes")
     n_draws = check_positive_int(n_draws, "n_draws")
     rng = np.random.default_rng(check_seed(seed))
@@ -366,6 +375,10 @@ def labels_worth(curve: pd.DataFrame, accuracy_reached: float) -> float:
     tried (less than the smallest or more than the largest k), or when it is
     not increasing there, so that the answer would not be one number.
     """
+    if not isinstance(curve, pd.DataFrame) or not {"n_labels", "accuracy"} <= set(curve.columns):
+        raise ValueError("curve must be a DataFrame with columns n_labels and accuracy, "
+                         "as hand_label_curve returns")
+    accuracy_reached = check_real_in_range(accuracy_reached, "accuracy_reached", 0.0, 1.0)
     means = curve.groupby("n_labels")["accuracy"].mean()
     sizes, accuracies = means.index.to_numpy(dtype=float), means.to_numpy()
     for k in range(len(sizes) - 1):

@@ -41,6 +41,14 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.0)) -> Axes:
     return ax
 
 
+def _reference_lines(ax: Axes, reference_lines: Mapping[str, float]) -> None:
+    """Horizontal grey lines at given accuracies, named in the legend with the value."""
+    line_styles = [":", "--", "-."]
+    for k, (name, value) in enumerate(dict(reference_lines).items()):
+        ax.axhline(value, linestyle=line_styles[k % len(line_styles)], color="dimgrey",
+                   label=f"{name} ({np.round(value, 3):.3f})")
+
+
 def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) -> Axes:
     """Show the votes of the first ``n_points`` points as a coloured grid."""
     n_points = check_positive_int(n_points, "n_points")
@@ -173,10 +181,7 @@ def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
         bars = ax.bar(positions + (k - (n_cols - 1) / 2) * width, results[column], width,
                       label=str(column))
         ax.bar_label(bars, labels=[f"{value:.3f}" for value in rounded[column]], fontsize=8)
-    line_styles = [":", "--", "-."]
-    for k, (name, value) in enumerate(reference_lines.items()):
-        ax.axhline(value, linestyle=line_styles[k % len(line_styles)], color="dimgrey",
-                   label=f"{name} ({np.round(value, 3):.3f})")
+    _reference_lines(ax, reference_lines)
     ax.set_xticks(positions, [str(label) for label in results.index])
     low = min([float(np.nanmin(results.to_numpy(dtype=float)))] + list(reference_lines.values()))
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
@@ -317,9 +322,7 @@ def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, flo
     line = ax.semilogx(stats.index, stats["mean"], marker="o",
                        label="same model, k hand labels (mean of draws)")[0]
     ax.fill_between(stats.index, stats["min"], stats["max"], color=line.get_color(), alpha=0.2)
-    for k, (name, value) in enumerate(dict(reference_lines).items()):
-        ax.axhline(value, linestyle=("--", ":", "-.")[k % 3], color="dimgrey",
-                   label=f"{name} ({np.round(value, 3):.3f})")
+    _reference_lines(ax, reference_lines)
     ax.set_xlabel("number of hand-labeled training points k (log scale)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)

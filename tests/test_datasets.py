@@ -66,3 +66,10 @@ def test_split_needs_a_frame_with_labels():
         split_dev_test(pd.DataFrame({"x": np.arange(10)}))
     with pytest.raises(ValueError, match=r"frame must be a pandas DataFrame"):
         split_dev_test(np.zeros((10, 2)))
+
+
+def test_split_rejects_labels_outside_minus_one_plus_one(tumours):
+    # 0/1 labels (scikit-learn's own coding) would otherwise lose every row labeled 0.
+    zero_one = tumours.assign(y=(tumours["y"] == 1).astype(int))
+    with pytest.raises(ValueError, match=r'frame\["y"\] must contain only -1 and \+1'):
+        split_dev_test(zero_one)

@@ -195,3 +195,20 @@ def test_labels_worth_interpolates_the_mean_curve_in_log_k():
     assert labels_worth(curve, 0.8) == pytest.approx(100)
     assert np.isnan(labels_worth(curve, 0.95))  # beyond the largest k tried
     assert np.isnan(labels_worth(curve, 0.5))   # below the smallest k tried
+
+
+def test_hand_label_curve_and_labels_worth_reject_bad_input(tutorial_data):
+    data = tutorial_data
+    X, y = data.X_train[:50], data.y_train[:50]
+    zero_one = (y == 1).astype(int)  # 0/1 labels would silently train on all-zero targets
+    with pytest.raises(ValueError, match=r"y_train must contain only -1 and \+1"):
+        hand_label_curve(X, zero_one, data.X_test, data.y_test, sizes=[10])
+    with pytest.raises(ValueError, match=r"X_train has 50, y_train has 49"):
+        hand_label_curve(X, y[:49], data.X_test, data.y_test, sizes=[10])
+    with pytest.raises(ValueError, match=r"y_test must contain only -1 and \+1"):
+        hand_label_curve(X, y, data.X_test, data.y_test * 0, sizes=[10])
+    with pytest.raises(ValueError, match=r"curve must be a DataFrame with columns n_labels"):
+        labels_worth(pd.DataFrame({"k": [1]}), 0.9)
+    curve = pd.DataFrame({"n_labels": [10, 100], "accuracy": [0.7, 0.9]})
+    with pytest.raises(ValueError, match=r"accuracy_reached must lie in \[0.0, 1.0\]"):
+        labels_worth(curve, 1.5)
