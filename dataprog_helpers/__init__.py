@@ -3,7 +3,8 @@
 One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
 ``labeling`` (applying labeling functions), ``analysis`` (majority vote,
 agreements, LF summaries, scores), ``label_model``, ``dependencies``,
-``end_model``, ``plots`` and ``experiment`` (whole experiments in one call).
+``end_model``, ``plots``, ``experiment`` (whole experiments in one call) and
+``explorer`` (the interactive explorer of notebook 00).
 The public names are re-exported here.
 """
 
@@ -24,6 +25,13 @@ from .analysis import (
 )
 from .datasets import DataSplits, load_breast_cancer_frame, split_dev_test
 from .end_model import NoiseAwareClassifier, noise_aware_loss
+from .explorer import (
+    ExplorerResult,
+    ExplorerSettings,
+    LabelModelExplorer,
+    explorer_sweep,
+    run_explorer,
+)
 from .label_model import (
     LabelModel,
     estimate_class_prior,
@@ -36,6 +44,8 @@ from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
     plot_estimator_comparison,
+    plot_explorer,
+    plot_explorer_sweep,
     plot_hand_label_curve,
     plot_label_matrix,
     plot_loglog,
@@ -56,8 +66,11 @@ from .synthetic import (
 __all__ = [
     "ConvergenceWarning",
     "DataSplits",
+    "ExplorerResult",
+    "ExplorerSettings",
     "IdentifiabilityWarning",
     "LabelModel",
+    "LabelModelExplorer",
     "NoiseAwareClassifier",
     "NotFittedError",
     "TutorialData",
@@ -68,6 +81,7 @@ __all__ = [
     "calibration_table",
     "estimate_class_prior",
     "expected_calibration_error",
+    "explorer_sweep",
     "f1_score",
     "find_dependencies",
     "lf_names",
@@ -85,6 +99,8 @@ __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
     "plot_estimator_comparison",
+    "plot_explorer",
+    "plot_explorer_sweep",
     "plot_hand_label_curve",
     "plot_label_matrix",
     "plot_loglog",
@@ -94,6 +110,7 @@ __all__ = [
     "plot_reliability",
     "plot_two_lf_ambiguity",
     "posterior_proba",
+    "run_explorer",
     "score_table",
     "split_dev_test",
     "standardized_residuals",

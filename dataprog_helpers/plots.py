@@ -24,6 +24,8 @@ __all__ = [
     "plot_accuracy_bars",
     "plot_accuracy_estimates",
     "plot_estimator_comparison",
+    "plot_explorer",
+    "plot_explorer_sweep",
     "plot_hand_label_curve",
     "plot_label_matrix",
     "plot_loglog",
@@ -362,3 +364,118 @@ def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, floa
     ax.set_title(f"Two LFs: every point fits $Z_{{12}} = {agreement:.2f}$")
     ax.legend(loc="lower left", fontsize=8)
     return ax
+
+
+def plot_explorer(result, axes=None) -> np.ndarray:
+    """The explorer's three linked panels for one explorer result.
+
+    Left: estimated against true LF accuracies, the correlated near-copies
+    marked apart.  Middle: the label model's posterior P(y = +1 | votes) by true
+    class.  Right: the accuracy of majority vote, the label model and the oracle
+    (true accuracies and class balance), with the chance level of always
+    answering the majority class.
+
+    Parameters
+    ----------
+    result : ExplorerResult
+        From :func:`~dataprog_helpers.explorer.run_explorer`.
+    axes : sequence of three Axes, optional
+        Where to draw (a new 1 x 3 figure if None).
+
+    Returns
+    -------
+    ndarray of three Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(13.0, 4.2), layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != 3:
+        raise ValueError(f"axes must hold 3 Axes, got {axes.size}")
+    settings = result.settings
+    accuracy_ax, posterior_ax, score_ax = axes
+    if np.all(np.isfinite(result.estimated_accuracies)):
+        title = f"LF accuracies (mean error {result.mean_absolute_error:.3f})"
+        plot_accuracy_estimates(result.true_accuracies, result.estimated_accuracies,
+                                ax=accuracy_ax, title=title)
+        if result.is_copy.any():
+            accuracy_ax.scatter(result.true_accuracies[result.is_copy],
+                                result.estimated_accuracies[result.is_copy], marker="x",
+                                color="tab:red", s=60, zorder=4, label="near-copy of LF 0")
+            accuracy_ax.legend(loc="upper left", fontsize=8)
+    else:
+        accuracy_ax.text(0.5, 0.5, "label model not fitted", ha="center", va="center",
+                         transform=accuracy_ax.transAxes)
+        accuracy_ax.set_xlabel("true accuracy P(right | votes)")
+        accuracy_ax.set_ylabel("estimated accuracy")
+        accuracy_ax.set_title("LF accuracies")
+    plot_posterior_histogram(result.probabilities, result.y, ax=posterior_ax, bins=25,
+                             title="Label model posterior by true class")
+    names = list(result.scores)
+    values = [result.scores[name] for name in names]
+    bars = score_ax.bar(names, values, color=["tab:grey", "tab:blue", "tab:green"][:len(names)])
+    score_ax.bar_label(bars, labels=[f"{value:.3f}" for value in values], fontsize=9)
+    chance = max(settings.class_balance, 1 - settings.class_balance)
+    _reference_lines(score_ax, {"majority class": chance})
+    score_ax.set_ylim(min(0.4, min(values) - 0.05), 1.05)
+    score_ax.set_xlabel("method")
+    score_ax.set_ylabel("accuracy (ties count half)")
+    score_ax.set_title(f"m = {settings.n_lfs}, coverage {settings.coverage:.2f}, "
+                       f"correlation {settings.correlation:.2f}", fontsize=10)
+    score_ax.legend(loc="lower right", fontsize=8)
+    return axes
+
+
+_SETTING_LABELS = {
+    "n_lfs": "number of LFs m",
+    "coverage": "coverage",
+    "accuracy_range": "accuracy range (midpoint)",
+    "class_balance": "class balance P(y = +1)",
+    "correlation": "correlation of the copies",
+    "n_points": "number of points n",
+}
+
+
+def plot_explorer_sweep(sweep: pd.DataFrame, axes=None) -> np.ndarray:
+    """One column of panels per swept setting: what moving that one slider does.
+
+    Top row: each method's accuracy.  Bottom row: the label model's mean
+    |estimated - true| LF accuracy.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        From :func:`~dataprog_helpers.explorer.explorer_sweep`.
+    axes : array of Axes of shape (2, number of settings), optional
+        Where to draw (a new grid if None).
+
+    Returns
+    -------
+    ndarray of Axes, shape (2, number of settings)
+    """
+    if (not isinstance(sweep, pd.DataFrame) or sweep.empty
+            or list(sweep.index.names) != ["setting", "value"]
+            or "mean accuracy error" not in sweep.columns):
+        raise ValueError("sweep must be the non-empty table returned by explorer_sweep")
+    names = list(dict.fromkeys(sweep.index.get_level_values("setting")))
+    if axes is None:
+        _, axes = plt.subplots(2, len(names), figsize=(3.2 * len(names), 5.6),
+                               layout="constrained", sharey="row", squeeze=False)
+    axes = np.asarray(axes, dtype=object).reshape(2, -1)
+    if axes.shape[1] != len(names):
+        raise ValueError(f"axes must have shape (2, {len(names)}), one column per setting, "
+                         f"got {axes.shape}")
+    methods = [column for column in sweep.columns if column != "mean accuracy error"]
+    for (score_ax, error_ax), name in zip(axes.T, names, strict=True):
+        rows = sweep.xs(name, level="setting")
+        # A range setting such as accuracy_range is plotted at its midpoint.
+        positions = [float(np.mean(value)) for value in rows.index]
+        for method, marker in zip(methods, "os^v", strict=False):
+            score_ax.plot(positions, rows[method], marker=marker, label=method)
+        error_ax.plot(positions, rows["mean accuracy error"], marker="o", color="tab:red")
+        score_ax.set_title(f"varying {_SETTING_LABELS.get(name, name).split(' (')[0]}",
+                           fontsize=10)
+        error_ax.set_xlabel(_SETTING_LABELS.get(name, name))
+    axes[0, 0].set_ylabel("accuracy (ties count half)")
+    axes[1, 0].set_ylabel("mean |estimated - true|\nLF accuracy")
+    axes[0, 0].legend(fontsize=8)
+    return axes

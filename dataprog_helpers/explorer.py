@@ -1,0 +1,396 @@
+"""An interactive explorer of the label model: change the LFs, watch the estimates move.
+
+:class:`ExplorerSettings` describes one simulated setting (number of LFs, coverage,
+accuracy range, class balance, correlation, number of points);
+:func:`run_explorer` simulates it, fits the label model and scores majority vote,
+the label model and an oracle; :class:`LabelModelExplorer` ties sliders
+(ipywidgets) to :meth:`LabelModelExplorer.update`, which does the same and redraws
+three linked plots (see :func:`~dataprog_helpers.plots.plot_explorer`).
+
+Without ipywidgets, or outside a notebook, :meth:`LabelModelExplorer.show` draws
+the figure for the current settings instead: a static fallback.  The update
+function needs no browser, so it is unit-tested like the rest of the package.
+
+Correlation is simulated with :func:`~dataprog_helpers.synthetic.add_near_copies`:
+a third of the LFs are near-copies of LF 0, each repeating its vote with
+probability ``correlation`` (and voting independently otherwise).  At
+correlation 0 every LF is conditionally independent; as it grows, the label
+model's independence assumption fails more and more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ._validation import check_positive_int, check_real_in_range, check_seed
+from .analysis import accuracy, majority_vote
+from .label_model import LabelModel, posterior_proba
+from .plots import plot_explorer
+from .synthetic import _draw_labels, add_near_copies, make_label_matrix
+
+__all__ = [
+    "ExplorerResult",
+    "ExplorerSettings",
+    "LabelModelExplorer",
+    "explorer_sweep",
+    "run_explorer",
+]
+
+#: Methods scored in the third panel, in the order they are drawn.
+SCORED_METHODS = ("majority vote", "label model", "oracle")
+
+
+@dataclass(frozen=True)
+class ExplorerSettings:
+    """One simulated setting of the explorer.
+
+    Attributes
+    ----------
+    n_lfs : int, at least 3
+        Number of labeling functions m (a third of them, rounded down, are the
+        correlated near-copies of LF 0).
+    coverage : float in (0, 1]
+        Probability that an LF votes on a point.
+    accuracy_range : (low, high), 0 <= low <= high <= 1
+        LF accuracies are drawn uniformly in this range.
+    class_balance : float in (0, 1)
+        P(y = +1).
+    correlation : float in [0, 1]
+        Probability that a near-copy repeats LF 0's vote.
+    n_points : int, at least 100
+    seed : int
+    """
+
+    n_lfs: int = 10
+    coverage: float = 0.3
+    accuracy_range: tuple[float, float] = (0.55, 0.8)
+    class_balance: float = 0.5
+    correlation: float = 0.0
+    n_points: int = 5_000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_positive_int(self.n_lfs, "n_lfs", minimum=3)
+        check_real_in_range(self.coverage, "coverage", 0.0, 1.0, include_low=False)
+        try:
+            low, high = (float(bound) for bound in self.accuracy_range)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"accuracy_range must be a pair (low, high), got {self.accuracy_range!r}"
+            ) from error
+        check_real_in_range(low, "accuracy_range[0]", 0.0, 1.0)
+        check_real_in_range(high, "accuracy_range[1]", 0.0, 1.0)
+        if low > high:
+            raise ValueError(f"accuracy_range must satisfy low <= high, got {(low, high)}")
+        object.__setattr__(self, "accuracy_range", (low, high))
+        check_real_in_range(self.class_balance, "class_balance", 0.0, 1.0,
+                            include_low=False, include_high=False)
+        check_real_in_range(self.correlation, "correlation", 0.0, 1.0)
+        check_positive_int(self.n_points, "n_points", minimum=100)
+        check_seed(self.seed)
+
+    @property
+    def n_copies(self) -> int:
+        """How many of the ``n_lfs`` LFs are near-copies of LF 0."""
+        return self.n_lfs // 3
+
+
+@dataclass(frozen=True)
+class ExplorerResult:
+    """What :func:`run_explorer` measured for one setting.
+
+    Attributes
+    ----------
+    settings : ExplorerSettings
+    y : ndarray of int8, shape (n_points,)
+        The simulated true labels.
+    true_accuracies : ndarray of shape (n_lfs,)
+    estimated_accuracies : ndarray of shape (n_lfs,)
+        The label model's estimates (NaN where the fit failed).
+    is_copy : ndarray of bool, shape (n_lfs,)
+        True for the near-copies of LF 0.
+    probabilities : ndarray of shape (n_points,)
+        The label model's P(y = +1 | votes) (0.5 everywhere where the fit failed).
+    scores : dict of str to float
+        Accuracy (ties count half) of majority vote, the label model, and the
+        oracle: the same posterior with the true accuracies and class balance.
+        The oracle also assumes independence, so correlated copies mislead it too.
+    estimated_class_balance : float
+        The label model's estimate of P(y = +1) (NaN where the fit failed).
+    messages : tuple of str
+        Warnings from the fit, or why it failed, for display.
+    """
+
+    settings: ExplorerSettings
+    y: np.ndarray
+    true_accuracies: np.ndarray
+    estimated_accuracies: np.ndarray
+    is_copy: np.ndarray
+    probabilities: np.ndarray
+    scores: dict[str, float]
+    estimated_class_balance: float
+    messages: tuple[str, ...]
+
+    @property
+    def mean_absolute_error(self) -> float:
+        """Mean |estimated - true| accuracy over the LFs (NaN where the fit failed)."""
+        return float(np.mean(np.abs(self.estimated_accuracies - self.true_accuracies)))
+
+
+def simulate_label_matrix(settings: ExplorerSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw the true labels and the label matrix of one setting.
+
+    Returns
+    -------
+    y : ndarray of int8, shape (n_points,)
+    label_matrix : ndarray of int8, shape (n_points, n_lfs)
+        The first ``n_lfs - n_copies`` columns are independent LFs; the last
+        ``n_copies`` are near-copies of column 0.
+    true_accuracies : ndarray of shape (n_lfs,)
+    """
+    if not isinstance(settings, ExplorerSettings):
+        raise TypeError(f"settings must be an ExplorerSettings, got {type(settings).__name__}")
+    y = _draw_labels(settings.n_points, settings.class_balance,
+                     np.random.default_rng(settings.seed))
+    n_independent = settings.n_lfs - settings.n_copies
+    label_matrix, true_accuracies = make_label_matrix(
+        y, n_independent, settings.coverage, settings.accuracy_range, seed=settings.seed + 1
+    )
+    if settings.n_copies:
+        label_matrix, true_accuracies = add_near_copies(
+            label_matrix, y, true_accuracies, source=0, n_copies=settings.n_copies,
+            repeat=settings.correlation, seed=settings.seed + 2,
+        )
+    return y, label_matrix, true_accuracies
+
+
+def run_explorer(settings: ExplorerSettings | None = None) -> ExplorerResult:
+    """Simulate one setting, fit the label model, and score the three methods.
+
+    The label model is :class:`~dataprog_helpers.label_model.LabelModel` with
+    ``class_prior="estimate"``, fitted by gradient descent on all ``n_points``
+    points, and scored on the same points: there is no training here, only
+    inference, so no test split is needed.  Settings where the accuracies are
+    not identifiable (e.g. too few LFs vote together) do not raise: the result
+    carries the reason in ``messages`` and a label model that always answers 0.5.
+    """
+    settings = ExplorerSettings() if settings is None else settings
+    y, label_matrix, true_accuracies = simulate_label_matrix(settings)
+    n_lfs = settings.n_lfs
+    is_copy = np.arange(n_lfs) >= n_lfs - settings.n_copies
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = LabelModel(class_prior="estimate").fit(label_matrix)
+        except ValueError as error:
+            model = None
+            messages.append(f"label model not fitted: {error}")
+    messages.extend(str(warning.message) for warning in caught)
+    if model is None:
+        estimated = np.full(n_lfs, np.nan)
+        probabilities = np.full(len(y), 0.5)
+        estimated_balance = float("nan")
+    else:
+        estimated = model.accuracies_
+        probabilities = model.predict_proba(label_matrix)
+        estimated_balance = model.class_prior_
+    oracle = posterior_proba(label_matrix, true_accuracies, settings.class_balance)
+    predictions = {
+        "majority vote": majority_vote(label_matrix),
+        "label model": np.sign(probabilities - 0.5),
+        "oracle": np.sign(oracle - 0.5),
+    }
+    scores = {name: accuracy(y, predictions[name]) for name in SCORED_METHODS}
+    return ExplorerResult(
+        settings=settings, y=y, true_accuracies=true_accuracies,
+        estimated_accuracies=estimated, is_copy=is_copy, probabilities=probabilities,
+        scores=scores, estimated_class_balance=estimated_balance, messages=tuple(messages),
+    )
+
+
+def explorer_sweep(
+    values_by_setting: dict[str, list],
+    settings: ExplorerSettings | None = None,
+    seeds: tuple[int, ...] = (0, 1, 2),
+) -> pd.DataFrame:
+    """Move one slider at a time, the others at ``settings``: the explorer without widgets.
+
+    Parameters
+    ----------
+    values_by_setting : dict of setting name to list of values
+        E.g. ``{"coverage": [0.1, 0.3, 0.6]}``; each setting is varied alone.
+    settings : ExplorerSettings, optional
+        The fixed values of the other settings (the defaults if None).
+    seeds : tuple of int
+        Each point is the mean over these simulation seeds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (setting, value), indexed by both, with the mean accuracy of
+        each method in :data:`SCORED_METHODS` and ``"mean accuracy error"`` (the
+        mean |estimated - true| LF accuracy).
+    """
+    settings = ExplorerSettings() if settings is None else settings
+    if not isinstance(settings, ExplorerSettings):
+        raise TypeError(f"settings must be an ExplorerSettings, got {type(settings).__name__}")
+    if not isinstance(values_by_setting, dict) or not values_by_setting:
+        raise ValueError("values_by_setting must be a non-empty dict of setting -> values")
+    fields = {field.name for field in dataclasses.fields(ExplorerSettings)} - {"seed"}
+    unknown = sorted(set(values_by_setting) - fields)
+    if unknown:
+        raise ValueError(f"values_by_setting has unknown setting(s) {unknown}; "
+                         f"expected some of {sorted(fields)}")
+    seeds = tuple(check_seed(seed, "seeds") for seed in seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    rows = []
+    for name, values in values_by_setting.items():
+        for value in values:
+            results = [run_explorer(dataclasses.replace(settings, **{name: value, "seed": seed}))
+                       for seed in seeds]
+            row = {"setting": name, "value": value}
+            for method in SCORED_METHODS:
+                row[method] = np.mean([result.scores[method] for result in results])
+            row["mean accuracy error"] = np.mean([r.mean_absolute_error for r in results])
+            rows.append(row)
+    return pd.DataFrame(rows).set_index(["setting", "value"])
+
+
+class LabelModelExplorer:
+    """Sliders for the simulation's settings, wired to three linked plots.
+
+    Parameters
+    ----------
+    settings : ExplorerSettings, optional
+        Where the sliders start (the defaults of :class:`ExplorerSettings`).
+
+    Attributes
+    ----------
+    settings : ExplorerSettings
+        The current settings.
+    result_ : ExplorerResult
+        The result for the current settings.
+    figure : matplotlib.figure.Figure
+        The figure the three panels are drawn on (made without pyplot, so it is
+        shown only where the explorer shows it).
+
+    Examples
+    --------
+    In a notebook, ``LabelModelExplorer().show()`` shows the sliders and the plots;
+    ``explorer.update(coverage=0.1)`` does what moving the coverage slider does.
+    """
+
+    def __init__(self, settings: ExplorerSettings | None = None) -> None:
+        if settings is not None and not isinstance(settings, ExplorerSettings):
+            raise TypeError(
+                f"settings must be an ExplorerSettings, got {type(settings).__name__}"
+            )
+        self.settings = settings or ExplorerSettings()
+        self.figure = Figure(figsize=(13.0, 4.2), layout="constrained")
+        self._output = None
+        self.result_ = self._redraw()
+
+    def _redraw(self) -> ExplorerResult:
+        result = run_explorer(self.settings)
+        self.figure.clear()
+        plot_explorer(result, self.figure.subplots(1, 3))
+        return result
+
+    def update(self, **changes) -> ExplorerResult:
+        """Apply new settings (any :class:`ExplorerSettings` field), refit and redraw.
+
+        This is what each slider calls.  Invalid values raise ``ValueError``
+        (or ``TypeError`` for an unknown setting) and leave the explorer as it was.
+
+        Returns
+        -------
+        ExplorerResult
+            The new result, also stored as ``result_``.
+        """
+        fields = {field.name for field in dataclasses.fields(ExplorerSettings)}
+        unknown = sorted(set(changes) - fields)
+        if unknown:
+            raise TypeError(f"unknown setting(s) {unknown}; expected some of {sorted(fields)}")
+        self.settings = dataclasses.replace(self.settings, **changes)
+        self.result_ = self._redraw()
+        if self._output is not None:
+            self._show_figure_in(self._output)
+        return self.result_
+
+    def _display(self) -> None:
+        from IPython.display import display
+
+        display(self.figure)
+        for message in self.result_.messages:
+            print(message)
+
+    def _show_figure_in(self, output) -> None:
+        with output:
+            output.clear_output(wait=True)
+            self._display()
+
+    def widgets(self):
+        """The sliders and the plot area, as one ipywidgets box.
+
+        Sliders update on release (``continuous_update=False``), so each change
+        costs one refit and one redraw.  Raises ``ImportError`` without ipywidgets.
+        """
+        import ipywidgets as widgets
+
+        s = self.settings
+        sizes = sorted({1_000, 2_000, 5_000, 10_000, 20_000, 50_000, s.n_points})
+        style = {"description_width": "9em"}
+        layout = widgets.Layout(width="24em")
+        options = dict(continuous_update=False, style=style, layout=layout)
+        sliders = {
+            "n_lfs": widgets.IntSlider(s.n_lfs, min=3, max=max(30, s.n_lfs),
+                                       description="LFs (m)", **options),
+            "coverage": widgets.FloatSlider(s.coverage, min=min(0.05, s.coverage), max=1.0,
+                                            step=0.05,
+                                            description="coverage", **options),
+            "accuracy_range": widgets.FloatRangeSlider(
+                value=s.accuracy_range, min=min(0.3, s.accuracy_range[0]),
+                max=max(0.95, s.accuracy_range[1]), step=0.05,
+                description="accuracy range", **options),
+            "class_balance": widgets.FloatSlider(
+                s.class_balance, min=min(0.05, s.class_balance), max=max(0.95, s.class_balance),
+                step=0.05, description="P(y = +1)", **options),
+            "correlation": widgets.FloatSlider(s.correlation, min=0.0, max=1.0, step=0.05,
+                                               description="correlation", **options),
+            "n_points": widgets.SelectionSlider(
+                options=sizes, value=s.n_points,
+                description="points (n)", **options),
+        }
+        self._output = widgets.Output()
+        for name, slider in sliders.items():
+            slider.observe(lambda change, name=name: self.update(**{name: change["new"]}),
+                           names="value")
+        self._show_figure_in(self._output)
+        controls = widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
+                                 widgets.VBox(list(sliders.values())[3:])])
+        return widgets.VBox([controls, self._output])
+
+    def show(self) -> None:
+        """Show the sliders and plots, or, without ipywidgets, the static figure.
+
+        The fallback prints why there are no sliders and displays the figure for
+        the current settings; :meth:`update` still works from code.
+        """
+        try:
+            box = self.widgets()
+        except ImportError:
+            print("ipywidgets is not installed: showing the figure for the current settings. "
+                  "Call explorer.update(...) to change them.")
+            self._display()
+        else:
+            from IPython.display import display
+
+            display(box)

@@ -1,0 +1,217 @@
+"""The explorer of notebook 00: its settings, its simulation, and its update function.
+
+Everything here runs without a browser or a kernel: the sliders are ipywidgets
+objects whose ``value`` is set from Python, which is what a reader's drag does.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import dataprog_helpers as dh
+from dataprog_helpers.explorer import simulate_label_matrix
+
+SMALL = dh.ExplorerSettings(n_points=2_000)
+
+
+@pytest.mark.parametrize(
+    ("changes", "argument"),
+    [
+        ({"n_lfs": 2}, "n_lfs"),
+        ({"n_lfs": 4.5}, "n_lfs"),
+        ({"coverage": 0.0}, "coverage"),
+        ({"coverage": 1.5}, "coverage"),
+        ({"accuracy_range": (0.8, 0.6)}, "accuracy_range"),
+        ({"accuracy_range": (0.5, 1.2)}, "accuracy_range[1]"),
+        ({"accuracy_range": 0.7}, "accuracy_range"),
+        ({"class_balance": 1.0}, "class_balance"),
+        ({"class_balance": float("nan")}, "class_balance"),
+        ({"correlation": -0.1}, "correlation"),
+        ({"n_points": 50}, "n_points"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_bad_settings_raise_a_clear_error(changes, argument):
+    with pytest.raises((ValueError, TypeError), match=argument.replace("[", r"\[")):
+        dataclasses.replace(SMALL, **changes)
+
+
+def test_simulation_has_the_requested_shape_and_copies():
+    settings = dataclasses.replace(SMALL, n_lfs=9, correlation=1.0)
+    y, label_matrix, true_accuracies = simulate_label_matrix(settings)
+    assert label_matrix.shape == (2_000, 9) and y.shape == (2_000,)
+    assert settings.n_copies == 3
+    # correlation 1: every copy repeats LF 0's vote exactly
+    np.testing.assert_array_equal(label_matrix[:, 6:], np.repeat(label_matrix[:, [0]], 3, 1))
+    np.testing.assert_allclose(true_accuracies[6:], true_accuracies[0])
+
+
+def test_simulation_rejects_anything_but_settings():
+    with pytest.raises(TypeError, match="settings"):
+        simulate_label_matrix({"n_lfs": 5})
+
+
+def test_run_explorer_is_deterministic_and_scores_every_method():
+    first, second = dh.run_explorer(SMALL), dh.run_explorer(SMALL)
+    np.testing.assert_array_equal(first.probabilities, second.probabilities)
+    assert first.scores == second.scores
+    assert list(first.scores) == ["majority vote", "label model", "oracle"]
+    assert all(0.0 <= score <= 1.0 for score in first.scores.values())
+    assert first.is_copy.sum() == SMALL.n_copies and not first.messages
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_independent_lfs_are_estimated_well_and_beat_majority_vote(seed):
+    result = dh.run_explorer(dataclasses.replace(SMALL, n_points=10_000, seed=seed))
+    assert result.mean_absolute_error < 0.05
+    assert result.scores["label model"] > result.scores["majority vote"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_correlated_copies_are_over_trusted(seed):
+    def copies_overestimate(correlation):
+        result = dh.run_explorer(dataclasses.replace(SMALL, correlation=correlation, seed=seed))
+        error = result.estimated_accuracies - result.true_accuracies
+        return error[result.is_copy].mean()
+
+    assert abs(copies_overestimate(0.0)) < 0.05
+    assert copies_overestimate(0.95) > 0.1
+
+
+def test_class_balance_is_estimated():
+    result = dh.run_explorer(dataclasses.replace(SMALL, class_balance=0.2, n_points=10_000))
+    assert result.estimated_class_balance == pytest.approx(0.2, abs=0.03)
+
+
+def test_a_hopeless_setting_reports_why_instead_of_raising():
+    result = dh.run_explorer(dh.ExplorerSettings(n_lfs=3, coverage=0.01, n_points=100))
+    assert any("label model not fitted" in message for message in result.messages)
+    assert np.all(result.probabilities == 0.5)
+    assert np.all(np.isnan(result.estimated_accuracies))
+    assert result.scores["label model"] == 0.5  # every point a tie
+    dh.plot_explorer(result, Figure().subplots(1, 3))  # still drawable
+
+
+def test_update_refits_and_redraws_the_three_panels():
+    explorer = dh.LabelModelExplorer(SMALL)
+    before = explorer.result_
+    result = explorer.update(coverage=0.6, n_lfs=12)
+    assert explorer.settings == dataclasses.replace(SMALL, coverage=0.6, n_lfs=12)
+    assert result is explorer.result_ and result.true_accuracies.shape == (12,)
+    assert result.scores != before.scores
+    titles = [ax.get_title() for ax in explorer.figure.axes]
+    assert titles[1] == "Label model posterior by true class"
+    assert "m = 12, coverage 0.60" in titles[2]
+    assert len(explorer.figure.axes) == 3  # redrawn, not stacked
+
+
+def test_update_rejects_bad_values_and_keeps_the_old_state():
+    explorer = dh.LabelModelExplorer(SMALL)
+    with pytest.raises(ValueError, match="coverage"):
+        explorer.update(coverage=2.0)
+    with pytest.raises(TypeError, match="unknown setting"):
+        explorer.update(covrage=0.5)
+    assert explorer.settings == SMALL
+
+
+def test_explorer_rejects_anything_but_settings():
+    with pytest.raises(TypeError, match="settings"):
+        dh.LabelModelExplorer({"coverage": 0.5})
+
+
+def _sliders(box):
+    controls = box.children[0]
+    return [slider for column in controls.children for slider in column.children]
+
+
+def test_moving_a_slider_calls_the_update_function():
+    pytest.importorskip("ipywidgets")
+    explorer = dh.LabelModelExplorer(SMALL)
+    sliders = {slider.description: slider for slider in _sliders(explorer.widgets())}
+    assert set(sliders) == {"LFs (m)", "coverage", "accuracy range", "P(y = +1)",
+                            "correlation", "points (n)"}
+    assert all(not slider.continuous_update for slider in sliders.values())
+    sliders["correlation"].value = 0.5
+    sliders["accuracy range"].value = (0.6, 0.9)
+    assert explorer.settings.correlation == 0.5
+    assert explorer.settings.accuracy_range == (0.6, 0.9)
+    assert explorer.result_.settings == explorer.settings
+
+
+def test_sliders_start_at_the_settings_even_outside_their_usual_range():
+    pytest.importorskip("ipywidgets")
+    settings = dataclasses.replace(SMALL, n_lfs=40, coverage=0.02, n_points=3_000)
+    sliders = _sliders(dh.LabelModelExplorer(settings).widgets())
+    assert [slider.value for slider in sliders][:2] == [40, 0.02]
+    assert sliders[-1].value == 3_000
+
+
+def test_show_falls_back_to_the_static_figure_without_ipywidgets(monkeypatch, capsys):
+    real_import = builtins.__import__
+
+    def no_ipywidgets(name, *args, **kwargs):
+        if name.startswith("ipywidgets"):
+            raise ImportError("No module named 'ipywidgets'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ipywidgets)
+    explorer = dh.LabelModelExplorer(SMALL)
+    explorer.show()
+    assert "ipywidgets is not installed" in capsys.readouterr().out
+    assert len(explorer.figure.axes) == 3
+    explorer.update(correlation=0.3)  # the update function still works from code
+    assert explorer.settings.correlation == 0.3
+
+
+def test_plot_explorer_checks_its_axes():
+    with pytest.raises(ValueError, match="3 Axes"):
+        dh.plot_explorer(dh.run_explorer(SMALL), Figure().subplots(1, 2))
+
+
+def test_sweep_varies_one_setting_at_a_time():
+    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "n_lfs": [4]}, SMALL, seeds=(0, 1))
+    assert list(sweep.index) == [("coverage", 0.1), ("coverage", 0.5), ("n_lfs", 4)]
+    assert list(sweep.columns) == ["majority vote", "label model", "oracle",
+                                   "mean accuracy error"]
+    single = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=1))
+    other = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=0))
+    expected = (single.scores["oracle"] + other.scores["oracle"]) / 2
+    assert sweep.loc[("n_lfs", 4), "oracle"] == pytest.approx(expected)
+    # more coverage, more votes per point: majority vote gets better
+    assert sweep.loc[("coverage", 0.5), "majority vote"] > sweep.loc[("coverage", 0.1),
+                                                                     "majority vote"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "match"),
+    [
+        (({},), ValueError, "values_by_setting"),
+        (({"covrage": [0.1]},), ValueError, "unknown setting"),
+        (({"seed": [1]},), ValueError, "unknown setting"),
+        (({"coverage": [0.1]}, {"n_lfs": 3}), TypeError, "settings"),
+        (({"coverage": [0.1]}, SMALL, ()), ValueError, "seeds"),
+        (({"coverage": [0.1]}, SMALL, (-2,)), ValueError, "seeds"),
+        (({"coverage": [3.0]},), ValueError, "coverage"),
+    ],
+)
+def test_sweep_rejects_bad_input(arguments, error, match):
+    with pytest.raises(error, match=match):
+        dh.explorer_sweep(*arguments)
+
+
+def test_plot_explorer_sweep_draws_one_column_per_setting():
+    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "accuracy_range": [(0.5, 0.7)]},
+                              SMALL, seeds=(0,))
+    axes = dh.plot_explorer_sweep(sweep)
+    assert axes.shape == (2, 2)
+    assert axes[1, 1].get_xlabel() == "accuracy range (midpoint)"
+    assert all(ax.get_ylabel() for ax in axes[:, 0])
+    with pytest.raises(ValueError, match="explorer_sweep"):
+        dh.plot_explorer_sweep(sweep.reset_index())
+    with pytest.raises(ValueError, match="shape"):
+        dh.plot_explorer_sweep(sweep, Figure().subplots(2, 3))
