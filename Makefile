@@ -1,4 +1,4 @@
-# The project's interface: `make tutorial`, `make lab`, `make test`, `make benchmark`.
+# The project's interface: `make tutorial`, `make lab`, `make site`, `make test`, `make benchmark`.
 # Every target creates (or reuses) the virtual environment .venv itself.
 
 PYTHON ?= python3
@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: tutorial lab test lint benchmark clean
+.PHONY: tutorial lab site browser test lint benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,37 @@ tutorial: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# The course site: every executed notebook as a page, rendered by Sphinx + MyST-NB from a
+# copy of site/ (configuration, landing page) and notebooks/. Warnings (a broken link, a
+# figure that cannot be written) fail the build.
+SITE_SOURCE := build/site-src
+
+site: $(STAMP)
+	rm -rf build/site $(SITE_SOURCE)
+	mkdir -p $(SITE_SOURCE)
+	cp -r site/. notebooks $(SITE_SOURCE)/
+	$(BIN)/sphinx-build -q -W --keep-going -b html $(SITE_SOURCE) build/site
+	@echo "Course site written to build/site/ (open build/site/index.html)."
+
+# Debian's Chromium for the site's browser test (never a browser downloaded by a test tool).
+# Where it cannot be installed, the browser test is skipped and says why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		true; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the course-site browser test..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+		{ $$SUDO apt-get update -qq && \
+		  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+		|| echo "Could not install chromium: the browser test will be skipped."; \
+	else \
+		echo "No chromium and no apt-get: the browser test will be skipped."; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint
+test: lint site browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env -p no:cacheprovider
 
 benchmark: $(STAMP)
