@@ -21,6 +21,8 @@ model's independence assumption fails more and more.
 from __future__ import annotations
 
 import dataclasses
+import html
+import io
 import warnings
 from dataclasses import dataclass
 
@@ -40,6 +42,7 @@ __all__ = [
     "LabelModelExplorer",
     "explorer_sweep",
     "run_explorer",
+    "simulate_label_matrix",
 ]
 
 #: Methods scored in the third panel, in the order they are drawn.
@@ -251,17 +254,30 @@ def explorer_sweep(
     seeds = tuple(check_seed(seed, "seeds") for seed in seeds)
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    rows = []
-    for name, values in values_by_setting.items():
-        for value in values:
+    rows, names, values = [], [], []
+    for name, setting_values in values_by_setting.items():
+        for value in setting_values:
+            value = tuple(value) if isinstance(value, list) else value  # hashable, for the index
             results = [run_explorer(dataclasses.replace(settings, **{name: value, "seed": seed}))
                        for seed in seeds]
-            row = {"setting": name, "value": value}
+            names.append(name)
+            values.append(value)
+            row = {}
             for method in SCORED_METHODS:
                 row[method] = np.mean([result.scores[method] for result in results])
             row["mean accuracy error"] = np.mean([r.mean_absolute_error for r in results])
             rows.append(row)
-    return pd.DataFrame(rows).set_index(["setting", "value"])
+    table = pd.DataFrame(rows)
+    # Explicit levels, so that values of different settings (ints, floats, ranges) keep
+    # their own types instead of all becoming floats.
+    name_level, value_level = list(dict.fromkeys(names)), list(dict.fromkeys(values))
+    table.index = pd.MultiIndex(
+        levels=[pd.Index(name_level), pd.Index(value_level, dtype=object)],
+        codes=[[name_level.index(name) for name in names],
+               [value_level.index(value) for value in values]],
+        names=["setting", "value"],
+    )
+    return table
 
 
 class LabelModelExplorer:
@@ -295,7 +311,7 @@ class LabelModelExplorer:
             )
         self.settings = settings or ExplorerSettings()
         self.figure = Figure(figsize=(13.0, 4.2), layout="constrained")
-        self._output = None
+        self._views = None  # (image, messages) widgets once widgets() has been called
         self.result_ = self._redraw()
 
     def _redraw(self) -> ExplorerResult:
@@ -321,24 +337,26 @@ class LabelModelExplorer:
             raise TypeError(f"unknown setting(s) {unknown}; expected some of {sorted(fields)}")
         self.settings = dataclasses.replace(self.settings, **changes)
         self.result_ = self._redraw()
-        if self._output is not None:
-            self._show_figure_in(self._output)
+        if self._views is not None:
+            self._refresh_views()
         return self.result_
 
-    def _display(self) -> None:
-        from IPython.display import display
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (what the sliders' image shows)."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=90)
+        return buffer.getvalue()
 
-        display(self.figure)
-        for message in self.result_.messages:
-            print(message)
+    def _messages_html(self) -> str:
+        return "<br>".join(html.escape(message) for message in self.result_.messages)
 
-    def _show_figure_in(self, output) -> None:
-        with output:
-            output.clear_output(wait=True)
-            self._display()
+    def _refresh_views(self) -> None:
+        image, messages = self._views
+        image.value = self.png()
+        messages.value = self._messages_html()
 
     def widgets(self):
-        """The sliders and the plot area, as one ipywidgets box.
+        """The sliders, the figure (as a PNG image widget) and any fit warnings, in one box.
 
         Sliders update on release (``continuous_update=False``), so each change
         costs one refit and one redraw.  Raises ``ImportError`` without ipywidgets.
@@ -369,14 +387,15 @@ class LabelModelExplorer:
                 options=sizes, value=s.n_points,
                 description="points (n)", **options),
         }
-        self._output = widgets.Output()
         for name, slider in sliders.items():
             slider.observe(lambda change, name=name: self.update(**{name: change["new"]}),
                            names="value")
-        self._show_figure_in(self._output)
+        self._views = (widgets.Image(format="png", layout=widgets.Layout(max_width="100%")),
+                       widgets.HTML())
+        self._refresh_views()
         controls = widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
                                  widgets.VBox(list(sliders.values())[3:])])
-        return widgets.VBox([controls, self._output])
+        return widgets.VBox([controls, *self._views])
 
     def show(self) -> None:
         """Show the sliders and plots, or, without ipywidgets, the static figure.
@@ -384,13 +403,15 @@ class LabelModelExplorer:
         The fallback prints why there are no sliders and displays the figure for
         the current settings; :meth:`update` still works from code.
         """
+        from IPython.display import Image, display
+
         try:
             box = self.widgets()
         except ImportError:
             print("ipywidgets is not installed: showing the figure for the current settings. "
                   "Call explorer.update(...) to change them.")
-            self._display()
+            display(Image(self.png()))
+            for message in self.result_.messages:
+                print(message)
         else:
-            from IPython.display import display
-
             display(box)

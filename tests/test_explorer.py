@@ -132,15 +132,29 @@ def _sliders(box):
 def test_moving_a_slider_calls_the_update_function():
     pytest.importorskip("ipywidgets")
     explorer = dh.LabelModelExplorer(SMALL)
-    sliders = {slider.description: slider for slider in _sliders(explorer.widgets())}
+    box = explorer.widgets()
+    sliders = {slider.description: slider for slider in _sliders(box)}
     assert set(sliders) == {"LFs (m)", "coverage", "accuracy range", "P(y = +1)",
                             "correlation", "points (n)"}
     assert all(not slider.continuous_update for slider in sliders.values())
+    image = box.children[1]
+    first_png = bytes(image.value)
+    assert first_png.startswith(b"\x89PNG")
     sliders["correlation"].value = 0.5
     sliders["accuracy range"].value = (0.6, 0.9)
     assert explorer.settings.correlation == 0.5
     assert explorer.settings.accuracy_range == (0.6, 0.9)
     assert explorer.result_.settings == explorer.settings
+    assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first_png
+
+
+def test_the_widgets_show_why_a_fit_failed():
+    pytest.importorskip("ipywidgets")
+    explorer = dh.LabelModelExplorer(SMALL)
+    box = explorer.widgets()
+    assert box.children[2].value == ""
+    explorer.update(n_lfs=3, coverage=0.01, n_points=100)
+    assert "label model not fitted" in box.children[2].value
 
 
 def test_sliders_start_at_the_settings_even_outside_their_usual_range():
@@ -205,7 +219,7 @@ def test_sweep_rejects_bad_input(arguments, error, match):
 
 
 def test_plot_explorer_sweep_draws_one_column_per_setting():
-    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "accuracy_range": [(0.5, 0.7)]},
+    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "accuracy_range": [[0.5, 0.7]]},
                               SMALL, seeds=(0,))
     axes = dh.plot_explorer_sweep(sweep)
     assert axes.shape == (2, 2)
