@@ -31,6 +31,7 @@ from .explorer import (
     LabelModelExplorer,
     explorer_sweep,
     run_explorer,
+    simulate_label_matrix,
 )
 from .label_model import (
     LabelModel,
@@ -112,6 +113,7 @@ __all__ = [
     "posterior_proba",
     "run_explorer",
     "score_table",
+    "simulate_label_matrix",
     "split_dev_test",
     "standardized_residuals",
 ]
