@@ -68,6 +68,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/dependency_search.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/theory_rates.py
+	$(BIN)/python benchmarks/explorer_speed.py
 
 clean:
 	rm -rf build $(VENV)
