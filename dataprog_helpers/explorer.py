@@ -401,10 +401,16 @@ class LabelModelExplorer:
         """Show the sliders and plots, or, without ipywidgets, the static figure.
 
         The fallback prints why there are no sliders and displays the figure for
-        the current settings; :meth:`update` still works from code.
+        the current settings; :meth:`update` still works from code.  Outside
+        IPython (a plain script) there is nothing to display on, so it says so:
+        save ``explorer.figure`` instead.
         """
-        from IPython.display import Image, display
-
+        try:
+            from IPython.display import Image, display
+        except ImportError:
+            print("Not running in IPython or Jupyter: nothing to show. "
+                  "Save explorer.figure with explorer.figure.savefig(...) instead.")
+            return
         try:
             box = self.widgets()
         except ImportError:

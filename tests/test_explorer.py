@@ -229,3 +229,16 @@ def test_plot_explorer_sweep_draws_one_column_per_setting():
         dh.plot_explorer_sweep(sweep.reset_index())
     with pytest.raises(ValueError, match="shape"):
         dh.plot_explorer_sweep(sweep, Figure().subplots(2, 3))
+
+
+def test_show_outside_ipython_says_what_to_do_instead(monkeypatch, capsys):
+    real_import = builtins.__import__
+
+    def no_ipython(name, *args, **kwargs):
+        if name.startswith(("IPython", "ipywidgets")):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ipython)
+    dh.LabelModelExplorer(SMALL).show()
+    assert "explorer.figure.savefig" in capsys.readouterr().out
