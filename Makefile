@@ -26,8 +26,9 @@ tutorial: $(STAMP)
 	@echo "Executed notebooks written to build/ as HTML."
 	@$(BIN)/python -m dataprog_helpers.experiment
 
+# JupyterLab refuses to run as root unless told to (e.g. in a container): tell it there.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 # The course site: every executed notebook as a page, rendered by Sphinx + MyST-NB from a
 # copy of site/ (configuration, landing page) and notebooks/. Warnings (a broken link, a
