@@ -114,3 +114,14 @@ def test_every_figure_has_alt_text(path):
         if images:
             alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) >= 20, f"{path.name}: figure without alt text:\n{_source(cell)}"
+
+
+def test_readme_outline_counts_each_notebooks_exercises():
+    readme = (ROOT / "README.md").read_text()
+    counts = {}
+    for line in readme.splitlines():
+        link = re.search(r"\]\(notebooks/(\d\d_\w+\.ipynb)\)", line)
+        if line.startswith("| ") and link and line.count("|") == 6:
+            counts[link.group(1)] = int(line.split("|")[-2])
+    assert counts == {path.name: len(_titles(_exercise_section(path), EXERCISE_HEADING))
+                      for path in STEP_NOTEBOOKS}

@@ -215,3 +215,15 @@ def test_next_links_walk_through_the_course_in_order(site, server, browser):
     page.close()
     assert visited == STEP_PAGES
     assert not problems.problems, problems.problems
+
+
+def test_landing_page_and_readme_outline_every_step():
+    landing = (ROOT / "site" / "index.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    instructors = readme[readme.index("## For instructors"):]
+    instructors = instructors[:instructors.index("\n## ", 1)]
+    for page in STEP_PAGES:
+        notebook = page.replace(".html", ".ipynb")
+        assert f"({notebook})" in landing, notebook
+        assert f"({notebook})" in instructors, notebook
+        assert page.removesuffix(".html") in landing  # in the toctree, so in the sidebar
