@@ -96,20 +96,28 @@ def check_labels(labels, name: str = "y") -> np.ndarray:
     return array.astype(np.int8)
 
 
-def check_probabilities(probabilities, name: str = "y_prob") -> np.ndarray:
-    """Validate probabilities P(y = +1) in [0, 1] and return them as ``float32`` (n,)."""
+def check_probabilities(probabilities, name: str = "y_prob", dtype=np.float64) -> np.ndarray:
+    """Validate probabilities P(y = +1) in [0, 1] and return them as ``dtype`` (n,)."""
     array = _checked_array(probabilities, name, 1, "(n_points,)")
     if array.min() < 0 or array.max() > 1:
         raise ValueError(
             f"{name} must be probabilities P(y=+1) in [0, 1]; "
             f"found values in [{array.min():.3g}, {array.max():.3g}]"
         )
-    return array.astype(np.float32)
+    return array.astype(dtype)
 
 
-def check_features(features, name: str = "X") -> np.ndarray:
-    """Validate a finite feature matrix and return it as ``float32`` (n, d)."""
-    return _checked_array(features, name, 2, "(n_points, n_features)").astype(np.float32)
+def check_features(features, name: str = "X", dtype=np.float64) -> np.ndarray:
+    """Validate a finite feature matrix and return it as ``dtype`` (n, d).
+
+    Values too large for ``dtype`` (beyond 3.4e38 for float32) are an error, not
+    a silent infinity.
+    """
+    with np.errstate(over="ignore"):  # reported below, by name
+        converted = _checked_array(features, name, 2, "(n_points, n_features)").astype(dtype)
+    if not np.all(np.isfinite(converted)):
+        raise ValueError(f"{name} has values too large for {np.dtype(dtype).name}")
+    return converted
 
 
 def check_same_length(**arrays: np.ndarray) -> None:

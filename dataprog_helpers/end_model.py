@@ -41,6 +41,9 @@ from .analysis import accuracy, sigmoid
 
 __all__ = ["NoiseAwareClassifier", "noise_aware_loss"]
 
+#: The precisions :class:`NoiseAwareClassifier` computes in.
+_DTYPES = ("float64", "float32")
+
 #: Rows scored per eager call in ``decision_function`` (bounds memory for huge X).
 _PREDICT_ROWS = 65_536
 
@@ -60,6 +63,25 @@ def _target_means(targets: np.ndarray) -> np.ndarray:
         return np.full(2, np.nan)
     return np.array([np.mean(targets * (1.0 - targets)) / (1.0 - prior),
                      np.mean(targets**2) / prior])
+
+
+class _Float32Draw(keras.initializers.Initializer):
+    """Glorot-uniform weights drawn in float32, then converted to the layer's dtype.
+
+    Keras draws different random numbers for different dtypes.  Drawing in float32
+    whatever the layer's dtype makes ``dtype`` a choice of arithmetic only: a
+    float64 and a float32 network with the same seed start from the same weights.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        weights = keras.initializers.GlorotUniform(seed=self.seed)(shape, dtype="float32")
+        return keras.ops.cast(weights, dtype or "float32")
+
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
 
 
 class NoiseAwareClassifier:
@@ -87,6 +109,17 @@ class NoiseAwareClassifier:
         the module docstring, estimated from the soft labels alone
         (``target_means_``).  A no-op for hard labels; needed for soft labels
         from imbalanced classes, whose ``E[t | x]`` may never reach 1/2.
+    dtype : {"float64", "float32"}, default "float64"
+        The precision the network computes in.  Processors round float32
+        matrix products differently in the last bit (TensorFlow's kernels pick
+        their instructions by CPU), and training a network without
+        regularisation can amplify one such bit into a different model.  In
+        float64 the same differences are about 1e-16 instead of 1e-7 relative
+        and do not change the fitted model's predictions.  ``"float32"``
+        halves the memory of the inputs and takes somewhat less time on large
+        ones (measured: 20-30% less for logistic regression), at the price of
+        results that may differ between machines.  The initial weights are
+        drawn in float32 either way, so the two start from the same network.
 
     Attributes
     ----------
@@ -110,6 +143,7 @@ class NoiseAwareClassifier:
         l2: float = 0.0,
         seed: int = 0,
         correct_shrinkage: bool = False,
+        dtype: str = "float64",
     ) -> None:
         self.hidden_units = hidden_units
         self.epochs = epochs
@@ -118,8 +152,9 @@ class NoiseAwareClassifier:
         self.l2 = l2
         self.seed = seed
         self.correct_shrinkage = correct_shrinkage
+        self.dtype = dtype
 
-    def _check_hyperparameters(self) -> tuple[int, ...]:
+    def _check_hyperparameters(self) -> tuple[tuple[int, ...], str]:
         try:
             units = tuple(self.hidden_units)
         except TypeError as error:
@@ -139,26 +174,29 @@ class NoiseAwareClassifier:
             raise TypeError(
                 f"correct_shrinkage must be True or False, got {self.correct_shrinkage!r}"
             )
-        return units
+        if self.dtype not in _DTYPES:
+            raise ValueError(f"dtype must be one of {_DTYPES}, got {self.dtype!r}")
+        return units, self.dtype
 
-    def _build(self, n_features: int, units: tuple[int, ...]) -> keras.Model:
-        layers = [keras.Input(shape=(n_features,))]
+    def _build(self, n_features: int, units: tuple[int, ...], dtype: str) -> keras.Model:
+        layers = [keras.Input(shape=(n_features,), dtype=dtype)]
         for depth, width in enumerate(units):
             layers.append(
                 keras.layers.Dense(
                     width,
                     activation="relu",
-                    kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed + depth),
+                    dtype=dtype,
+                    kernel_initializer=_Float32Draw(self.seed + depth),
                 )
             )
         # Logistic regression starts from zero (the loss is convex); an MLP's
         # output layer starts small and random like its hidden layers.
         output_init = (
-            keras.initializers.GlorotUniform(seed=self.seed + len(units))
+            _Float32Draw(self.seed + len(units))
             if units
             else keras.initializers.Zeros()
         )
-        layers.append(keras.layers.Dense(1, kernel_initializer=output_init))
+        layers.append(keras.layers.Dense(1, kernel_initializer=output_init, dtype=dtype))
         return keras.Sequential(layers)
 
     def fit(self, X, y_prob) -> NoiseAwareClassifier:
@@ -175,9 +213,9 @@ class NoiseAwareClassifier:
         -------
         self
         """
-        units = self._check_hyperparameters()
-        X = check_features(X, "X")
-        y_prob = check_probabilities(y_prob, "y_prob")
+        units, dtype = self._check_hyperparameters()
+        X = check_features(X, "X", dtype=dtype)
+        y_prob = check_probabilities(y_prob, "y_prob", dtype=dtype)
         check_same_length(X=X, y_prob=y_prob)
         target_means = _target_means(y_prob)
         # A spread below 1e-6 is rounding error, not information: inverting it would
@@ -190,7 +228,7 @@ class NoiseAwareClassifier:
                 "so correct_shrinkage cannot map E[t | x] back to P(y = +1 | x)"
             )
 
-        model = self._build(X.shape[1], units)
+        model = self._build(X.shape[1], units, dtype)
         steps_per_epoch = -(-X.shape[0] // self.batch_size)
         schedule = keras.optimizers.schedules.CosineDecay(
             self.learning_rate, decay_steps=self.epochs * steps_per_epoch
@@ -209,7 +247,7 @@ class NoiseAwareClassifier:
             return noise_aware_loss(t, logits) + l2 * penalty
 
         def train():
-            history = tf.TensorArray(tf.float32, size=epochs)
+            history = tf.TensorArray(dtype, size=epochs)
             for epoch in tf.range(epochs):
                 order = tf.random.experimental.stateless_shuffle(
                     tf.range(n_points), seed=tf.stack([seed, epoch])
@@ -238,7 +276,7 @@ class NoiseAwareClassifier:
             raise NotFittedError(
                 "this NoiseAwareClassifier is not fitted yet; call fit(X, y_prob) first"
             )
-        X = check_features(X, "X")
+        X = check_features(X, "X", dtype=self.model_.layers[-1].kernel.dtype)
         if X.shape[1] != self.n_features_:
             raise ValueError(
                 f"X has {X.shape[1]} features but the model was fitted on {self.n_features_}"

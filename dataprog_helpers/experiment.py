@@ -58,7 +58,7 @@ END_MODELS = {
 
 
 def _positive_probability(y: np.ndarray) -> np.ndarray:
-    return (y == 1).astype(np.float32)
+    return (y == 1).astype(np.float64)
 
 
 def evaluate_pipeline(data: TutorialData, seed: int = 0, end_models: bool = True) -> dict:

@@ -101,9 +101,9 @@ def test_logreg_on_gold_labels_is_within_002_of_the_bayes_optimal_classifier(log
 def test_logreg_fit_reaches_a_stationary_point_of_the_full_data_loss(logreg_run):
     run = logreg_run(0)
     model, data = run.gold, run.data
-    targets = tf.constant((data.y_train == 1).astype(np.float32))
+    targets = tf.constant((data.y_train == 1).astype(np.float64))
     with tf.GradientTape() as tape:
-        logits = model.model_(tf.constant(data.X_train), training=False)[:, 0]
+        logits = model.model_(tf.constant(data.X_train, tf.float64), training=False)[:, 0]
         loss = noise_aware_loss(targets, logits)
     gradients = tape.gradient(loss, model.model_.trainable_variables)
     # The cosine schedule takes the learning rate to 0, so the last iterate should sit
@@ -176,6 +176,59 @@ def test_mlp_with_8_hidden_units_trains_and_outputs_probabilities(small_problem)
     assert model.loss_history_.shape == (2,)
 
 
+# --- precision ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unregularised_network_problem():
+    """The case that amplifies rounding most: notebook 3's 32-unit network without weight
+    decay (40 epochs on 8,000 points; shorter runs barely amplify at all)."""
+    data = make_tutorial_data(seed=0)
+    soft = LabelModel(seed=0).fit(data.L_train).predict_proba(data.L_train)
+    noise = np.random.default_rng(5).standard_normal(data.X_train.shape)
+    settings = {"hidden_units": (32,), "seed": 0}
+    return data, soft, noise, settings
+
+
+def test_float32_and_float64_networks_with_one_seed_start_from_the_same_weights():
+    # The dtype chooses the arithmetic only: the initial weights are drawn in float32.
+    classifier = NoiseAwareClassifier(hidden_units=(4, 3), seed=7)
+    first = classifier._build(5, (4, 3), "float32")
+    second = classifier._build(5, (4, 3), "float64")
+    for layer32, layer64 in zip(first.layers, second.layers, strict=True):
+        assert layer64.kernel.dtype == "float64"
+        np.testing.assert_array_equal(layer32.kernel.numpy(),
+                                      layer64.kernel.numpy().astype(np.float32))
+
+
+def test_float64_network_is_unmoved_by_a_rounding_sized_change_of_its_inputs(
+        unregularised_network_problem):
+    # A processor that rounds one product differently changes a float64 result by about
+    # 1e-16 relative.  A change of 1e-13 (hundreds of units in the last place) moves the
+    # trained network's logits linearly (measured: about 5e-13), far below anything that
+    # could flip a printed digit.
+    data, soft, noise, settings = unregularised_network_problem
+    base = NoiseAwareClassifier(**settings).fit(data.X_train, soft)
+    nudged = NoiseAwareClassifier(**settings).fit(data.X_train * (1 + 1e-13 * noise), soft)
+    assert base.model_.layers[0].kernel.dtype == "float64"
+    change = np.abs(base.decision_function(data.X_test) - nudged.decision_function(data.X_test))
+    assert 0 < change.max() < 1e-9
+
+
+def test_float32_network_amplifies_a_one_ulp_change_of_its_inputs(unregularised_network_problem):
+    # Why float64 is the default: in float32 the same network turns a change of one unit in
+    # the last place into visibly different logits (ReLU units switch on or off along the
+    # way; measured: up to 0.27 and 0.40 for two draws of the noise), so its printed
+    # results depend on the processor.
+    data, soft, noise, settings = unregularised_network_problem
+    base = NoiseAwareClassifier(**settings, dtype="float32").fit(data.X_train, soft)
+    nudged = NoiseAwareClassifier(**settings, dtype="float32").fit(
+        data.X_train * (1 + 1.2e-7 * noise), soft)
+    assert base.model_.layers[0].kernel.dtype == "float32"
+    change = np.abs(base.decision_function(data.X_test) - nudged.decision_function(data.X_test))
+    assert change.max() > 0.01
+
+
 # --- correct_shrinkage ------------------------------------------------------------------------
 
 
@@ -216,7 +269,7 @@ def test_target_means_from_soft_labels_match_the_gold_label_conditional_means(im
     # (positives): 0.00065 and 0.0054 here (300 simulated draws of y from t: 0.0007 and
     # 0.0055).  Measured differences on seeds 0-5: at most 0.0012 and 0.0082.
     run = imbalanced_run
-    t = run.soft_labels.astype(np.float32).astype(np.float64)  # what fit() sees
+    t = run.soft_labels
     y = run.data.y_train
     gold = np.array([t[y == -1].mean(), t[y == 1].mean()])
     means = run.corrected.target_means_
@@ -254,7 +307,7 @@ def test_shrinkage_correction_recovers_the_minority_class(imbalanced_run, paired
 @pytest.mark.parametrize("constant", [0.5, 0.25, 0.0, 1.0, 0.4, 0.03, 0.21, 0.42])
 def test_shrinkage_correction_rejects_soft_labels_without_information(constant):
     # Constant targets give E[t | y = +1] = E[t | y = -1] (or no prior at all for 0 and 1):
-    # there is no line to invert.  For 0.4, 0.03, 0.21 and 0.42 (not exact in float32)
+    # there is no line to invert.  For 0.4, 0.03, 0.21 and 0.42 (not exact in binary)
     # the two estimates differ by one rounding error (~1e-16); that must not pass as
     # information, or every prediction would be divided by ~1e-16.
     with pytest.raises(ValueError, match=r"y_prob carry no information about y"):
@@ -313,6 +366,9 @@ def test_fit_rejects_bad_data(X, y_prob, error, pattern):
          r"correct_shrinkage must be True or False, got 'yes'"),
         ({"correct_shrinkage": 1}, TypeError, r"correct_shrinkage must be True or False, got 1"),
         ({"correct_shrinkage": None}, TypeError, r"correct_shrinkage must be True or False"),
+        ({"dtype": "float16"}, ValueError,
+         r"dtype must be one of \('float64', 'float32'\), got 'float16'"),
+        ({"dtype": np.float64}, ValueError, r"dtype must be one of"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
 )

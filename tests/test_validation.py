@@ -113,10 +113,14 @@ def test_check_labels_rejects_bad_input_naming_the_argument(labels, error, patte
 # --- check_probabilities ------------------------------------------------------------------
 
 
-def test_check_probabilities_accepts_the_closed_unit_interval_as_float32():
+def test_check_probabilities_accepts_the_closed_unit_interval_as_float64():
     result = check_probabilities([0, 0.25, 1], "soft")
-    assert result.dtype == np.float32
+    assert result.dtype == np.float64
     np.testing.assert_array_equal(result, [0.0, 0.25, 1.0])
+
+
+def test_check_probabilities_converts_to_the_requested_precision():
+    assert check_probabilities([0.5], "soft", dtype=np.float32).dtype == np.float32
 
 
 @pytest.mark.parametrize(
@@ -138,10 +142,22 @@ def test_check_probabilities_rejects_bad_input_naming_the_argument(probabilities
 # --- check_features -------------------------------------------------------------------
 
 
-def test_check_features_returns_float32_of_the_same_shape():
+def test_check_features_returns_float64_of_the_same_shape():
     result = check_features(np.arange(6).reshape(3, 2), "feats")
-    assert result.dtype == np.float32
+    assert result.dtype == np.float64
     np.testing.assert_array_equal(result, [[0, 1], [2, 3], [4, 5]])
+
+
+def test_check_features_converts_to_the_requested_precision():
+    result = check_features([[0.1, 2.0]], "feats", dtype=np.float32)
+    assert result.dtype == np.float32
+    np.testing.assert_array_equal(result, np.float32([[0.1, 2.0]]))
+
+
+def test_check_features_refuses_values_too_large_for_float32_instead_of_infinity():
+    with pytest.raises(ValueError, match="feats has values too large for float32"):
+        check_features([[1.0, 1e39]], "feats", dtype=np.float32)
+    assert check_features([[1.0, 1e39]], "feats")[0, 1] == 1e39
 
 
 @pytest.mark.parametrize(
