@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -134,6 +135,56 @@ def f1_score(y_true, y_pred) -> float:
     return float(2 * true_positives / denominator) if denominator else 0.0
 
 
+def _gram(rows: np.ndarray) -> np.ndarray:
+    """``rows.T @ rows`` through the BLAS library."""
+    return rows.T @ rows
+
+
+def _exact_counts(products: np.ndarray, counts: np.ndarray, votes: np.ndarray) -> bool:
+    """Whether a chunk's products are the integer counts they must be.
+
+    Products of votes in {-1, 0, +1} are integers with ``|products| <= counts``, and
+    the diagonal of ``counts`` is each LF's number of votes, summed here without BLAS.
+    """
+    return bool(
+        np.array_equal(products, np.rint(products))
+        and np.array_equal(counts, np.rint(counts))
+        and np.array_equal(np.diag(counts), votes)
+        and np.all(np.abs(products) <= counts)
+    )
+
+
+def _chunk_products(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(L.T @ L, |L|.T @ |L|)`` of at most ``_CHUNK_ROWS`` rows of votes, checked.
+
+    float32 products are exact for these sizes and fast.  Some BLAS kernels compute
+    them wrongly, though: OpenBLAS's float32 kernels for Arm's SME (Apple M4) have
+    returned zeros or NaN (OpenBLAS issues 5414, 5528 and 5873).  Wrong products are
+    recomputed in float64, with a warning, and if those are wrong too the chunk
+    raises ``FloatingPointError``: the statistics are never silently corrupted.
+    """
+    votes = np.abs(chunk).sum(axis=0, dtype=np.float64)
+    for dtype in (np.float32, np.float64):
+        rows = chunk.astype(dtype)
+        with np.errstate(all="ignore"):  # a faulty kernel's NaN is reported below
+            products, counts = _gram(rows), _gram(np.abs(rows))
+        if _exact_counts(products, counts, votes):
+            if dtype is np.float64:
+                warnings.warn(
+                    "the BLAS library computed float32 products of votes wrongly, so the "
+                    "vote statistics were computed in float64 (correct, but slower); "
+                    "OPENBLAS_CORETYPE=NEOVERSEN1 selects an OpenBLAS kernel without the fault",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return products.astype(np.float64), counts.astype(np.float64)
+    raise FloatingPointError(
+        "the BLAS library returned wrong matrix products for a chunk of votes in float32 "
+        "and in float64 (they must be integer counts; got NaN, fractions or inconsistent "
+        "counts); choose another BLAS kernel, e.g. with OPENBLAS_CORETYPE=NEOVERSEN1 on Arm"
+    )
+
+
 @dataclass
 class VoteStatistics:
     """What the label model needs from a label matrix, accumulated chunk by chunk.
@@ -143,7 +194,9 @@ class VoteStatistics:
     to :meth:`update` (or :meth:`from_chunks`) one at a time.  Each chunk is
     converted to float32 for the matrix products; sums over at most
     ``_CHUNK_ROWS`` rows of products of -1, 0 and +1 are exact in float32, and
-    the running totals are float64.
+    the running totals are float64.  Every chunk's products are checked to be
+    those integers (see :func:`_chunk_products`), so a faulty BLAS kernel cannot
+    corrupt the statistics silently.
 
     Attributes
     ----------
@@ -210,10 +263,10 @@ class VoteStatistics:
                 f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
             )
         for start in range(0, chunk.shape[0], _CHUNK_ROWS):
-            rows = chunk[start : start + _CHUNK_ROWS].astype(np.float32)
-            voted = np.abs(rows)
-            self.products += rows.T @ rows
-            self.counts += voted.T @ voted
+            rows = chunk[start : start + _CHUNK_ROWS]
+            products, counts = _chunk_products(rows)
+            self.products += products
+            self.counts += counts
             self.vote_sums += rows.sum(axis=0, dtype=np.float64)
         self.n_points += chunk.shape[0]
         return self

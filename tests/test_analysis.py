@@ -371,6 +371,57 @@ def test_empty_vote_statistics_reject_bad_numbers_of_lfs(n_lfs, error, pattern):
         VoteStatistics.empty(n_lfs)
 
 
+def _nan_in_one_entry(rows):
+    products = rows.T @ rows
+    products[0, 1] = np.nan
+    return products
+
+
+def _off_by_one_on_the_diagonal(rows):
+    products = rows.T @ rows
+    products[2, 2] += 1
+    return products
+
+
+def _fraction_in_one_entry(rows):
+    products = rows.T @ rows
+    products[1, 0] += 0.25
+    return products
+
+
+FAULTY_PRODUCTS = [_nan_in_one_entry, _off_by_one_on_the_diagonal, _fraction_in_one_entry]
+
+
+@pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
+def test_vote_statistics_recompute_in_float64_what_a_faulty_float32_blas_got_wrong(
+        monkeypatch, small_label_matrix, faulty_product):
+    # OpenBLAS's float32 SME kernels (Apple M4) have returned zeros or NaN for such
+    # products; under QEMU's emulation of an SME processor they returned NaN here.
+    import dataprog_helpers.analysis as analysis
+
+    def faulty_in_float32(rows):
+        return faulty_product(rows) if rows.dtype == np.float32 else rows.T @ rows
+
+    L, _ = small_label_matrix
+    expected = VoteStatistics.from_label_matrix(L)
+    monkeypatch.setattr(analysis, "_gram", faulty_in_float32)
+    with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
+        statistics = VoteStatistics.from_label_matrix(L)
+    for name in ("products", "counts", "vote_sums"):
+        np.testing.assert_array_equal(getattr(statistics, name), getattr(expected, name))
+
+
+@pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
+def test_vote_statistics_refuse_products_wrong_in_every_precision(
+        monkeypatch, small_label_matrix, faulty_product):
+    import dataprog_helpers.analysis as analysis
+
+    monkeypatch.setattr(analysis, "_gram", faulty_product)
+    L, _ = small_label_matrix
+    with pytest.raises(FloatingPointError, match=r"wrong matrix products .* in float32 and in"):
+        VoteStatistics.from_label_matrix(L)
+
+
 # --- calibration_table / expected_calibration_error -----------------------------------------
 
 # Hand-made example with 4 bins [0, 1/4), [1/4, 1/2), [1/2, 3/4), [3/4, 1]; the probabilities
