@@ -54,6 +54,24 @@ def test_conda_environment_pins_the_reference_python(path):
     assert "pip" in conda
 
 
+@pytest.mark.parametrize(
+    ("platform", "machine", "wheel"),
+    [("linux", "x86_64", "tensorflow-cpu"), ("linux", "aarch64", "tensorflow"),
+     ("darwin", "arm64", "tensorflow"),
+     ("win32", "AMD64", "tensorflow-cpu")],
+)
+def test_exactly_one_tensorflow_wheel_that_exists_is_chosen_on_each_platform(platform, machine,
+                                                                              wheel):
+    # tensorflow-cpu 2.21.0 has wheels for manylinux x86_64 and win_amd64 only; tensorflow
+    # has them for those and for manylinux aarch64 and macOS arm64 (none for Intel Macs).
+    environment = {"sys_platform": platform, "platform_machine": machine}
+    chosen = [requirement.name for requirement in map(Requirement,
+                                                      _pyproject()["project"]["dependencies"])
+              if requirement.name.startswith("tensorflow")
+              and requirement.marker.evaluate(environment)]
+    assert chosen == [wheel]
+
+
 def test_every_dependency_is_pinned_exactly():
     project = _pyproject()["project"]
     lines = project["dependencies"] + [
