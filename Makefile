@@ -1,4 +1,5 @@
-# The project's interface: `make tutorial`, `make lab`, `make site`, `make test`, `make benchmark`.
+# The project's interface: `make tutorial`, `make lab`, `make site`, `make test`, `make benchmark`;
+# for maintainers, `make notebooks` (re-execute and store every notebook) and `make portability`.
 # Every target creates (or reuses) the virtual environment .venv itself.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: tutorial lab site browser test lint benchmark clean
+.PHONY: tutorial lab notebooks site browser test portability lint benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +61,24 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Spread over the CPU cores (--dist loadscope keeps each test file, and each notebook's
+# check, on one worker).  tests/test_portability.py runs strict nbval over every notebook
+# and solution, each in a kernel on a simulated other processor (tests/portability.py).
+PYTEST_WORKERS ?= auto
+
 test: lint site browser
-	$(BIN)/python -m pytest --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -p no:cacheprovider
+
+# Re-execute every notebook and solution and store the outputs that nbval compares
+# (the exercise cells, which nbval skips, stay empty).  Two cells of notebook 5 print
+# wall-clock times: run this on an otherwise idle machine.
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py
+
+# Strict nbval over every notebook without any variant, then under each simulated other
+# processor in turn (tests/portability.py); `make test` runs one pass with all at once.
+portability: $(STAMP)
+	$(BIN)/python tests/portability.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/label_model_speed.py
