@@ -59,9 +59,9 @@ for _notebook in NOTEBOOKS:
 del _notebook, _check
 
 
-def _code_cell(source: str, outputs=()) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": f"c{abs(hash(source)) % 10**8}",
-            "metadata": {}, "outputs": list(outputs), "source": source}
+def _code_cell(index: int, source: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": f"cell-{index}",
+            "metadata": {}, "outputs": [], "source": source}
 
 
 FRAGILE_NOTEBOOK_CELLS = [
@@ -95,7 +95,7 @@ def fragile_notebook(tmp_path_factory):
     nbclient = pytest.importorskip("nbclient")
     path = tmp_path_factory.mktemp("portability") / "fragile.ipynb"
     notebook = nbformat.from_dict({
-        "cells": [_code_cell(source) for source in FRAGILE_NOTEBOOK_CELLS],
+        "cells": [_code_cell(index, source) for index, source in enumerate(FRAGILE_NOTEBOOK_CELLS)],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                     "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5,
