@@ -61,7 +61,9 @@ from .synthetic import (
     add_near_copies,
     make_features,
     make_label_matrix,
+    make_one_sided_label_matrix,
     make_tutorial_data,
+    sample_label_matrix,
 )
 
 __all__ = [
@@ -93,6 +95,7 @@ __all__ = [
     "majority_vote",
     "make_features",
     "make_label_matrix",
+    "make_one_sided_label_matrix",
     "make_tutorial_data",
     "noise_aware_loss",
     "overlap_counts",
@@ -112,6 +115,7 @@ __all__ = [
     "plot_two_lf_ambiguity",
     "posterior_proba",
     "run_explorer",
+    "sample_label_matrix",
     "score_table",
     "simulate_label_matrix",
     "split_dev_test",

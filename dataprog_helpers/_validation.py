@@ -120,6 +120,40 @@ def check_features(features, name: str = "X", dtype=np.float64) -> np.ndarray:
     return converted
 
 
+#: How far a row of ``conditional_probabilities`` may miss summing to 1.
+_ROW_SUM_TOLERANCE = 1e-9
+
+#: Names of the class index c and the vote index v of ``conditional_probabilities``.
+_CLASS_NAMES = ("y = -1", "y = +1")
+_VOTE_NAMES = ("-1", "0 (abstain)", "+1")
+
+
+def check_conditional_probabilities(value, name: str = "conditional_probabilities"):
+    """Validate a class-conditional LF model and return it as float64 of shape (m, 2, 3)."""
+    table = _checked_array(value, name, 3, "(n_lfs, 2, 3)").astype(np.float64)
+    if table.shape[1:] != (2, 3):
+        raise ValueError(
+            f"{name} must have shape (n_lfs, 2, 3): per LF one row P(vote = -1, 0, +1 | y) "
+            f"for y = -1 and one for y = +1; got shape {table.shape}"
+        )
+    outside = (table < 0) | (table > 1)
+    if outside.any():
+        i, c, v = (int(index) for index in np.argwhere(outside)[0])
+        raise ValueError(
+            f"{name} entries must be probabilities in [0, 1]; {name}[{i}, {c}, {v}] = "
+            f"{table[i, c, v]:.6g} (LF {i}, {_CLASS_NAMES[c]}, vote {_VOTE_NAMES[v]})"
+        )
+    sums = table.sum(axis=2)
+    wrong = np.abs(sums - 1.0) > _ROW_SUM_TOLERANCE
+    if wrong.any():
+        i, c = (int(index) for index in np.argwhere(wrong)[0])
+        raise ValueError(
+            f"{name}[{i}, {c}, :] (LF {i}, {_CLASS_NAMES[c]}) sums to {sums[i, c]:.12g}; "
+            f"each row P(vote = -1, 0, +1 | y) must sum to 1 (within {_ROW_SUM_TOLERANCE:g})"
+        )
+    return table
+
+
 def check_same_length(**arrays: np.ndarray) -> None:
     """Raise if the given arrays do not all have the same number of rows."""
     lengths = {name: len(array) for name, array in arrays.items()}

@@ -9,9 +9,17 @@ is right with its own accuracy.  LFs are conditionally independent given y, whic
 is exactly the assumption the label model of notebook 2 makes.
 :func:`add_near_copies` breaks it on purpose (notebook 4).
 
-:func:`make_features` and :func:`make_label_matrix` draw their random numbers a
-block of rows at a time, so the temporary floats stay bounded for any n and the
-returned arrays are the only n-row ones (the label matrix as int8).
+Real LFs are rarely that symmetric.  :func:`sample_label_matrix` draws votes from
+any class-conditional model, a table ``conditional_probabilities[i, c, v]`` =
+P(LF i votes v | y), and :func:`make_one_sided_label_matrix` builds such a table
+for the LFs practitioners write: mostly *one-sided* ones, which vote for one class
+or abstain, plus a few two-sided ones whose coverage and accuracy depend on the
+class.
+
+:func:`make_features`, :func:`make_label_matrix` and :func:`sample_label_matrix`
+draw their random numbers a block of rows at a time, so the temporary floats stay
+bounded for any n and the returned arrays are the only n-row ones (the label
+matrix as int8).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    check_conditional_probabilities,
     check_label_matrix,
     check_labels,
     check_positive_int,
@@ -34,7 +43,9 @@ __all__ = [
     "add_near_copies",
     "make_features",
     "make_label_matrix",
+    "make_one_sided_label_matrix",
     "make_tutorial_data",
+    "sample_label_matrix",
 ]
 
 #: Rows drawn per block.  Data sets of at most this many points are drawn in one
@@ -51,6 +62,19 @@ def _draw_labels(n: int, class_balance: float, rng: np.random.Generator) -> np.n
     if class_balance == 0.5:  # the tutorial's stream: every seed keeps its data
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
     return np.where(rng.random(n) < class_balance, 1, -1).astype(np.int8)
+
+
+def _check_probability_range(value, name: str) -> tuple[float, float]:
+    """Validate a pair ``(low, high)`` with 0 <= low <= high <= 1 and return it as floats."""
+    try:
+        low, high = (float(bound) for bound in value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from error
+    check_real_in_range(low, f"{name}[0]", 0.0, 1.0)
+    check_real_in_range(high, f"{name}[1]", 0.0, 1.0)
+    if low > high:
+        raise ValueError(f"{name} must satisfy low <= high, got {value!r}")
+    return low, high
 
 
 def make_features(n: int, d: int, seed: int | None = None, class_balance: float = 0.5):
@@ -125,14 +149,7 @@ def make_label_matrix(
     y = check_labels(y, "y")
     m = check_positive_int(m, "m")
     coverage = check_real_in_range(coverage, "coverage", 0.0, 1.0, include_low=False)
-    try:
-        low, high = (float(bound) for bound in acc_range)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"acc_range must be a pair (low, high), got {acc_range!r}") from error
-    check_real_in_range(low, "acc_range[0]", 0.0, 1.0)
-    check_real_in_range(high, "acc_range[1]", 0.0, 1.0)
-    if low > high:
-        raise ValueError(f"acc_range must satisfy low <= high, got {acc_range!r}")
+    low, high = _check_probability_range(acc_range, "acc_range")
 
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
     lf_accs = rng.uniform(low, high, size=m)
@@ -144,6 +161,165 @@ def make_label_matrix(
         signed_y = y[rows, None]
         L[rows] = np.where(votes, np.where(correct, signed_y, -signed_y), 0)
     return L, lf_accs
+
+
+
+def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -> np.ndarray:
+    """Draw the votes of conditionally independent LFs from a class-conditional model.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+    conditional_probabilities : array-like of shape (m, 2, 3), m >= 1
+        ``conditional_probabilities[i, c, v]`` = P(LF i votes v | y), with class
+        index c = 0 for y = -1 and c = 1 for y = +1, and vote index v = 0, 1, 2
+        for the votes -1, 0 (abstain) and +1.  Every entry lies in [0, 1] and every
+        row ``[i, c, :]`` sums to 1 within 1e-9.
+    seed : int or None
+        Seed of ``np.random.default_rng``.
+
+    Returns
+    -------
+    L : ndarray of int8, shape (n, m)
+        Votes in {-1, 0, +1}: ``L[k, i]`` is drawn from the row
+        ``conditional_probabilities[i, c(y[k]), :]``, independently over points
+        and LFs given y.
+
+    Notes
+    -----
+    Each entry takes one uniform u in [0, 1) and compares it with the cumulative
+    row ``p = conditional_probabilities[i, c(y[k])]``::
+
+        L[k, i] = -1  if u < p[0],
+                  +1  if u >= max(1 - p[2], p[0]),
+                   0  otherwise,
+
+    so P(-1) = p[0], P(+1) = p[2] and P(0) = 1 - p[0] - p[2] = p[1] up to the
+    1e-9 tolerance, and a vote of probability 0 is never drawn.  The uniforms
+    are drawn row by row, a block of rows at a time (so the temporaries are a few
+    arrays of 65,536 x m): L does not depend on the block size.
+    """
+    y = check_labels(y, "y")
+    table = check_conditional_probabilities(conditional_probabilities)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
+    m = table.shape[0]
+    # Thresholds of shape (2, m), indexed [c, i]: vote -1 below `low`, +1 from `high` on.
+    low = np.ascontiguousarray(table[:, :, 0].T)
+    high = np.maximum(1.0 - table[:, :, 2].T, low)
+    L = np.empty((len(y), m), dtype=np.int8)
+    for rows in _blocks(len(y)):
+        classes = (y[rows] == 1).astype(np.intp)  # c = 0 for y = -1, 1 for y = +1
+        u = rng.random((rows.stop - rows.start, m))
+        votes = L[rows]  # a view of the block's rows, filled in place
+        np.greater_equal(u, low[classes], out=votes.view(np.bool_))  # 0 for a -1 vote
+        votes += u >= high[classes]  # 2 for a +1 vote
+        votes -= 1
+    return L
+
+
+def make_one_sided_label_matrix(
+    y,
+    m: int,
+    seed: int | None = None,
+    hit_range: tuple[float, float] = (0.1, 0.5),
+    false_vote_range: tuple[float, float] = (0.01, 0.1),
+    two_sided_share: float = 1 / 3,
+    two_sided_coverage_range: tuple[float, float] = (0.2, 0.6),
+    two_sided_accuracy_range: tuple[float, float] = (0.6, 0.9),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate the LFs practitioners write: mostly one-sided, with class-dependent rates.
+
+    A keyword rule ("mentions a refund: complaint") fires for one class or
+    abstains; it never votes for the other class.  Most LFs here are such
+    *one-sided* LFs.  LF i with target class t_i fires on points of its class
+    with probability hit_i and, by mistake, on points of the other class with
+    probability false_i:
+
+        P(vote = t_i | y = t_i) = hit_i,    P(vote = t_i | y = -t_i) = false_i,
+        P(vote = -t_i | y) = 0,             abstain otherwise.
+
+    The others are *two-sided*, with a coverage cov_ic = P(vote != 0 | y = c) and
+    an accuracy acc_ic = P(vote = y | vote != 0, y = c) of their own for each
+    class c:
+
+        P(vote = y | y = c) = cov_ic acc_ic,
+        P(vote = -y | y = c) = cov_ic (1 - acc_ic),    P(vote = 0 | y = c) = 1 - cov_ic.
+
+    Which LF is which is fixed, not random.  With s = ``two_sided_share`` and
+    r(k) = floor(k s + 1/2) (k s rounded, halves up), LF i is two-sided when
+    r(i + 1) > r(i): round(m s) LFs in all, spread evenly (for s = 1/3, LFs 1,
+    4, 7, ...).  The one-sided LFs, in index order, target +1, -1, +1, -1, ...,
+    so each class gets half of them (+1 one more when their number is odd).
+    Every ``*_range`` below is a pair (low, high) with 0 <= low <= high <= 1.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+    m : int
+        Number of labeling functions.
+    seed : int or None
+        Seed of ``np.random.default_rng``.
+    hit_range : (low, high), default (0.1, 0.5)
+        hit_i is drawn uniformly in [low, high].
+    false_vote_range : (low, high), default (0.01, 0.1)
+        false_i is drawn uniformly in [low, high].
+    two_sided_share : float in [0, 1], default 1/3
+        Share of two-sided LFs (rounded to a count, see above).
+    two_sided_coverage_range : (low, high), default (0.2, 0.6)
+        Each cov_ic is drawn uniformly in [low, high].
+    two_sided_accuracy_range : (low, high), default (0.6, 0.9)
+        Each acc_ic is drawn uniformly in [low, high].
+
+    Returns
+    -------
+    L : ndarray of int8, shape (n, m)
+        Votes in {-1, 0, +1}, drawn by :func:`sample_label_matrix`.
+    conditional_probabilities : ndarray of float64, shape (m, 2, 3)
+        The true model: ``[i, c, v]`` = P(LF i votes v | y), c = 0 for y = -1 and
+        1 for y = +1, v = 0, 1, 2 for the votes -1, 0, +1.
+
+    Notes
+    -----
+    ``np.random.default_rng(seed)`` first draws, for every LF whatever its kind,
+    hit (m,), false (m,), the coverages (m, 2) and the accuracies (m, 2), so the
+    numbers drawn do not depend on ``two_sided_share``; then one integer in
+    [0, 2**63), the seed with which :func:`sample_label_matrix` draws L.
+    """
+    y = check_labels(y, "y")
+    m = check_positive_int(m, "m")
+    hit_range = _check_probability_range(hit_range, "hit_range")
+    false_vote_range = _check_probability_range(false_vote_range, "false_vote_range")
+    two_sided_share = check_real_in_range(two_sided_share, "two_sided_share", 0.0, 1.0)
+    coverage_range = _check_probability_range(
+        two_sided_coverage_range, "two_sided_coverage_range"
+    )
+    accuracy_range = _check_probability_range(
+        two_sided_accuracy_range, "two_sided_accuracy_range"
+    )
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
+    hit = rng.uniform(*hit_range, size=m)
+    false = rng.uniform(*false_vote_range, size=m)
+    coverage = rng.uniform(*coverage_range, size=(m, 2))  # [i, c]
+    accuracy = rng.uniform(*accuracy_range, size=(m, 2))
+    vote_seed = int(rng.integers(2**63))
+
+    rounded = np.floor(np.arange(m + 1) * two_sided_share + 0.5)
+    two_sided = np.diff(rounded) > 0
+    table = np.empty((m, 2, 3))
+    # Two-sided: the right vote is v = 0 for y = -1 (c = 0) and v = 2 for y = +1 (c = 1).
+    table[:, 0] = np.stack([coverage[:, 0] * accuracy[:, 0], 1 - coverage[:, 0],
+                            coverage[:, 0] * (1 - accuracy[:, 0])], axis=1)
+    table[:, 1] = np.stack([coverage[:, 1] * (1 - accuracy[:, 1]), 1 - coverage[:, 1],
+                            coverage[:, 1] * accuracy[:, 1]], axis=1)
+    for k, i in enumerate(np.flatnonzero(~two_sided)):
+        target = 1 - k % 2  # class index of t_i: +1 (c = 1), -1 (c = 0), +1, ...
+        vote = 2 * target  # its vote index: 2 for +1, 0 for -1
+        table[i] = 0.0
+        table[i, target, [vote, 1]] = hit[i], 1 - hit[i]
+        table[i, 1 - target, [vote, 1]] = false[i], 1 - false[i]
+    return sample_label_matrix(y, table, seed=vote_seed), table
 
 
 def add_near_copies(

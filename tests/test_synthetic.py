@@ -7,8 +7,10 @@ from dataprog_helpers import (
     add_near_copies,
     make_features,
     make_label_matrix,
+    make_one_sided_label_matrix,
     make_tutorial_data,
     overlap_matrix,
+    sample_label_matrix,
 )
 
 # --- make_features ----------------------------------------------------------------------
@@ -258,6 +260,343 @@ def test_make_label_matrix_beyond_one_block_keeps_coverage_and_accuracy(two_bloc
     assert not np.array_equal(data.L[data.block_rows:], data.L[: len(data.L) - data.block_rows])
 
 
+# --- sample_label_matrix ---------------------------------------------------------------
+
+# Vote and class indices of a conditional_probabilities table.
+VOTES = np.array([-1, 0, 1])
+CLASSES = np.array([-1, 1])
+
+
+@pytest.fixture(scope="module")
+def balanced_labels():
+    """200,000 labels, +1 with probability 1/2 (four blocks of random draws)."""
+    return np.where(np.random.default_rng(21).random(200_000) < 0.5, 1, -1).astype(np.int8)
+
+
+@pytest.fixture(scope="module")
+def random_table():
+    """A valid table for 6 LFs, drawn from a Dirichlet, with some votes of probability 0."""
+    rng = np.random.default_rng(22)
+    table = rng.dirichlet(np.ones(3), size=(6, 2))
+    table[0, 0, 0] = table[2, 1, 2] = table[4, :, 1] = 0.0  # never -1 / +1 / abstain
+    return table / table.sum(axis=2, keepdims=True)
+
+
+def empirical_table(L, y):
+    """Frequencies of each vote among the points of each class, shape (m, 2, 3)."""
+    counts = np.array([(y == c).sum() for c in CLASSES])
+    table = np.array([[[(L[y == c, i] == v).sum() for v in VOTES] for c in CLASSES]
+                      for i in range(L.shape[1])])
+    return table / counts[None, :, None], counts
+
+
+def assert_votes_follow_table(L, y, table, z):
+    # Each frequency is a binomial proportion over the n_c points of class c: it lies
+    # within z standard errors sqrt(p (1 - p) / n_c) of p (exactly p when p is 0 or 1).
+    observed, counts = empirical_table(L, y)
+    standard_errors = np.sqrt(table * (1 - table) / counts[None, :, None])
+    assert np.all(np.abs(observed - table) <= z * standard_errors)
+
+
+def test_sample_label_matrix_returns_int8_votes_of_shape_n_by_m(random_table):
+    L = sample_label_matrix([1, -1, -1, 1, 1], random_table, seed=0)
+    assert L.shape == (5, 6) and L.dtype == np.int8
+    assert set(np.unique(L)) <= {-1, 0, 1}
+
+
+def test_sample_label_matrix_vote_frequencies_match_the_table_within_binomial_error(
+    balanced_labels, random_table, z_bound
+):
+    # 6 LFs x 2 classes x 3 votes = 36 proportions; the Bonferroni bound for 36
+    # comparisons at family error 1e-3 is z ~ 4.2 standard errors (each se <= 0.0016).
+    L = sample_label_matrix(balanced_labels, random_table, seed=3)
+    assert_votes_follow_table(L, balanced_labels, random_table, z_bound(36))
+    assert not (L[balanced_labels == -1, 0] == -1).any()  # probability 0: never drawn
+    assert not (L[balanced_labels == 1, 2] == 1).any()
+    assert not (L[:, 4] == 0).any()
+
+
+def test_sample_label_matrix_votes_are_independent_given_the_label(
+    balanced_labels, random_table, z_bound
+):
+    # Given y = c, P(L_1 = a, L_3 = b) = P(L_1 = a | c) P(L_3 = b | c): 2 x 9 joint
+    # proportions, each within z(18) binomial standard errors of the product.
+    L = sample_label_matrix(balanced_labels, random_table, seed=4)
+    z = z_bound(18)
+    for c, label in enumerate(CLASSES):
+        rows = L[balanced_labels == label]
+        for a, vote_a in enumerate(VOTES):
+            for b, vote_b in enumerate(VOTES):
+                p = random_table[1, c, a] * random_table[3, c, b]
+                observed = ((rows[:, 1] == vote_a) & (rows[:, 3] == vote_b)).mean()
+                assert abs(observed - p) <= z * np.sqrt(p * (1 - p) / len(rows))
+
+
+def test_sample_label_matrix_certain_rows_give_exact_votes_with_class_index_0_for_minus_one():
+    y = np.array([1, -1, -1, 1, -1], dtype=np.int8)
+    table = np.array([
+        [[1, 0, 0], [0, 0, 1]],  # always votes y
+        [[0, 1, 0], [0, 1, 0]],  # always abstains
+        [[0, 0, 1], [1, 0, 0]],  # always votes -y
+        [[0, 0, 1], [0, 1, 0]],  # +1 on y = -1, abstains on y = +1
+    ])
+    L = sample_label_matrix(y, table, seed=0)
+    expected = np.stack([y, np.zeros_like(y), -y, np.where(y == -1, 1, 0)], axis=1)
+    np.testing.assert_array_equal(L, expected)
+
+
+def test_sample_label_matrix_does_not_depend_on_the_block_size(random_table):
+    # The documented rule, drawn in one block: one uniform per entry, row by row,
+    # -1 below p[0], +1 from 1 - p[2] on.  70,000 rows are two blocks of the package.
+    y = np.where(np.random.default_rng(5).random(70_000) < 0.3, 1, -1).astype(np.int8)
+    u = np.random.default_rng(6).random((len(y), random_table.shape[0]))
+    p = random_table[:, (y == 1).astype(int)].transpose(1, 0, 2)  # (n, m, 3)
+    expected = np.where(u < p[..., 0], -1, np.where(u >= 1 - p[..., 2], 1, 0))
+    np.testing.assert_array_equal(sample_label_matrix(y, random_table, seed=6), expected)
+
+
+def test_sample_label_matrix_is_reproducible_for_a_seed_and_differs_across_seeds(
+    random_table,
+):
+    y = np.tile(np.array([1, -1], dtype=np.int8), 500)
+    first, again, other = (sample_label_matrix(y, random_table, seed=s) for s in (9, 9, 10))
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("label", [-1, 1])
+def test_sample_label_matrix_handles_a_single_class(label, random_table, z_bound):
+    # Only the rows of the present class are used; 6 LFs x 3 votes proportions.
+    n = 50_000
+    y = np.full(n, label, dtype=np.int8)
+    L = sample_label_matrix(y, random_table, seed=7)
+    c = int(label == 1)
+    observed = np.array([[(L[:, i] == v).mean() for v in VOTES] for i in range(6)])
+    expected = random_table[:, c]
+    assert np.all(np.abs(observed - expected)
+                  <= z_bound(36) * np.sqrt(expected * (1 - expected) / n))
+
+
+def test_sample_label_matrix_accepts_rows_within_the_tolerance_and_lists():
+    table = [[[0.2, 0.3, 0.5 + 5e-10], [0.0, 1.0, 0.0]]]
+    L = sample_label_matrix([1, -1, 1], table, seed=0)
+    assert L.shape == (3, 1) and L[1, 0] == 0
+
+
+def _valid_table():
+    return np.tile(np.array([[0.2, 0.5, 0.3], [0.1, 0.6, 0.3]]), (3, 1, 1))
+
+
+def _table_with(index, row):
+    table = _valid_table()
+    table[index] = row
+    return table
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"conditional_probabilities": _valid_table()[:, 0]}, ValueError,
+         r"conditional_probabilities must be 3-D with shape \(n_lfs, 2, 3\), got shape \(3, 3\)"),
+        ({"conditional_probabilities": _valid_table().transpose(0, 2, 1)}, ValueError,
+         r"conditional_probabilities must have shape \(n_lfs, 2, 3\).*got shape \(3, 3, 2\)"),
+        ({"conditional_probabilities": np.tile(_valid_table(), (1, 2, 1))}, ValueError,
+         r"must have shape \(n_lfs, 2, 3\)"),
+        ({"conditional_probabilities": np.empty((0, 2, 3))}, ValueError,
+         r"conditional_probabilities is empty \(shape \(0, 2, 3\)\)"),
+        ({"conditional_probabilities": _table_with((1, 0), [0.2, 0.5, 0.2])}, ValueError,
+         r"conditional_probabilities\[1, 0, :\] \(LF 1, y = -1\) sums to 0\.9; "
+         r"each row .* must sum to 1"),
+        ({"conditional_probabilities": _table_with((2, 1), [0.5, 0.5, 1e-8])}, ValueError,
+         r"conditional_probabilities\[2, 1, :\] \(LF 2, y = \+1\) sums to 1\.00000001"),
+        ({"conditional_probabilities": _table_with((0, 1), [-0.1, 0.6, 0.5])}, ValueError,
+         r"entries must be probabilities in \[0, 1\]; conditional_probabilities\[0, 1, 0\] "
+         r"= -0\.1 \(LF 0, y = \+1, vote -1\)"),
+        ({"conditional_probabilities": _table_with((2, 0), [0.0, 1.5, -0.5])}, ValueError,
+         r"conditional_probabilities\[2, 0, 1\] = 1\.5 \(LF 2, y = -1, vote 0 \(abstain\)\)"),
+        ({"conditional_probabilities": _table_with((1, 1), [np.nan, 0.5, 0.5])}, ValueError,
+         r"conditional_probabilities contains NaN or infinite values"),
+        ({"conditional_probabilities": _table_with((1, 1), [np.inf, 0.5, 0.5])}, ValueError,
+         r"conditional_probabilities contains NaN or infinite values"),
+        ({"conditional_probabilities": _valid_table().astype(str)}, TypeError,
+         r"conditional_probabilities must hold numbers"),
+        ({"conditional_probabilities": _valid_table() + 0j}, TypeError,
+         r"conditional_probabilities must hold real numbers"),
+        ({"conditional_probabilities": [[[0.5, 0.5]], [[1.0]]]}, ValueError,
+         r"conditional_probabilities could not be converted to an array"),
+        ({"y": [1, 0, -1]}, ValueError, r"y must contain only -1 and \+1"),
+        ({"y": []}, ValueError, r"y is empty"),
+        ({"y": [[1, -1]]}, ValueError, r"y must be 1-D"),
+        ({"seed": -1}, ValueError, r"seed must lie in \[0, "),
+        ({"seed": 1.5}, TypeError, r"seed must be an integer"),
+        ({"seed": "0"}, TypeError, r"seed must be an integer"),
+    ],
+    ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
+)
+def test_sample_label_matrix_rejects_bad_arguments(kwargs, error, pattern):
+    arguments = {"y": [1, -1, 1], "conditional_probabilities": _valid_table(), "seed": 0}
+    with pytest.raises(error, match=pattern):
+        sample_label_matrix(**(arguments | kwargs))
+
+
+# --- make_one_sided_label_matrix -------------------------------------------------------
+
+
+def one_sided_targets(table):
+    """Target class of each LF that never votes one class: +1, -1, or 0 if two-sided."""
+    never_minus, never_plus = (np.all(table[:, :, v] == 0, axis=1) for v in (0, 2))
+    return np.where(never_minus & ~never_plus, 1, np.where(never_plus & ~never_minus, -1, 0))
+
+
+@pytest.fixture(scope="module")
+def one_sided(balanced_labels):
+    """Nine LFs of the default kinds on 200,000 balanced labels, seed 0."""
+    L, table = make_one_sided_label_matrix(balanced_labels, 9, seed=0)
+    return balanced_labels, L, table
+
+
+def test_make_one_sided_label_matrix_returns_votes_and_a_valid_table(one_sided):
+    y, L, table = one_sided
+    assert L.shape == (len(y), 9) and L.dtype == np.int8
+    assert table.shape == (9, 2, 3) and table.dtype == np.float64
+    assert set(np.unique(L)) == {-1, 0, 1}
+    assert np.all((table >= 0) & (table <= 1))
+    np.testing.assert_allclose(table.sum(axis=2), 1.0, rtol=0, atol=1e-12)
+
+
+def test_make_one_sided_label_matrix_kinds_follow_the_documented_rule(one_sided):
+    # share 1/3 of 9 LFs: LFs 1, 4, 7 are two-sided; the others alternate +1, -1, ...
+    _, _, table = one_sided
+    np.testing.assert_array_equal(one_sided_targets(table), [1, 0, -1, 1, 0, -1, 1, 0, -1])
+
+
+def test_one_sided_lfs_never_vote_the_opposite_class(one_sided):
+    y, L, table = one_sided
+    targets = one_sided_targets(table)
+    for i in np.flatnonzero(targets):
+        assert set(np.unique(L[:, i])) == {0, targets[i]}
+        assert np.all(table[i, :, 1 - targets[i]] == 0)  # vote index of -t_i: 0 or 2
+
+
+def test_one_sided_lfs_fire_with_hit_and_false_rates_in_their_ranges(one_sided):
+    _, _, table = one_sided
+    targets = one_sided_targets(table)
+    for i in np.flatnonzero(targets):
+        target_class, vote = int(targets[i] == 1), 1 + targets[i]
+        assert 0.1 <= table[i, target_class, vote] <= 0.5  # hit_range
+        assert 0.01 <= table[i, 1 - target_class, vote] <= 0.1  # false_vote_range
+
+
+def test_two_sided_lfs_have_class_dependent_coverage_and_accuracy_in_their_ranges(one_sided):
+    _, _, table = one_sided
+    two_sided = [1, 4, 7]
+    coverage = 1 - table[two_sided, :, 1]  # [LF, class]
+    right = np.stack([table[two_sided, 0, 0], table[two_sided, 1, 2]], axis=1)
+    accuracy = right / coverage
+    assert np.all((coverage >= 0.2) & (coverage <= 0.6))
+    assert np.all((accuracy >= 0.6 - 1e-12) & (accuracy <= 0.9 + 1e-12))
+    assert np.all(coverage[:, 0] != coverage[:, 1])
+    assert np.all(accuracy[:, 0] != accuracy[:, 1])
+
+
+def test_make_one_sided_label_matrix_votes_follow_its_table(one_sided, z_bound):
+    # As for sample_label_matrix: 9 LFs x 2 classes x 3 votes = 54 binomial proportions.
+    y, L, table = one_sided
+    assert_votes_follow_table(L, y, table, z_bound(54))
+
+
+@pytest.mark.parametrize(
+    ("m", "share", "expected_two_sided"),
+    [
+        (50, 1 / 3, 17),  # round(16.67)
+        (6, 0.25, 2),  # round(1.5) = 2: halves round up
+        (7, 0.0, 0),
+        (7, 1.0, 7),
+        (1, 1 / 3, 0),
+    ],
+)
+def test_make_one_sided_label_matrix_has_round_share_times_m_two_sided_lfs(
+    m, share, expected_two_sided
+):
+    _, table = make_one_sided_label_matrix([1, -1, 1, -1], m, seed=1, two_sided_share=share)
+    targets = one_sided_targets(table)
+    assert (targets == 0).sum() == expected_two_sided
+    one_sided_targets_in_order = targets[targets != 0]
+    np.testing.assert_array_equal(one_sided_targets_in_order,
+                                  np.resize([1, -1], len(one_sided_targets_in_order)))
+
+
+@pytest.mark.parametrize("label", [-1, 1])
+def test_make_one_sided_label_matrix_handles_a_single_class(label):
+    y = np.full(2_000, label, dtype=np.int8)
+    L, table = make_one_sided_label_matrix(y, 6, seed=2)
+    assert L.shape == (2_000, 6)
+    targets = one_sided_targets(table)
+    for i in np.flatnonzero(targets):
+        assert set(np.unique(L[:, i])) <= {0, targets[i]}
+
+
+def test_make_one_sided_label_matrix_is_reproducible_for_a_seed_and_differs_across_seeds():
+    y = np.tile(np.array([1, -1], dtype=np.int8), 500)
+    first, again, other = (make_one_sided_label_matrix(y, 6, seed=s) for s in (3, 3, 4))
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], other[0])
+    assert not np.array_equal(first[1], other[1])
+
+
+def test_make_one_sided_label_matrix_draws_do_not_depend_on_the_share():
+    # Every LF draws all four parameters, so an LF of the same kind (and target) under
+    # two shares keeps its rates.  LF 0 is one-sided with target +1 for shares 0 and
+    # 1/3; LF 1 is two-sided for shares 1/3 and 1.
+    y = [1, -1]
+    none, third, every = (make_one_sided_label_matrix(y, 6, seed=5, two_sided_share=share)[1]
+                          for share in (0.0, 1 / 3, 1.0))
+    np.testing.assert_array_equal(none[0], third[0])
+    np.testing.assert_array_equal(third[1], every[1])
+    assert not np.array_equal(none[1], third[1])  # one-sided, then two-sided
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"y": [1, 2]}, ValueError, r"y must contain only -1 and \+1"),
+        ({"y": []}, ValueError, r"y is empty"),
+        ({"m": 0}, ValueError, r"m must lie in \[1, "),
+        ({"m": -2}, ValueError, r"m must lie in \[1, "),
+        ({"m": 2.0}, TypeError, r"m must be an integer"),
+        ({"m": True}, TypeError, r"m must be an integer"),
+        ({"seed": -1}, ValueError, r"seed must lie in \[0, "),
+        ({"seed": 0.5}, TypeError, r"seed must be an integer"),
+        ({"hit_range": (-0.1, 0.5)}, ValueError, r"hit_range\[0\] must lie in \[0.0, 1.0\]"),
+        ({"hit_range": (0.5, 0.2)}, ValueError, r"hit_range must satisfy low <= high"),
+        ({"hit_range": 0.3}, ValueError, r"hit_range must be a pair"),
+        ({"false_vote_range": (0.1, 1.5)}, ValueError,
+         r"false_vote_range\[1\] must lie in \[0.0, 1.0\]"),
+        ({"false_vote_range": (0.1, float("nan"))}, ValueError,
+         r"false_vote_range\[1\] must lie in"),
+        ({"false_vote_range": (0.1, 0.2, 0.3)}, ValueError, r"false_vote_range must be a pair"),
+        ({"two_sided_coverage_range": (0.6, 0.2)}, ValueError,
+         r"two_sided_coverage_range must satisfy low <= high"),
+        ({"two_sided_coverage_range": (0.2, 2)}, ValueError,
+         r"two_sided_coverage_range\[1\] must lie in \[0.0, 1.0\]"),
+        ({"two_sided_accuracy_range": ("a", "b")}, ValueError,
+         r"two_sided_accuracy_range must be a pair"),
+        ({"two_sided_accuracy_range": (-1, 0.9)}, ValueError,
+         r"two_sided_accuracy_range\[0\] must lie in \[0.0, 1.0\]"),
+        ({"two_sided_share": 1.5}, ValueError, r"two_sided_share must lie in \[0.0, 1.0\]"),
+        ({"two_sided_share": -0.1}, ValueError, r"two_sided_share must lie in \[0.0, 1.0\]"),
+        ({"two_sided_share": float("nan")}, ValueError, r"two_sided_share must lie in"),
+        ({"two_sided_share": "third"}, TypeError, r"two_sided_share must be a real number"),
+    ],
+    ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
+)
+def test_make_one_sided_label_matrix_rejects_bad_arguments(kwargs, error, pattern):
+    arguments = {"y": [1, -1, 1], "m": 3, "seed": 0} | kwargs
+    with pytest.raises(error, match=pattern):
+        make_one_sided_label_matrix(**arguments)
+
+
 # --- add_near_copies ---------------------------------------------------------------------
 
 
@@ -455,8 +794,11 @@ def test_make_tutorial_data_rejects_bad_arguments(kwargs, error, pattern):
         lambda: make_features(10, 2, seed=-1),
         lambda: make_label_matrix([1, -1], 3, 0.5, seed=-1),
         lambda: make_tutorial_data(n=100, d=3, m=3, seed=-1),
+        lambda: sample_label_matrix([1, -1], [[[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]]], seed=-1),
+        lambda: make_one_sided_label_matrix([1, -1], 3, seed=-1),
     ],
-    ids=["make_features", "make_label_matrix", "make_tutorial_data"],
+    ids=["make_features", "make_label_matrix", "make_tutorial_data", "sample_label_matrix",
+         "make_one_sided_label_matrix"],
 )
 def test_synthetic_generators_reject_negative_seed_naming_the_argument(call):
     with pytest.raises(ValueError, match=r"seed"):
