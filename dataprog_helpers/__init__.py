@@ -1,7 +1,8 @@
 """Helpers for the data programming tutorial.
 
 One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
-``labeling`` (applying labeling functions), ``analysis`` (majority vote,
+``labeling`` (applying labeling functions), ``spam_lfs`` (labeling functions
+for the YouTube spam data), ``analysis`` (majority vote,
 agreements, LF summaries, scores), ``label_model``, ``dependencies``,
 ``end_model``, ``plots``, ``experiment`` (whole experiments in one call) and
 ``explorer`` (the interactive explorer of notebook 00).
@@ -23,7 +24,14 @@ from .analysis import (
     overlap_matrix,
     score_table,
 )
-from .datasets import DataSplits, load_breast_cancer_frame, split_dev_test
+from .datasets import (
+    DataSplits,
+    YouTubeSpamSplits,
+    load_breast_cancer_frame,
+    load_youtube_spam,
+    split_dev_test,
+    youtube_spam_splits,
+)
 from .end_model import NoiseAwareClassifier, noise_aware_loss
 from .explorer import (
     ExplorerResult,
@@ -78,6 +86,7 @@ __all__ = [
     "NotFittedError",
     "TutorialData",
     "VoteStatistics",
+    "YouTubeSpamSplits",
     "accuracy",
     "add_near_copies",
     "apply_lfs",
@@ -90,6 +99,7 @@ __all__ = [
     "lf_names",
     "lf_summary",
     "load_breast_cancer_frame",
+    "load_youtube_spam",
     "log_odds_weights",
     "loglog_slope",
     "majority_vote",
@@ -120,4 +130,5 @@ __all__ = [
     "simulate_label_matrix",
     "split_dev_test",
     "standardized_residuals",
+    "youtube_spam_splits",
 ]
