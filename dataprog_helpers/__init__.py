@@ -2,16 +2,16 @@
 
 One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
 ``labeling`` (applying labeling functions), ``spam_lfs`` (labeling functions
-for the YouTube spam data), ``analysis`` (majority vote,
-agreements, LF summaries, scores), ``label_model``, ``dependencies``,
-``end_model``, ``plots``, ``experiment`` (whole experiments in one call) and
-``explorer`` (the interactive explorer of notebook 00).
+for the YouTube spam data), ``analysis`` (majority vote, agreements, LF
+summaries, scores), ``label_model`` (a subpackage: vote statistics, the
+symmetric label model, dependencies and
+diagnostics), ``end_model``, ``plots``, ``experiment`` (whole experiments in
+one call) and ``explorer`` (the interactive explorer of notebook 00).
 The public names are re-exported here.
 """
 
 from ._validation import ConvergenceWarning, IdentifiabilityWarning, NotFittedError
 from .analysis import (
-    VoteStatistics,
     accuracy,
     calibration_table,
     expected_calibration_error,
@@ -43,6 +43,7 @@ from .explorer import (
 )
 from .label_model import (
     LabelModel,
+    VoteStatistics,
     estimate_class_prior,
     find_dependencies,
     posterior_proba,

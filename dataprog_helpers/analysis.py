@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +17,6 @@ from ._validation import (
 )
 
 __all__ = [
-    "VoteStatistics",
     "accuracy",
     "calibration_table",
     "expected_calibration_error",
@@ -33,11 +30,6 @@ __all__ = [
     "score_table",
     "sigmoid",
 ]
-
-#: Rows of the label matrix processed at once when accumulating overlap statistics.
-#: Sums over at most this many rows are exact in float32, and the temporary
-#: float32 copies stay small even for millions of points.
-_CHUNK_ROWS = 65_536
 
 TIE_POLICIES = ("half", "wrong", "exclude")
 
@@ -135,158 +127,6 @@ def f1_score(y_true, y_pred) -> float:
     return float(2 * true_positives / denominator) if denominator else 0.0
 
 
-def _gram(rows: np.ndarray) -> np.ndarray:
-    """``rows.T @ rows`` through the BLAS library."""
-    return rows.T @ rows
-
-
-def _exact_counts(products: np.ndarray, counts: np.ndarray, votes: np.ndarray) -> bool:
-    """Whether a chunk's products are the integer counts they must be.
-
-    Products of votes in {-1, 0, +1} are integers with ``|products| <= counts``, and
-    the diagonal of ``counts`` is each LF's number of votes, summed here without BLAS.
-    """
-    return bool(
-        np.array_equal(products, np.rint(products))
-        and np.array_equal(counts, np.rint(counts))
-        and np.array_equal(np.diag(counts), votes)
-        and np.all(np.abs(products) <= counts)
-    )
-
-
-def _chunk_products(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(L.T @ L, |L|.T @ |L|)`` of at most ``_CHUNK_ROWS`` rows of votes, checked.
-
-    float32 products are exact for these sizes and fast.  Some BLAS kernels compute
-    them wrongly, though: OpenBLAS's float32 kernels for Arm's SME (Apple M4) have
-    returned zeros or NaN (OpenBLAS issues 5414, 5528 and 5873).  Wrong products are
-    recomputed in float64, with a warning, and if those are wrong too the chunk
-    raises ``FloatingPointError``: the statistics are never silently corrupted.
-    """
-    votes = np.abs(chunk).sum(axis=0, dtype=np.float64)
-    for dtype in (np.float32, np.float64):
-        rows = chunk.astype(dtype)
-        with np.errstate(all="ignore"):  # a faulty kernel's NaN is reported below
-            products, counts = _gram(rows), _gram(np.abs(rows))
-        if _exact_counts(products, counts, votes):
-            if dtype is np.float64:
-                warnings.warn(
-                    "the BLAS library computed float32 products of votes wrongly, so the "
-                    "vote statistics were computed in float64 (correct, but slower); "
-                    "OPENBLAS_CORETYPE=NEOVERSEN1 selects an OpenBLAS kernel without the fault",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-            return products.astype(np.float64), counts.astype(np.float64)
-    raise FloatingPointError(
-        "the BLAS library returned wrong matrix products for a chunk of votes in float32 "
-        "and in float64 (they must be integer counts; got NaN, fractions or inconsistent "
-        "counts); choose another BLAS kernel, e.g. with OPENBLAS_CORETYPE=NEOVERSEN1 on Arm"
-    )
-
-
-@dataclass
-class VoteStatistics:
-    """What the label model needs from a label matrix, accumulated chunk by chunk.
-
-    Every quantity is a sum over points, so the statistics of a label matrix too
-    large for memory are the sums of the statistics of its chunks: feed the chunks
-    to :meth:`update` (or :meth:`from_chunks`) one at a time.  Each chunk is
-    converted to float32 for the matrix products; sums over at most
-    ``_CHUNK_ROWS`` rows of products of -1, 0 and +1 are exact in float32, and
-    the running totals are float64.  Every chunk's products are checked to be
-    those integers (see :func:`_chunk_products`), so a faulty BLAS kernel cannot
-    corrupt the statistics silently.
-
-    Attributes
-    ----------
-    products : ndarray of float64, shape (n_lfs, n_lfs)
-        ``sum_k L_ki L_kj``: votes that agree count +1, votes that disagree -1.
-    counts : ndarray of float64, shape (n_lfs, n_lfs)
-        Number of points on which LFs i and j both vote; the diagonal holds each
-        LF's number of votes.
-    vote_sums : ndarray of float64, shape (n_lfs,)
-        ``sum_k L_ki``: the number of +1 votes minus the number of -1 votes.
-    n_points : int
-        Number of points (rows) seen so far.
-    """
-
-    products: np.ndarray
-    counts: np.ndarray
-    vote_sums: np.ndarray
-    n_points: int = 0
-
-    @classmethod
-    def empty(cls, n_lfs: int) -> VoteStatistics:
-        """Statistics of zero points for ``n_lfs`` LFs, ready for :meth:`update`."""
-        n_lfs = check_positive_int(n_lfs, "n_lfs")
-        return cls(np.zeros((n_lfs, n_lfs)), np.zeros((n_lfs, n_lfs)), np.zeros(n_lfs), 0)
-
-    @classmethod
-    def from_label_matrix(cls, label_matrix) -> VoteStatistics:
-        """Statistics of a whole label matrix of shape (n_points, n_lfs)."""
-        label_matrix = check_label_matrix(label_matrix)
-        return cls.empty(label_matrix.shape[1]).update(label_matrix, checked=True)
-
-    @classmethod
-    def from_chunks(cls, chunks: Iterable) -> VoteStatistics:
-        """Statistics of a label matrix given as an iterable of row chunks.
-
-        Only one chunk is held at a time, so memory is bounded by the largest
-        chunk, whatever the total number of points.
-        """
-        statistics = None
-        for index, chunk in enumerate(chunks):
-            chunk = check_label_matrix(chunk, f"chunk {index}")
-            if statistics is None:
-                statistics = cls.empty(chunk.shape[1])
-            elif chunk.shape[1] != statistics.n_lfs:
-                raise ValueError(
-                    f"chunk {index} has {chunk.shape[1]} LFs but the earlier chunks have "
-                    f"{statistics.n_lfs}"
-                )
-            statistics.update(chunk, checked=True)
-        if statistics is None:
-            raise ValueError("chunks is empty: no label-matrix chunk to accumulate")
-        return statistics
-
-    @property
-    def n_lfs(self) -> int:
-        return self.vote_sums.shape[0]
-
-    def update(self, chunk, checked: bool = False) -> VoteStatistics:
-        """Add the votes of ``chunk`` (shape (n_rows, n_lfs)); return ``self``."""
-        if not checked:
-            chunk = check_label_matrix(chunk, "chunk")
-        if chunk.shape[1] != self.n_lfs:
-            raise ValueError(
-                f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
-            )
-        for start in range(0, chunk.shape[0], _CHUNK_ROWS):
-            rows = chunk[start : start + _CHUNK_ROWS]
-            products, counts = _chunk_products(rows)
-            self.products += products
-            self.counts += counts
-            self.vote_sums += rows.sum(axis=0, dtype=np.float64)
-        self.n_points += chunk.shape[0]
-        return self
-
-    def agreements(self) -> np.ma.MaskedArray:
-        """The agreement matrix Z (see :func:`overlap_matrix`), shape (n_lfs, n_lfs)."""
-        observed = self.counts > 0
-        values = np.divide(
-            self.products, self.counts, out=np.zeros_like(self.products), where=observed
-        )
-        return np.ma.MaskedArray(values, mask=~observed)
-
-    def mean_votes(self) -> np.ndarray:
-        """Mean vote of each LF over the points it votes on (NaN for an LF that never votes)."""
-        n_votes = np.diag(self.counts)
-        return np.divide(
-            self.vote_sums, n_votes, out=np.full(self.n_lfs, np.nan), where=n_votes > 0
-        )
-
-
 def overlap_counts(label_matrix) -> np.ndarray:
     """Number of points on which each pair of LFs both vote.
 
@@ -296,6 +136,8 @@ def overlap_counts(label_matrix) -> np.ndarray:
         Entry (i, j) counts the points where LFs i and j both vote; the diagonal
         holds each LF's number of votes.
     """
+    from .label_model.statistics import VoteStatistics  # the label models import this module
+
     return VoteStatistics.from_label_matrix(label_matrix).counts.astype(np.int64)
 
 
@@ -320,6 +162,8 @@ def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
         rather than NaN; use ``Z.mask`` to find them and ``Z.filled(0.0)`` to get
         a plain array.  The diagonal is 1 for every LF that votes at all.
     """
+    from .label_model.statistics import VoteStatistics  # the label models import this module
+
     return VoteStatistics.from_label_matrix(label_matrix).agreements()
 
 

@@ -31,9 +31,9 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
-from .analysis import VoteStatistics, accuracy, majority_vote
+from .analysis import accuracy, majority_vote
 from .end_model import NoiseAwareClassifier
-from .label_model import LabelModel, posterior_proba
+from .label_model import LabelModel, VoteStatistics, posterior_proba
 from .synthetic import TutorialData, make_features, make_label_matrix, make_tutorial_data
 
 __all__ = [

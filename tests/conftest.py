@@ -30,7 +30,7 @@ from dataprog_helpers import (  # noqa: E402
     make_tutorial_data,
     posterior_proba,
 )
-from dataprog_helpers.analysis import _CHUNK_ROWS  # noqa: E402
+from dataprog_helpers.label_model.statistics import _CHUNK_ROWS  # noqa: E402
 from dataprog_helpers.synthetic import _BLOCK_ROWS  # noqa: E402
 
 

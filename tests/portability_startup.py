@@ -46,8 +46,8 @@ def _install_portability_proxy() -> None:
 
     import numpy as np
 
-    import dataprog_helpers.analysis as analysis
     import dataprog_helpers.end_model as end_model
+    import dataprog_helpers.label_model.statistics as statistics
 
     def perturbed(array):
         # Seeded by the values themselves, as a processor's rounding is: equal inputs get
@@ -70,8 +70,8 @@ def _install_portability_proxy() -> None:
 
     # A renamed target must fail the check loudly, not leave a variant that changes nothing.
     for owner, name in (
-        (analysis.VoteStatistics, "agreements"),
-        (analysis.VoteStatistics, "mean_votes"),
+        (statistics.VoteStatistics, "agreements"),
+        (statistics.VoteStatistics, "mean_votes"),
         (end_model, "check_features"),
         (end_model, "check_probabilities"),
     ):

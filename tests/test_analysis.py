@@ -397,14 +397,14 @@ def test_vote_statistics_recompute_in_float64_what_a_faulty_float32_blas_got_wro
         monkeypatch, small_label_matrix, faulty_product):
     # OpenBLAS's float32 SME kernels (Apple M4) have returned zeros or NaN for such
     # products; under QEMU's emulation of an SME processor they returned NaN here.
-    import dataprog_helpers.analysis as analysis
+    import dataprog_helpers.label_model.statistics as statistics_module
 
     def faulty_in_float32(rows):
         return faulty_product(rows) if rows.dtype == np.float32 else rows.T @ rows
 
     L, _ = small_label_matrix
     expected = VoteStatistics.from_label_matrix(L)
-    monkeypatch.setattr(analysis, "_gram", faulty_in_float32)
+    monkeypatch.setattr(statistics_module, "_gram", faulty_in_float32)
     with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
         statistics = VoteStatistics.from_label_matrix(L)
     for name in ("products", "counts", "vote_sums"):
@@ -414,12 +414,82 @@ def test_vote_statistics_recompute_in_float64_what_a_faulty_float32_blas_got_wro
 @pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
 def test_vote_statistics_refuse_products_wrong_in_every_precision(
         monkeypatch, small_label_matrix, faulty_product):
-    import dataprog_helpers.analysis as analysis
+    import dataprog_helpers.label_model.statistics as statistics_module
 
-    monkeypatch.setattr(analysis, "_gram", faulty_product)
+    monkeypatch.setattr(statistics_module, "_gram", faulty_product)
     L, _ = small_label_matrix
     with pytest.raises(FloatingPointError, match=r"wrong matrix products .* in float32 and in"):
         VoteStatistics.from_label_matrix(L)
+
+
+@pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
+def test_vote_statistics_check_the_signed_counts_kept_with_patterns(
+        monkeypatch, small_label_matrix, faulty_product):
+    import dataprog_helpers.label_model.statistics as statistics_module
+
+    def faulty_in_float32(rows, magnitudes):
+        wrong = faulty_product(rows) if rows.dtype == np.float32 else None
+        return rows.T @ magnitudes if wrong is None else wrong - rows.T @ rows + rows.T @ magnitudes
+
+    L, _ = small_label_matrix
+    expected = VoteStatistics.from_label_matrix(L, patterns=True)
+    monkeypatch.setattr(statistics_module, "_cross", faulty_in_float32)
+    with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
+        statistics = VoteStatistics.from_label_matrix(L, patterns=True)
+    np.testing.assert_array_equal(statistics.positive_counts, expected.positive_counts)
+
+
+# --- the histogram of vote patterns, co-vote counts by value, merging ------------------------
+
+def test_vote_patterns_are_the_distinct_rows_with_their_counts(random_sparse_matrix):
+    L = random_sparse_matrix
+    statistics = VoteStatistics.from_label_matrix(L, patterns=True)
+    distinct, counts = np.unique(L, axis=0, return_counts=True)
+    found = {tuple(row): int(count)
+             for row, count in zip(statistics.patterns, statistics.pattern_counts, strict=True)}
+    assert found == {tuple(row): int(count) for row, count in zip(distinct, counts, strict=True)}
+    assert statistics.patterns.dtype == np.int8 and statistics.pattern_counts.dtype == np.int64
+    assert statistics.pattern_counts.sum() == statistics.n_points == L.shape[0]
+    assert VoteStatistics.from_label_matrix(L).patterns is None
+
+
+def test_covote_counts_count_each_pair_of_vote_values(random_sparse_matrix):
+    L = random_sparse_matrix
+    covotes = VoteStatistics.from_label_matrix(L, patterns=True).covote_counts()
+    assert covotes.shape == (L.shape[1], L.shape[1], 2, 2)
+    for a, b in [(-1, -1), (-1, 1), (1, -1), (1, 1)]:
+        direct = (L == a).astype(np.int64).T @ (L == b).astype(np.int64)
+        np.testing.assert_array_equal(covotes[:, :, (a + 1) // 2, (b + 1) // 2], direct)
+    with pytest.raises(ValueError, match=r"covote_counts needs the statistics kept with patterns"):
+        VoteStatistics.from_label_matrix(L).covote_counts()
+
+
+@pytest.mark.parametrize("patterns", [False, True])
+def test_streamed_and_merged_statistics_equal_those_of_the_whole_matrix(two_block_data, patterns):
+    L = two_block_data.L
+    whole = VoteStatistics.from_label_matrix(L, patterns=patterns)
+    streamed = VoteStatistics.from_chunks([L[:1234], L[1234:50_000], L[50_000:]], patterns=patterns)
+    merged = VoteStatistics.from_label_matrix(L[:40_000], patterns=patterns).merge(
+        VoteStatistics.from_label_matrix(L[40_000:], patterns=patterns))
+    for statistics in (streamed, merged):
+        assert statistics.n_points == whole.n_points
+        names = ["products", "counts", "vote_sums"]
+        names += ["patterns", "pattern_counts", "positive_counts"] if patterns else []
+        for name in names:
+            np.testing.assert_array_equal(getattr(statistics, name), getattr(whole, name))
+
+
+def test_merging_refuses_statistics_that_do_not_fit_together(small_label_matrix):
+    L, _ = small_label_matrix
+    statistics = VoteStatistics.from_label_matrix(L)
+    with pytest.raises(TypeError, match=r"other must be a VoteStatistics, got ndarray"):
+        statistics.merge(L)
+    with pytest.raises(ValueError, match=r"cannot merge statistics of 4 LFs with statistics of 3"):
+        statistics.merge(VoteStatistics.from_label_matrix(L[:, :3]))
+    with pytest.raises(ValueError, match=r"keep vote patterns with statistics that do not"):
+        statistics.merge(VoteStatistics.from_label_matrix(L, patterns=True))
+    with pytest.raises(TypeError, match=r"patterns must be True or False, got 'yes'"):
+        VoteStatistics.from_label_matrix(L, patterns="yes")
 
 
 # --- calibration_table / expected_calibration_error -----------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dataprog_helpers import LabelModel, log_odds_weights
-from dataprog_helpers.dependencies import (
+from dataprog_helpers.label_model.dependencies import (
     check_dependencies,
     dependency_forest,
     dependency_log_odds,

@@ -25,7 +25,7 @@ from dataprog_helpers import (
     posterior_proba,
     standardized_residuals,
 )
-from dataprog_helpers.label_model import _fit_correlations, triplet_correlations
+from dataprog_helpers.label_model.symmetric import _fit_correlations, triplet_correlations
 
 
 def _completion_loss(label_matrix, correlations):

@@ -28,8 +28,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._validation import check_label_matrix
-from .analysis import log_odds_weights
+from .._validation import check_label_matrix
+from ..analysis import log_odds_weights
 
 __all__ = [
     "check_dependencies",

@@ -29,48 +29,42 @@ from vote statistics accumulated chunk by chunk, for label matrices of any size.
 from __future__ import annotations
 
 import warnings
-from statistics import NormalDist
 
 import numpy as np
 import tensorflow as tf
 
-from ._validation import (
+from .._validation import (
     ConvergenceWarning,
     IdentifiabilityWarning,
-    NotFittedError,
     check_label_matrix,
-    check_labels,
     check_positive_int,
     check_real_in_range,
-    check_same_length,
     check_seed,
 )
-from .analysis import _CHUNK_ROWS, VoteStatistics, accuracy, log_odds_weights, sigmoid
+from ..analysis import log_odds_weights, sigmoid
+from .base import (
+    MIN_LFS,
+    BaseLabelModel,
+    check_class_prior,
+    check_class_prior_option,
+    check_dev_set,
+    choose_orientation,
+    table_log_odds,
+)
 from .dependencies import check_dependencies, dependency_forest, dependency_log_odds
+from .statistics import VoteStatistics
 
 __all__ = [
     "LabelModel",
     "completion_loss",
     "estimate_class_prior",
-    "find_dependencies",
     "posterior_proba",
     "preconditioned_step",
-    "standardized_residuals",
     "triplet_correlations",
 ]
 
-#: The fewest LFs whose accuracies can be identified from their agreements: with
-#: two LFs a single number Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
-MIN_LFS = 3
-
 #: The ways :class:`LabelModel` can solve for q.
 METHODS = ("gradient", "triplet")
-
-#: The sign of the solution is called uncertain, and the model warns, when the LFs
-#: estimated worse than random carry more than this fraction of the total |q| of
-#: those estimated better than random (mean(q) is then below a third of mean(|q|)).
-SIGN_MARGIN = 0.5
-
 
 def completion_loss(correlations: tf.Tensor, agreements: tf.Tensor, mask: tf.Tensor) -> tf.Tensor:
     """Masked rank-one completion loss ``sum_ij mask_ij (Z_ij - q_i q_j)^2``.
@@ -172,25 +166,6 @@ def _covote_groups(observed: np.ndarray) -> list[tuple[list[int], bool]]:
     return groups
 
 
-def _check_class_prior(class_prior, name: str = "class_prior") -> float:
-    return check_real_in_range(
-        class_prior, name, 0.0, 1.0, include_low=False, include_high=False
-    )
-
-
-def _independent_log_odds(
-    label_matrix: np.ndarray, weights: np.ndarray, class_prior: float
-) -> np.ndarray:
-    """``log(pi / (1 - pi)) + L @ w``, a chunk of rows at a time (no n x m float copy)."""
-    scores = np.empty(label_matrix.shape[0])
-    for start in range(0, label_matrix.shape[0], _CHUNK_ROWS):
-        rows = label_matrix[start : start + _CHUNK_ROWS]
-        scores[start : start + _CHUNK_ROWS] = rows.astype(np.float64) @ weights
-    if class_prior != 0.5:  # the balanced prior adds exactly nothing
-        scores += np.log(class_prior) - np.log1p(-class_prior)
-    return scores
-
-
 def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.ndarray:
     """P(y = +1 | votes) for conditionally independent LFs.
 
@@ -211,14 +186,19 @@ def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.nd
         with no votes gets the prior.
     """
     label_matrix = check_label_matrix(label_matrix)
-    class_prior = _check_class_prior(class_prior)
+    class_prior = check_class_prior(class_prior)
     weights = log_odds_weights(accuracies)
     if weights.shape[0] != label_matrix.shape[1]:
         raise ValueError(
             f"label_matrix has {label_matrix.shape[1]} LFs but accuracies has "
             f"{weights.shape[0]} entries"
         )
-    return sigmoid(_independent_log_odds(label_matrix, weights, class_prior))
+    return sigmoid(table_log_odds(label_matrix, symmetric_table(weights), class_prior))
+
+
+def symmetric_table(weights: np.ndarray) -> np.ndarray:
+    """The per-LF log-ratio tables ``(-w_i, 0, w_i)`` of the symmetric model, shape (n_lfs, 3)."""
+    return np.stack([-weights, np.zeros_like(weights), weights], axis=1)
 
 
 def _prior_from_mean_votes(mean_votes: np.ndarray, correlations: np.ndarray,
@@ -340,7 +320,7 @@ def triplet_correlations(
     return magnitudes * _signs_from_agreements(masked, magnitudes)
 
 
-class LabelModel:
+class LabelModel(BaseLabelModel):
     """Learn labeling-function accuracies from how the LFs agree, without labels.
 
     Parameters
@@ -442,14 +422,7 @@ class LabelModel:
     def _check_hyperparameters(self) -> None:
         check_positive_int(self.max_steps, "max_steps")
         check_seed(self.seed)
-        if isinstance(self.class_prior, str):
-            if self.class_prior != "estimate":
-                raise ValueError(
-                    f'class_prior must be a number in (0, 1) or "estimate", '
-                    f"got {self.class_prior!r}"
-                )
-        else:
-            _check_class_prior(self.class_prior)
+        check_class_prior_option(self.class_prior)
         if not isinstance(self.method, str) or self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         check_real_in_range(self.step_size, "step_size", 0.0, 1.0, include_low=False)
@@ -527,88 +500,25 @@ class LabelModel:
 
     def _solve(
         self, agreements: np.ma.MaskedArray, mask: np.ndarray, counts: np.ndarray
-    ) -> np.ndarray:
-        """q up to sign; sets ``n_iter_``, ``converged_`` and ``loss_history_``."""
+    ) -> tuple[np.ndarray, int, bool, np.ndarray]:
+        """q up to sign, the steps taken, whether they converged, and the loss history."""
         if self.method == "triplet":
             values = agreements.filled(0.0)
             correlations = triplet_correlations(values, mask, counts, self._bound)
             residuals = mask * (values - np.outer(correlations, correlations))
-            self.n_iter_, self.converged_ = 0, True
-            self.loss_history_ = np.array([np.sum(residuals**2)])
-            return correlations
+            return correlations, 0, True, np.array([np.sum(residuals**2)])
         correlations, n_iter, change, losses = _fit_correlations(
             **self._gradient_inputs(agreements, mask)
         )
-        self.n_iter_ = int(n_iter)
-        self.converged_ = bool(change.numpy() <= self.tol)
-        self.loss_history_ = losses.numpy()
-        if not self.converged_:
+        converged = bool(change.numpy() <= self.tol)
+        if not converged:
             warnings.warn(
                 f"LabelModel stopped after max_steps={self.max_steps} steps with the largest "
                 f"step {float(change):.2e} above tol={self.tol:.0e}; increase max_steps",
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        return correlations.numpy()
-
-    @staticmethod
-    def _dev_agreement(dev_label_matrix, dev_labels, n_lfs: int) -> np.ndarray | None:
-        """``sum_k L_dev[k, i] y_k`` per LF: how often each LF is right minus wrong on dev."""
-        if dev_label_matrix is None and dev_labels is None:
-            return None
-        if dev_label_matrix is None or dev_labels is None:
-            raise ValueError("pass both dev_label_matrix and dev_labels, or neither")
-        dev_label_matrix = check_label_matrix(dev_label_matrix, "dev_label_matrix")
-        dev_labels = check_labels(dev_labels, "dev_labels")
-        check_same_length(dev_label_matrix=dev_label_matrix, dev_labels=dev_labels)
-        if dev_label_matrix.shape[1] != n_lfs:
-            raise ValueError(
-                f"dev_label_matrix has {dev_label_matrix.shape[1]} LFs but label_matrix "
-                f"has {n_lfs}"
-            )
-        return dev_labels.astype(np.float64) @ dev_label_matrix
-
-    def _orient(self, correlations: np.ndarray, dev_agreement: np.ndarray | None) -> np.ndarray:
-        """Pick the sign of q (see Notes); sets ``sign_flipped_`` and may warn."""
-        evidence = None if dev_agreement is None else float(correlations @ dev_agreement)
-        if evidence is not None and evidence != 0.0:
-            self.sign_flipped_ = evidence < 0
-        else:
-            if evidence == 0.0:
-                warnings.warn(
-                    "the dev labels do not decide the sign of the solution (the LFs' votes on "
-                    "them are balanced or absent); falling back to the assumption that the LFs "
-                    "are better than random on average",
-                    IdentifiabilityWarning,
-                    stacklevel=4,
-                )
-            self.sign_flipped_ = bool(correlations.mean() < 0)
-        oriented = -correlations if self.sign_flipped_ else correlations
-        accuracies = (1.0 + oriented) / 2.0
-        worse = int(np.sum(oriented < 0))
-        if dev_agreement is not None and evidence != 0.0:
-            if oriented.mean() < 0:
-                warnings.warn(
-                    f"the dev labels say the LFs are worse than random on average (mean "
-                    f"estimated accuracy {accuracies.mean():.3f}; {worse} of {oriented.size} "
-                    "below 0.5): check their polarity; the model follows the dev labels",
-                    IdentifiabilityWarning,
-                    stacklevel=4,
-                )
-            return oriented
-        better, worse_total = oriented[oriented > 0].sum(), -oriented[oriented < 0].sum()
-        if worse_total > SIGN_MARGIN * better:
-            warnings.warn(
-                f"the sign of the solution is uncertain: the {worse} of {oriented.size} LFs "
-                f"estimated worse than random carry a total |q| of {worse_total:.2f}, more than "
-                f"{SIGN_MARGIN:g} x the {better:.2f} of those estimated better than random, so "
-                "the assumption that the LFs are better than random on average holds only by a "
-                "narrow margin; if it is wrong, every accuracy p is really 1 - p. Pass a few "
-                "labeled points (dev_label_matrix, dev_labels) to fit() to decide the sign",
-                IdentifiabilityWarning,
-                stacklevel=4,
-            )
-        return oriented
+        return correlations.numpy(), int(n_iter), converged, losses.numpy()
 
     def fit(self, label_matrix, dev_label_matrix=None, dev_labels=None) -> LabelModel:
         """Estimate the LF accuracies from a label matrix.
@@ -651,29 +561,48 @@ class LabelModel:
         agreements = statistics.agreements()
         mask = self._fit_mask(agreements, dependencies)
         self._check_identifiable(statistics, mask, dependencies)
-        dev_agreement = self._dev_agreement(dev_label_matrix, dev_labels, statistics.n_lfs)
-        correlations = self._orient(
-            self._solve(agreements, mask, statistics.counts), dev_agreement
+        dev_set = check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
+        solution, n_iter, converged, loss_history = self._solve(
+            agreements, mask, statistics.counts
         )
-        self.correlations_ = correlations
-        self.accuracies_ = (1.0 + correlations) / 2.0
-        self.weights_ = log_odds_weights(self.accuracies_)
+        # The dev points' evidence for q as found: sum_k y_k sum_i q_i L_ki, i.e. how
+        # often each LF is right minus wrong on them, weighted by q.
+        dev_evidence = None if dev_set is None else float(
+            solution @ (dev_set[1].astype(np.float64) @ dev_set[0])
+        )
+        sign_flipped = choose_orientation(
+            solution, (1.0 + solution) / 2.0, dev_evidence, strength="|q|",
+            if_wrong="every accuracy p is really 1 - p", stacklevel=4,
+        )
+        correlations = -solution if sign_flipped else solution
+        accuracies = (1.0 + correlations) / 2.0
+        weights = log_odds_weights(accuracies)
         if self.class_prior == "estimate":
-            self.class_prior_ = _prior_from_mean_votes(
+            class_prior = _prior_from_mean_votes(
                 statistics.mean_votes(), correlations, self.accuracy_margin
             )
         else:
-            self.class_prior_ = float(self.class_prior)
-        self.overlap_matrix_ = agreements
+            class_prior = float(self.class_prior)
         residuals = np.ma.MaskedArray(
             agreements.filled(0.0) - np.outer(correlations, correlations),
             mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
         )
-        self.residuals_ = residuals
-        self.dependencies_ = dependencies
-        self.dependency_edges_ = dependency_forest(
+        dependency_edges = dependency_forest(
             dependencies, correlations, agreements, self._joint_floor
         )
+        self.correlations_ = correlations
+        self.accuracies_ = accuracies
+        self.weights_ = weights
+        self.vote_log_ratios_ = symmetric_table(weights)
+        self.class_prior_ = class_prior
+        self.overlap_matrix_ = agreements
+        self.residuals_ = residuals
+        self.dependencies_ = dependencies
+        self.dependency_edges_ = dependency_edges
+        self.n_iter_ = n_iter
+        self.converged_ = converged
+        self.loss_history_ = loss_history
+        self.sign_flipped_ = sign_flipped
         return self
 
     @property
@@ -682,182 +611,16 @@ class LabelModel:
         # both LFs wrong at the accuracy cap, margin * margin.
         return self.accuracy_margin**2
 
-    def _check_fitted_input(self, label_matrix) -> np.ndarray:
-        if not hasattr(self, "accuracies_"):
-            raise NotFittedError("this LabelModel is not fitted yet; call fit(label_matrix) first")
-        label_matrix = check_label_matrix(label_matrix)
-        if label_matrix.shape[1] != self.accuracies_.shape[0]:
-            raise ValueError(
-                f"label_matrix has {label_matrix.shape[1]} LFs but the model was fitted "
-                f"on {self.accuracies_.shape[0]}"
-            )
-        return label_matrix
+    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
+        """The joint terms of the dependent pairs in ``dependency_edges_``.
 
-    def decision_function(self, label_matrix) -> np.ndarray:
-        """Posterior log-odds ``log P(y = +1 | votes) / P(y = -1 | votes)``, shape (n_points,).
-
-        ``log(pi / (1 - pi)) + sum_i w_i lambda_i``, plus the joint terms of the
-        dependent pairs in ``dependency_edges_`` (see
-        :func:`~dataprog_helpers.dependencies.dependency_log_odds`).
+        See :func:`~dataprog_helpers.label_model.dependencies.dependency_log_odds`.
+        Without dependencies, :meth:`predict_proba` is :func:`posterior_proba`
+        with the estimated accuracies.
         """
-        label_matrix = self._check_fitted_input(label_matrix)
-        scores = _independent_log_odds(label_matrix, self.weights_, self.class_prior_)
-        if self.dependency_edges_:
-            scores += dependency_log_odds(
-                label_matrix, self.correlations_, self.overlap_matrix_,
-                self.dependency_edges_, self._joint_floor,
-            )
-        return scores
-
-    def predict_proba(self, label_matrix) -> np.ndarray:
-        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``.
-
-        Without dependencies this is :func:`posterior_proba` with the estimated
-        accuracies; see :meth:`decision_function`.
-        """
-        return sigmoid(self.decision_function(label_matrix))
-
-    def predict(self, label_matrix) -> np.ndarray:
-        """Most probable label in {-1, +1}, or 0 where the posterior is exactly 1/2."""
-        return np.sign(self.decision_function(label_matrix)).astype(np.int8)
-
-    def score(self, label_matrix, y, ties: str = "half") -> float:
-        """Accuracy of :meth:`predict` against gold labels; see :func:`accuracy` for ``ties``."""
-        label_matrix = self._check_fitted_input(label_matrix)
-        y = check_labels(y, "y")
-        check_same_length(label_matrix=label_matrix, y=y)
-        return accuracy(y, self.predict(label_matrix), ties=ties)
-
-
-def standardized_residuals(
-    statistics: VoteStatistics, correlations: np.ndarray
-) -> np.ma.MaskedArray:
-    """Residuals ``Z_ij - q_i q_j`` divided by their standard errors under the model.
-
-    ``Z_ij`` is a mean of ``n_ij`` products of votes in {-1, +1} with mean
-    ``q_i q_j``, so its standard error is ``sqrt((1 - (q_i q_j)^2) / n_ij)``.
-    Under the model each entry is roughly standard normal.
-
-    Returns
-    -------
-    numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
-        Masked on the diagonal and for pairs that never vote together.
-    """
-    if not isinstance(statistics, VoteStatistics):
-        raise TypeError(f"statistics must be a VoteStatistics, got {type(statistics).__name__}")
-    correlations = _check_correlations(correlations, statistics.n_lfs)
-    agreements = statistics.agreements()
-    expected = np.outer(correlations, correlations)
-    variance = np.maximum(1.0 - expected**2, 1e-12) / np.maximum(statistics.counts, 1.0)
-    return np.ma.MaskedArray(
-        (agreements.filled(0.0) - expected) / np.sqrt(variance),
-        mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
-    )
-
-
-def _median_triplet_correlations(statistics: VoteStatistics) -> np.ndarray:
-    """A high-breakdown estimate of q (up to a global sign) for dependency search.
-
-    A group of near-copies is the strongest pattern in Z, so a least-squares fit
-    bends towards it (the copies look very accurate and their mutual residuals
-    small).  Here ``q_i^2`` is the *median* over triplets of ``Z_ij Z_ik / Z_jk``,
-    using only denominators at least two standard errors from 0: a triplet is
-    corrupted only if it touches the group in the wrong places, and the median
-    ignores a minority of corrupted triplets.  Signs come from
-    :func:`_signs_from_agreements`.
-    """
-    agreements = statistics.agreements()
-    observed = ~np.ma.getmaskarray(agreements)
-    np.fill_diagonal(observed, False)
-    values = agreements.filled(0.0)
-    usable = observed & (np.abs(values) >= 2.0 / np.sqrt(np.maximum(statistics.counts, 1.0)))
-    n_lfs = statistics.n_lfs
-    squares = np.zeros(n_lfs)
-    upper = np.triu(np.ones((n_lfs, n_lfs), dtype=bool), k=1)
-    for i in range(n_lfs):
-        triplets = usable & observed[i][:, None] & observed[i][None, :] & upper
-        triplets[i, :] = triplets[:, i] = False
-        j, k = np.nonzero(triplets)
-        if j.size:
-            squares[i] = np.median(values[i, j] * values[i, k] / values[j, k])
-    magnitudes = np.sqrt(np.clip(squares, 0.0, 1.0))
-    return magnitudes * _signs_from_agreements(values, magnitudes)
-
-
-def find_dependencies(
-    label_matrix, significance: float = 1e-3, seed: int = 0, max_rounds: int = 20,
-) -> list[tuple[int, int]]:
-    """Suggest dependent pairs of LFs from the residuals ``Z_ij - q_i q_j``.
-
-    Each residual is standardised (:func:`standardized_residuals`), and a pair is
-    flagged when its |z| exceeds the Bonferroni threshold for
-    ``n_lfs (n_lfs - 1) / 2`` two-sided tests at family-wise level
-    ``significance``.  The first q comes from a robust estimate that a group of
-    near-copies cannot bend (:func:`_median_triplet_correlations`); then the
-    label model is refitted with the flagged pairs left out and the residuals
-    recomputed, until the flagged set stops changing.  A pair whose removal
-    would make the accuracies unidentifiable is not flagged.
-
-    Parameters
-    ----------
-    label_matrix : array-like of shape (n_points, n_lfs)
-    significance : float in (0, 1), default 1e-3
-        Nominal chance that LFs which are truly conditionally independent yield
-        any pair at all.  The real rate is higher, because the first round's
-        robust q is noisier (and biased towards 0) than a least-squares fit:
-        ``benchmarks/dependency_search.py`` measures 2 of 200 data sets of the
-        tutorial setting.
-    seed : int, default 0
-        Seed of the label model refits.
-    max_rounds : int, default 20
-        Most refits.
-
-    Returns
-    -------
-    list of (i, j) with i < j, most significant first.
-    """
-    statistics = VoteStatistics.from_label_matrix(label_matrix)
-    significance = check_real_in_range(
-        significance, "significance", 0.0, 1.0, include_low=False, include_high=False
-    )
-    check_seed(seed)
-    max_rounds = check_positive_int(max_rounds, "max_rounds")
-    n_lfs = statistics.n_lfs
-    if n_lfs < MIN_LFS:
-        raise ValueError(
-            f"label_matrix has {n_lfs} LFs; dependencies can be tested only with at least "
-            f"{MIN_LFS}"
+        if not self.dependency_edges_:
+            return None
+        return dependency_log_odds(
+            label_matrix, self.correlations_, self.overlap_matrix_,
+            self.dependency_edges_, self._joint_floor,
         )
-    threshold = NormalDist().inv_cdf(1.0 - significance / (n_lfs * (n_lfs - 1)))
-    agreements = statistics.agreements()
-    correlations = _median_triplet_correlations(statistics)
-    found: list[tuple[int, int]] = []
-    for _ in range(max_rounds):
-        z = np.abs(standardized_residuals(statistics, correlations)).filled(0.0)
-        rows, columns = np.nonzero(np.triu(z, k=1) > threshold)
-        flagged = []
-        for k in np.argsort(-z[rows, columns], kind="stable"):
-            pair = (int(rows[k]), int(columns[k]))
-            try:  # leaving the pair out must keep the model identifiable
-                LabelModel._check_identifiable(
-                    statistics, LabelModel()._fit_mask(agreements, flagged + [pair]), [pair]
-                )
-            except ValueError:
-                continue
-            flagged.append(pair)
-        if set(flagged) == set(found):
-            break
-        found = flagged
-        with warnings.catch_warnings():
-            # Residuals depend on q q^T only, so the sign of q does not matter here.
-            warnings.simplefilter("ignore", IdentifiabilityWarning)
-            model = LabelModel(seed=seed, dependencies=found).fit_statistics(statistics)
-        correlations = model.correlations_
-    else:
-        warnings.warn(
-            f"find_dependencies stopped after max_rounds={max_rounds} refits with the flagged "
-            "set still changing; the pairs returned are those of the last round",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-    return found

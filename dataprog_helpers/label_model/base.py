@@ -1,0 +1,241 @@
+"""What the label models share: validation, orientation, the class prior and the posterior.
+
+Both models treat the LFs as conditionally independent given y (apart from
+declared dependencies), so the posterior log-odds of a point with votes
+``lambda`` is a sum of one table entry per LF:
+
+    log P(y = +1 | lambda) / P(y = -1 | lambda)
+        = log(pi / (1 - pi)) + sum_i T_i[lambda_i],
+    T_i[v] = log P(lambda_i = v | y = +1) / P(lambda_i = v | y = -1).
+
+The symmetric model's table is ``T_i = (-w_i, 0, w_i)`` with the log-odds weight
+``w_i = log(p_i / (1 - p_i))``: an abstention says nothing.  The class-conditional
+model fills all three entries, so an abstention can carry evidence too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._validation import (
+    IdentifiabilityWarning,
+    NotFittedError,
+    check_label_matrix,
+    check_labels,
+    check_real_in_range,
+    check_same_length,
+)
+from ..analysis import accuracy, sigmoid
+from .statistics import _CHUNK_ROWS
+
+__all__ = ["BaseLabelModel", "table_log_odds"]
+
+#: The fewest LFs whose parameters can be identified from their votes alone: with
+#: two LFs a single agreement Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
+MIN_LFS = 3
+
+#: The orientation of a solution is called uncertain, and the model warns, when the
+#: LFs that point the wrong way carry more than this fraction of the total polarity
+#: of those that point the right way.
+SIGN_MARGIN = 0.5
+
+
+def check_class_prior(class_prior, name: str = "class_prior") -> float:
+    """A class prior strictly inside (0, 1)."""
+    return check_real_in_range(
+        class_prior, name, 0.0, 1.0, include_low=False, include_high=False
+    )
+
+
+def check_class_prior_option(class_prior) -> None:
+    """``class_prior`` is a number in (0, 1) or the string ``"estimate"``."""
+    if isinstance(class_prior, str):
+        if class_prior != "estimate":
+            raise ValueError(
+                f'class_prior must be a number in (0, 1) or "estimate", got {class_prior!r}'
+            )
+    else:
+        check_class_prior(class_prior)
+
+
+def check_dev_set(dev_label_matrix, dev_labels, n_lfs: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The validated dev votes and labels, or None when neither is given."""
+    if dev_label_matrix is None and dev_labels is None:
+        return None
+    if dev_label_matrix is None or dev_labels is None:
+        raise ValueError("pass both dev_label_matrix and dev_labels, or neither")
+    dev_label_matrix = check_label_matrix(dev_label_matrix, "dev_label_matrix")
+    dev_labels = check_labels(dev_labels, "dev_labels")
+    check_same_length(dev_label_matrix=dev_label_matrix, dev_labels=dev_labels)
+    if dev_label_matrix.shape[1] != n_lfs:
+        raise ValueError(
+            f"dev_label_matrix has {dev_label_matrix.shape[1]} LFs but label_matrix "
+            f"has {n_lfs}"
+        )
+    return dev_label_matrix, dev_labels
+
+
+def choose_orientation(
+    polarities: np.ndarray,
+    accuracies: np.ndarray,
+    dev_evidence: float | None,
+    strength: str,
+    if_wrong: str,
+    stacklevel: int,
+) -> bool:
+    """Whether to flip a solution that fits the votes equally well either way round.
+
+    Parameters
+    ----------
+    polarities : ndarray of shape (n_lfs,)
+        How strongly each LF points to the class it votes for, under the solution
+        as found (negated by a flip); the assumption is that their mean is positive.
+    accuracies : ndarray of shape (n_lfs,)
+        P(right | votes) under the solution as found (a flip turns p into 1 - p).
+    dev_evidence : float or None
+        ``sum_k y_k s_k`` over labeled dev points, with ``s`` the solution's
+        posterior log-odds (or a quantity of the same sign); positive keeps the
+        solution, negative flips it, 0 (undecided) falls back to the assumption.
+    strength, if_wrong : str
+        Words for the warnings: what the polarity is called, and what a wrong
+        orientation would mean.
+
+    Returns
+    -------
+    bool
+        True to flip.  Warns (:class:`IdentifiabilityWarning`) when the dev labels
+        do not decide, when they say the LFs are worse than random, or, without
+        dev labels, when the assumption holds by a narrow margin.
+    """
+    decided = dev_evidence is not None and dev_evidence != 0.0
+    if decided:
+        flip = dev_evidence < 0
+    else:
+        if dev_evidence is not None:
+            warnings.warn(
+                "the dev labels do not decide the sign of the solution (the LFs' votes on "
+                "them are balanced or absent); falling back to the assumption that the LFs "
+                "are better than random on average",
+                IdentifiabilityWarning,
+                stacklevel=stacklevel,
+            )
+        flip = bool(polarities.mean() < 0)
+    oriented = -polarities if flip else polarities
+    oriented_accuracies = 1.0 - accuracies if flip else accuracies
+    worse = int(np.sum(oriented < 0))
+    if decided:
+        if oriented.mean() < 0:
+            warnings.warn(
+                f"the dev labels say the LFs are worse than random on average (mean "
+                f"estimated accuracy {oriented_accuracies.mean():.3f}; "
+                f"{int(np.sum(oriented_accuracies < 0.5))} of {oriented.size} below 0.5): "
+                "check their polarity; the model follows the dev labels",
+                IdentifiabilityWarning,
+                stacklevel=stacklevel,
+            )
+        return flip
+    better, worse_total = oriented[oriented > 0].sum(), -oriented[oriented < 0].sum()
+    if worse_total > SIGN_MARGIN * better:
+        warnings.warn(
+            f"the sign of the solution is uncertain: the {worse} of {oriented.size} LFs "
+            f"estimated worse than random carry a total {strength} of {worse_total:.2f}, more "
+            f"than {SIGN_MARGIN:g} x the {better:.2f} of those estimated better than random, so "
+            "the assumption that the LFs are better than random on average holds only by a "
+            f"narrow margin; if it is wrong, {if_wrong}. Pass a few labeled points "
+            "(dev_label_matrix, dev_labels) to fit() to decide the sign",
+            IdentifiabilityWarning,
+            stacklevel=stacklevel,
+        )
+    return flip
+
+
+def table_log_odds(
+    label_matrix: np.ndarray, vote_log_ratios: np.ndarray, class_prior: float
+) -> np.ndarray:
+    """``log(pi / (1 - pi)) + sum_i T_i[L_ki]`` for every row, shape (n_points,).
+
+    Each table is written as ``T_i[v] = c_i + a_i v + b_i |v|`` (``a_i`` half the
+    difference of the vote entries, ``b_i`` their mean minus the abstention
+    entry, ``c_i`` the abstention entry), so the sum is two matrix-vector products
+    with the votes, a chunk of rows at a time (no n x m float copy of L).  For
+    the symmetric model ``b = c = 0``, and its scores are exactly ``L @ w``.
+
+    Parameters
+    ----------
+    label_matrix : ndarray of shape (n_points, n_lfs), validated
+    vote_log_ratios : ndarray of shape (n_lfs, 3)
+        ``T_i[v]`` for the votes v = -1, 0, +1 (columns 0, 1, 2).
+    class_prior : float in (0, 1)
+    """
+    slopes = (vote_log_ratios[:, 2] - vote_log_ratios[:, 0]) / 2.0
+    offsets = (vote_log_ratios[:, 2] + vote_log_ratios[:, 0]) / 2.0 - vote_log_ratios[:, 1]
+    uses_offsets = bool(np.any(offsets != 0.0))
+    scores = np.empty(label_matrix.shape[0])
+    for start in range(0, label_matrix.shape[0], _CHUNK_ROWS):
+        rows = label_matrix[start : start + _CHUNK_ROWS].astype(np.float64)
+        chunk_scores = rows @ slopes
+        if uses_offsets:
+            chunk_scores += np.abs(rows) @ offsets
+        scores[start : start + _CHUNK_ROWS] = chunk_scores
+    abstention_total = float(np.sum(vote_log_ratios[:, 1]))
+    if abstention_total != 0.0:
+        scores += abstention_total
+    if class_prior != 0.5:  # the balanced prior adds exactly nothing
+        scores += np.log(class_prior) - np.log1p(-class_prior)
+    return scores
+
+
+class BaseLabelModel:
+    """Prediction and scoring shared by the label models.
+
+    A fitted model has ``vote_log_ratios_`` (shape (n_lfs, 3), the tables ``T_i``
+    of the module docstring) and ``class_prior_``; a model with dependent LFs
+    adds their joint terms in :meth:`_joint_log_odds`.
+    """
+
+    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
+        """What declared dependencies add to the posterior log-odds (None: nothing)."""
+        return None
+
+    def _check_fitted_input(self, label_matrix) -> np.ndarray:
+        name = type(self).__name__
+        if not hasattr(self, "vote_log_ratios_"):
+            raise NotFittedError(f"this {name} is not fitted yet; call fit(label_matrix) first")
+        label_matrix = check_label_matrix(label_matrix)
+        n_lfs = self.vote_log_ratios_.shape[0]
+        if label_matrix.shape[1] != n_lfs:
+            raise ValueError(
+                f"label_matrix has {label_matrix.shape[1]} LFs but the model was fitted "
+                f"on {n_lfs}"
+            )
+        return label_matrix
+
+    def decision_function(self, label_matrix) -> np.ndarray:
+        """Posterior log-odds ``log P(y = +1 | votes) / P(y = -1 | votes)``, shape (n_points,).
+
+        ``log(pi / (1 - pi)) + sum_i T_i[lambda_i]`` with ``T = vote_log_ratios_``
+        and ``pi = class_prior_``, plus the joint terms of dependent LFs.
+        """
+        label_matrix = self._check_fitted_input(label_matrix)
+        scores = table_log_odds(label_matrix, self.vote_log_ratios_, self.class_prior_)
+        joint = self._joint_log_odds(label_matrix)
+        if joint is not None:
+            scores += joint
+        return scores
+
+    def predict_proba(self, label_matrix) -> np.ndarray:
+        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``."""
+        return sigmoid(self.decision_function(label_matrix))
+
+    def predict(self, label_matrix) -> np.ndarray:
+        """Most probable label in {-1, +1}, or 0 where the posterior is exactly 1/2."""
+        return np.sign(self.decision_function(label_matrix)).astype(np.int8)
+
+    def score(self, label_matrix, y, ties: str = "half") -> float:
+        """Accuracy of :meth:`predict` against gold labels; see :func:`accuracy` for ``ties``."""
+        label_matrix = self._check_fitted_input(label_matrix)
+        y = check_labels(y, "y")
+        check_same_length(label_matrix=label_matrix, y=y)
+        return accuracy(y, self.predict(label_matrix), ties=ties)

@@ -1,0 +1,351 @@
+"""What the label models need from a label matrix: sums over its rows.
+
+Every statistic here is a sum over points, so the statistics of a label matrix
+too large for memory are the sums of the statistics of its chunks, and those of
+two parts of it (two files, two Dask partitions) are merged by adding them:
+
+- the pairwise sums of :class:`LabelModel <dataprog_helpers.LabelModel>`: the
+  vote products ``L^T L``, the co-vote counts ``|L|^T |L|`` and the vote sums;
+- optionally (``patterns=True``) the histogram of distinct vote patterns (rows
+  of L) with how often each occurs, which is everything the class-conditional
+  model needs: its likelihood depends on the data only through it.  It has at
+  most ``min(n_points, 3**n_lfs)`` rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_label_matrix, check_positive_int
+
+__all__ = ["VoteStatistics"]
+
+#: Rows of the label matrix processed at once when accumulating overlap statistics.
+#: Sums over at most this many rows are exact in float32, and the temporary
+#: float32 copies stay small even for millions of points.
+_CHUNK_ROWS = 65_536
+
+
+def _gram(rows: np.ndarray) -> np.ndarray:
+    """``rows.T @ rows`` through the BLAS library."""
+    return rows.T @ rows
+
+
+def _cross(rows: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
+    """``rows.T @ magnitudes`` through the BLAS library."""
+    return rows.T @ magnitudes
+
+
+def _exact_counts(
+    products: np.ndarray, counts: np.ndarray, votes: np.ndarray,
+    signed_counts: np.ndarray | None = None, vote_sums: np.ndarray | None = None,
+) -> bool:
+    """Whether a chunk's products are the integer counts they must be.
+
+    Products of votes in {-1, 0, +1} are integers with ``|products| <= counts``, and
+    the diagonal of ``counts`` is each LF's number of votes, summed here without BLAS;
+    ``signed_counts = L^T |L|`` (when computed) are integers with the same bound,
+    with each LF's vote sum (also summed without BLAS) on the diagonal.
+    """
+    exact = bool(
+        np.array_equal(products, np.rint(products))
+        and np.array_equal(counts, np.rint(counts))
+        and np.array_equal(np.diag(counts), votes)
+        and np.all(np.abs(products) <= counts)
+    )
+    if signed_counts is not None:
+        exact = exact and bool(
+            np.array_equal(signed_counts, np.rint(signed_counts))
+            and np.all(np.abs(signed_counts) <= counts)
+            and np.array_equal(np.diag(signed_counts), vote_sums)
+        )
+    return exact
+
+
+def _chunk_products(
+    chunk: np.ndarray, signed: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(L.T @ L, |L|.T @ |L|, L.T @ |L| or None)`` of at most ``_CHUNK_ROWS`` rows, checked.
+
+    float32 products are exact for these sizes and fast.  Some BLAS kernels compute
+    them wrongly, though: OpenBLAS's float32 kernels for Arm's SME (Apple M4) have
+    returned zeros or NaN (OpenBLAS issues 5414, 5528 and 5873).  Wrong products are
+    recomputed in float64, with a warning, and if those are wrong too the chunk
+    raises ``FloatingPointError``: the statistics are never silently corrupted.
+    ``L.T @ |L|`` (with ``signed=True``) counts, for LFs i and j, the points where
+    both vote, +1 where i votes +1 and -1 where it votes -1.
+    """
+    votes = np.abs(chunk).sum(axis=0, dtype=np.float64)
+    vote_sums = chunk.sum(axis=0, dtype=np.float64) if signed else None
+    for dtype in (np.float32, np.float64):
+        rows = chunk.astype(dtype)
+        magnitudes = np.abs(rows)
+        with np.errstate(all="ignore"):  # a faulty kernel's NaN is reported below
+            products, counts = _gram(rows), _gram(magnitudes)
+            signed_counts = _cross(rows, magnitudes) if signed else None
+        if _exact_counts(products, counts, votes, signed_counts, vote_sums):
+            if dtype is np.float64:
+                warnings.warn(
+                    "the BLAS library computed float32 products of votes wrongly, so the "
+                    "vote statistics were computed in float64 (correct, but slower); "
+                    "OPENBLAS_CORETYPE=NEOVERSEN1 selects an OpenBLAS kernel without the fault",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            if signed_counts is not None:
+                signed_counts = signed_counts.astype(np.float64)
+            return products.astype(np.float64), counts.astype(np.float64), signed_counts
+    raise FloatingPointError(
+        "the BLAS library returned wrong matrix products for a chunk of votes in float32 "
+        "and in float64 (they must be integer counts; got NaN, fractions or inconsistent "
+        "counts); choose another BLAS kernel, e.g. with OPENBLAS_CORETYPE=NEOVERSEN1 on Arm"
+    )
+
+
+def distinct_patterns(
+    rows: np.ndarray, counts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a vote array and how often each occurs.
+
+    Parameters
+    ----------
+    rows : ndarray of int8, shape (n_rows, n_lfs)
+    counts : ndarray of int64, shape (n_rows,), optional
+        How often each row occurs (1 each if omitted); rows that repeat add up.
+
+    Returns
+    -------
+    patterns : ndarray of int8, shape (n_patterns, n_lfs)
+        Each distinct row once, in the order of its bytes (the same on every
+        machine).
+    pattern_counts : ndarray of int64, shape (n_patterns,)
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int8)
+    n_lfs = rows.shape[1]
+    keys = rows.view(np.dtype((np.void, n_lfs))).ravel()  # one opaque key per row
+    if counts is None:
+        distinct, pattern_counts = np.unique(keys, return_counts=True)
+    else:
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        # Sums of integer counts below 2**53 are exact in float64.
+        pattern_counts = np.rint(np.bincount(inverse.ravel(), weights=counts))
+    patterns = distinct.view(np.int8).reshape(-1, n_lfs)
+    return patterns, pattern_counts.astype(np.int64)
+
+
+@dataclass
+class VoteStatistics:
+    """What the label models need from a label matrix, accumulated chunk by chunk.
+
+    Every quantity is a sum over points, so the statistics of a label matrix too
+    large for memory are the sums of the statistics of its chunks: feed the chunks
+    to :meth:`update` (or :meth:`from_chunks`) one at a time, or add up the
+    statistics of separate parts with :meth:`merge`.  Each chunk is converted to
+    float32 for the matrix products; sums over at most ``_CHUNK_ROWS`` rows of
+    products of -1, 0 and +1 are exact in float32, and the running totals are
+    float64.  Every chunk's products are checked to be those integers (see
+    :func:`_chunk_products`), so a faulty BLAS kernel cannot corrupt the
+    statistics silently.
+
+    With ``patterns=True`` (see :meth:`empty`) the statistics also keep the
+    histogram of distinct vote patterns, which
+    :class:`~dataprog_helpers.ClassConditionalLabelModel` fits from.  It takes
+    up to ``n_lfs`` bytes per distinct row (at most the size of the int8 label
+    matrix itself, and far less when LFs abstain a lot or are few).
+
+    Attributes
+    ----------
+    products : ndarray of float64, shape (n_lfs, n_lfs)
+        ``sum_k L_ki L_kj``: votes that agree count +1, votes that disagree -1.
+    counts : ndarray of float64, shape (n_lfs, n_lfs)
+        Number of points on which LFs i and j both vote; the diagonal holds each
+        LF's number of votes.
+    vote_sums : ndarray of float64, shape (n_lfs,)
+        ``sum_k L_ki``: the number of +1 votes minus the number of -1 votes.
+    n_points : int
+        Number of points (rows) seen so far.
+    patterns : ndarray of int8, shape (n_patterns, n_lfs), or None
+        The distinct rows seen so far (None unless kept).
+    pattern_counts : ndarray of int64, shape (n_patterns,), or None
+        How many points have each pattern; they sum to ``n_points``.
+    positive_counts : ndarray of float64, shape (n_lfs, n_lfs), or None
+        Kept with the patterns: the number of points on which LF i votes +1 and
+        LF j votes.  With ``products`` and ``counts`` it gives every co-vote
+        count by vote value (see :meth:`covote_counts`) without a pass over the
+        patterns.
+    """
+
+    products: np.ndarray
+    counts: np.ndarray
+    vote_sums: np.ndarray
+    n_points: int = 0
+    patterns: np.ndarray | None = None
+    pattern_counts: np.ndarray | None = None
+    positive_counts: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls, n_lfs: int, patterns: bool = False) -> VoteStatistics:
+        """Statistics of zero points for ``n_lfs`` LFs, ready for :meth:`update`.
+
+        ``patterns=True`` also keeps the histogram of distinct vote patterns.
+        """
+        n_lfs = check_positive_int(n_lfs, "n_lfs")
+        patterns = cls._check_patterns_flag(patterns)
+        statistics = cls(np.zeros((n_lfs, n_lfs)), np.zeros((n_lfs, n_lfs)), np.zeros(n_lfs), 0)
+        if patterns:
+            statistics.patterns = np.zeros((0, n_lfs), dtype=np.int8)
+            statistics.pattern_counts = np.zeros(0, dtype=np.int64)
+            statistics.positive_counts = np.zeros((n_lfs, n_lfs))
+        return statistics
+
+    @staticmethod
+    def _check_patterns_flag(patterns) -> bool:
+        if not isinstance(patterns, (bool, np.bool_)):
+            raise TypeError(f"patterns must be True or False, got {patterns!r}")
+        return bool(patterns)
+
+    @classmethod
+    def from_label_matrix(cls, label_matrix, patterns: bool = False) -> VoteStatistics:
+        """Statistics of a whole label matrix of shape (n_points, n_lfs)."""
+        label_matrix = check_label_matrix(label_matrix)
+        return cls.empty(label_matrix.shape[1], patterns).update(label_matrix, checked=True)
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable, patterns: bool = False) -> VoteStatistics:
+        """Statistics of a label matrix given as an iterable of row chunks.
+
+        Only one chunk is held at a time, so memory is bounded by the largest
+        chunk (plus the pattern histogram, when kept), whatever the total number
+        of points.
+        """
+        patterns = cls._check_patterns_flag(patterns)
+        statistics = None
+        for index, chunk in enumerate(chunks):
+            chunk = check_label_matrix(chunk, f"chunk {index}")
+            if statistics is None:
+                statistics = cls.empty(chunk.shape[1], patterns)
+            elif chunk.shape[1] != statistics.n_lfs:
+                raise ValueError(
+                    f"chunk {index} has {chunk.shape[1]} LFs but the earlier chunks have "
+                    f"{statistics.n_lfs}"
+                )
+            statistics.update(chunk, checked=True)
+        if statistics is None:
+            raise ValueError("chunks is empty: no label-matrix chunk to accumulate")
+        return statistics
+
+    @property
+    def n_lfs(self) -> int:
+        return self.vote_sums.shape[0]
+
+    @property
+    def has_patterns(self) -> bool:
+        """Whether the histogram of distinct vote patterns is kept."""
+        return self.patterns is not None
+
+    def update(self, chunk, checked: bool = False) -> VoteStatistics:
+        """Add the votes of ``chunk`` (shape (n_rows, n_lfs)); return ``self``."""
+        if not checked:
+            chunk = check_label_matrix(chunk, "chunk")
+        if chunk.shape[1] != self.n_lfs:
+            raise ValueError(
+                f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
+            )
+        for start in range(0, chunk.shape[0], _CHUNK_ROWS):
+            rows = chunk[start : start + _CHUNK_ROWS]
+            products, counts, signed_counts = _chunk_products(rows, signed=self.has_patterns)
+            self.products += products
+            self.counts += counts
+            self.vote_sums += rows.sum(axis=0, dtype=np.float64)
+            if self.has_patterns:
+                # [L = +1]^T |L| = (L + |L|)^T |L| / 2
+                self.positive_counts += (signed_counts + counts) / 2.0
+        if self.has_patterns:
+            if self.pattern_counts.size:
+                new_patterns, new_counts = distinct_patterns(chunk)
+                self.patterns, self.pattern_counts = distinct_patterns(
+                    np.concatenate([self.patterns, new_patterns]),
+                    np.concatenate([self.pattern_counts, new_counts]),
+                )
+            else:
+                self.patterns, self.pattern_counts = distinct_patterns(chunk)
+        self.n_points += chunk.shape[0]
+        return self
+
+    def merge(self, other: VoteStatistics) -> VoteStatistics:
+        """The statistics of the points of ``self`` and of ``other`` together (a new object).
+
+        Both must be of the same number of LFs, and keep patterns both or neither.
+        """
+        if not isinstance(other, VoteStatistics):
+            raise TypeError(f"other must be a VoteStatistics, got {type(other).__name__}")
+        if other.n_lfs != self.n_lfs:
+            raise ValueError(
+                f"cannot merge statistics of {self.n_lfs} LFs with statistics of "
+                f"{other.n_lfs} LFs"
+            )
+        if other.has_patterns != self.has_patterns:
+            raise ValueError(
+                "cannot merge statistics that keep vote patterns with statistics that do "
+                "not; build both with the same patterns= setting"
+            )
+        merged = VoteStatistics(
+            self.products + other.products,
+            self.counts + other.counts,
+            self.vote_sums + other.vote_sums,
+            self.n_points + other.n_points,
+        )
+        if self.has_patterns:
+            merged.positive_counts = self.positive_counts + other.positive_counts
+            merged.patterns, merged.pattern_counts = distinct_patterns(
+                np.concatenate([self.patterns, other.patterns]),
+                np.concatenate([self.pattern_counts, other.pattern_counts]),
+            )
+        return merged
+
+    def agreements(self) -> np.ma.MaskedArray:
+        """The agreement matrix Z (see :func:`overlap_matrix`), shape (n_lfs, n_lfs)."""
+        observed = self.counts > 0
+        values = np.divide(
+            self.products, self.counts, out=np.zeros_like(self.products), where=observed
+        )
+        return np.ma.MaskedArray(values, mask=~observed)
+
+    def mean_votes(self) -> np.ndarray:
+        """Mean vote of each LF over the points it votes on (NaN for an LF that never votes)."""
+        n_votes = np.diag(self.counts)
+        return np.divide(
+            self.vote_sums, n_votes, out=np.full(self.n_lfs, np.nan), where=n_votes > 0
+        )
+
+    def covote_counts(self) -> np.ndarray:
+        """Points on which LF i votes a and LF j votes b, for the votes a, b in {-1, +1}.
+
+        Needs the statistics kept with ``patterns=True``.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_lfs, n_lfs, 2, 2)
+            Entry ``[i, j, (a + 1) // 2, (b + 1) // 2]``; ``[i, i]`` is diagonal, with
+            LF i's numbers of -1 and +1 votes.
+        """
+        if not self.has_patterns:
+            raise ValueError(
+                "covote_counts needs the statistics kept with patterns=True "
+                "(VoteStatistics.from_label_matrix(label_matrix, patterns=True))"
+            )
+        # With P and N the indicators of +1 and -1 votes: products = PP + NN - PN - NP,
+        # counts = PP + NN + PN + NP and positive_counts = PP + PN, where NP = PN^T.
+        mixed = (self.counts - self.products) / 2.0  # PN + NP
+        both_positive = (self.positive_counts + self.positive_counts.T - mixed) / 2.0
+        positive_negative = self.positive_counts - both_positive
+        both_negative = (self.counts + self.products) / 2.0 - both_positive
+        return np.stack(
+            [np.stack([both_negative, positive_negative.T], axis=-1),
+             np.stack([positive_negative, both_positive], axis=-1)],
+            axis=-2,
+        )
