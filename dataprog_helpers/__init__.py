@@ -4,7 +4,7 @@ One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
 ``labeling`` (applying labeling functions), ``spam_lfs`` (labeling functions
 for the YouTube spam data), ``analysis`` (majority vote, agreements, LF
 summaries, scores), ``label_model`` (a subpackage: vote statistics, the
-symmetric label model, dependencies and
+symmetric and the class-conditional label models, dependencies and
 diagnostics), ``end_model``, ``plots``, ``experiment`` (whole experiments in
 one call) and ``explorer`` (the interactive explorer of notebook 00).
 The public names are re-exported here.
@@ -42,8 +42,10 @@ from .explorer import (
     simulate_label_matrix,
 )
 from .label_model import (
+    ClassConditionalLabelModel,
     LabelModel,
     VoteStatistics,
+    conditional_posterior_proba,
     estimate_class_prior,
     find_dependencies,
     posterior_proba,
@@ -76,6 +78,7 @@ from .synthetic import (
 )
 
 __all__ = [
+    "ClassConditionalLabelModel",
     "ConvergenceWarning",
     "DataSplits",
     "ExplorerResult",
@@ -92,6 +95,7 @@ __all__ = [
     "add_near_copies",
     "apply_lfs",
     "calibration_table",
+    "conditional_posterior_proba",
     "estimate_class_prior",
     "expected_calibration_error",
     "explorer_sweep",

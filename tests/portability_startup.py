@@ -47,6 +47,7 @@ def _install_portability_proxy() -> None:
     import numpy as np
 
     import dataprog_helpers.end_model as end_model
+    import dataprog_helpers.label_model.class_conditional as class_conditional
     import dataprog_helpers.label_model.statistics as statistics
 
     def perturbed(array):
@@ -72,6 +73,8 @@ def _install_portability_proxy() -> None:
     for owner, name in (
         (statistics.VoteStatistics, "agreements"),
         (statistics.VoteStatistics, "mean_votes"),
+        (statistics.VoteStatistics, "covote_counts"),
+        (class_conditional, "_pattern_weights"),
         (end_model, "check_features"),
         (end_model, "check_probabilities"),
     ):

@@ -8,10 +8,13 @@ One module per idea:
   the posterior as a sum of per-LF log-ratio tables);
 - ``symmetric``: :class:`LabelModel`, the tutorial's model (class-symmetric
   accuracies, voting independent of y) and its solvers;
+- ``class_conditional``: :class:`ClassConditionalLabelModel`, a vote
+  distribution per LF and class (the Dawid-Skene family), for one-sided LFs;
 - ``dependencies`` and ``diagnostics``: dependent LFs, residuals and
   :func:`find_dependencies`.
 """
 
+from .class_conditional import ClassConditionalLabelModel, conditional_posterior_proba
 from .diagnostics import find_dependencies, standardized_residuals
 from .statistics import VoteStatistics
 from .symmetric import (
@@ -24,9 +27,11 @@ from .symmetric import (
 )
 
 __all__ = [
+    "ClassConditionalLabelModel",
     "LabelModel",
     "VoteStatistics",
     "completion_loss",
+    "conditional_posterior_proba",
     "estimate_class_prior",
     "find_dependencies",
     "posterior_proba",

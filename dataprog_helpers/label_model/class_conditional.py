@@ -1,0 +1,815 @@
+"""The class-conditional label model: a vote distribution for each LF and each class.
+
+Model (Dawid and Skene, 1979, with two classes): given the label y, the LFs vote
+independently, LF i with its own distribution over all three outcomes for each
+class,
+
+    theta_i[c, v] = P(lambda_i = v | y = c),   v in {-1, 0, +1},  c in {-1, +1},
+
+and the class prior pi = P(y = +1).  Nothing ties the two classes together: an
+LF may vote often on one class and rarely on the other, and make one kind of
+mistake more than the other.  Abstaining is an outcome with a probability of
+its own, so it carries evidence: "a link means spam, otherwise I don't know"
+abstains mostly on the comments that are not spam.  The posterior of a point is
+
+    log P(y = +1 | lambda) / P(y = -1 | lambda)
+        = log(pi / (1 - pi)) + sum_i log(theta_i[+1, lambda_i] / theta_i[-1, lambda_i]).
+
+The likelihood depends on the data only through the histogram of distinct vote
+patterns (a pattern u with count n_u):
+
+    log-likelihood = sum_u n_u log(pi prod_i theta_i[+1, v_ui]
+                                   + (1 - pi) prod_i theta_i[-1, v_ui]).
+
+Two ways to fit it, and their combination (the default):
+
+- **Expectation-maximisation** (``method="em"``).  The E-step computes each
+  pattern's posterior r_u = P(y = +1 | u); the M-step sets
+  ``theta_i[c, v] = sum_u n_u r_u^c [v_ui = v] / sum_u n_u r_u^c`` (with
+  ``r^(+1) = r`` and ``r^(-1) = 1 - r``) and ``pi = sum_u n_u r_u / n``.  Each
+  step raises the likelihood; it stops at a local maximum, so the start
+  matters: ``init="majority_vote"`` starts from the majority vote's labels,
+  ``init="moments"`` from the moment estimate below.
+- **Moments** (``method="moments"``).  Let x be the 2m indicators of the votes
+  -1 and +1 of every LF, and ``delta_a = P(x_a = 1 | y = +1) - P(x_a = 1 | y = -1)``.
+  For indicators a, b of two different LFs, conditional independence gives
+
+      Cov(x_a, x_b) = pi (1 - pi) delta_a delta_b,
+
+  so the covariance of the votes, with each LF's own 2 x 2 block left out, is the
+  rank-one matrix ``g g^T`` with ``g = sqrt(pi (1 - pi)) delta``: the same masked
+  rank-one completion as the symmetric model's ``Z = q q^T``, solved by the same
+  TensorFlow gradient steps.  Second moments cannot tell a strong signal with a
+  balanced prior from a stronger one with an imbalanced prior; the third
+  central moment of three different LFs can.  With ``t_i = g_i . (x_i - mu_i)``,
+
+      E[t_i t_j t_k] = (1 - 2 pi) / sqrt(pi (1 - pi)) |g_i|^2 |g_j|^2 |g_k|^2,
+
+  which fixes pi (Anandkumar et al., *Tensor decompositions for learning latent
+  variable models*, JMLR 2014, use the same moments for mixtures).  Then
+  ``theta[+1] = mu + (1 - pi) delta`` and ``theta[-1] = mu - pi delta`` on the
+  indicators, and abstention takes the rest.
+
+The label swap: exchanging the classes (theta[+1] <-> theta[-1], pi <-> 1 - pi)
+gives the same likelihood, so the votes alone cannot say which class is which.
+The model assumes that the LFs point to the class they vote for, on average
+over the LFs: that their polarity
+``(P(+1 | y = +1) - P(+1 | y = -1)) - (P(-1 | y = +1) - P(-1 | y = -1))`` has a
+positive mean.  It warns when that holds by a narrow margin, and labeled dev
+points decide instead when given.
+
+Declared dependencies join LFs into groups whose votes are modelled jointly,
+with a distribution over the 3^k vote combinations of each group and class
+(EM only); the groups are conditionally independent of each other.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import tensorflow as tf
+
+from .._validation import (
+    ConvergenceWarning,
+    IdentifiabilityWarning,
+    check_conditional_probabilities,
+    check_label_matrix,
+    check_labels,
+    check_positive_int,
+    check_real_in_range,
+    check_same_length,
+    check_seed,
+)
+from ..analysis import sigmoid
+from .base import (
+    MIN_LFS,
+    BaseLabelModel,
+    check_class_prior,
+    check_class_prior_option,
+    check_dev_set,
+    choose_orientation,
+    table_log_odds,
+)
+from .dependencies import check_dependencies
+from .statistics import VoteStatistics
+from .symmetric import _fit_correlations
+
+__all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba"]
+
+#: The ways :class:`ClassConditionalLabelModel` can be fitted, and EM's starts.
+METHODS = ("em", "moments")
+INITS = ("moments", "majority_vote")
+
+#: LFs whose joint outcome is one code of a lookup table (3**8 = 6,561 entries):
+#: EM's steps gather from and count into such tables, a pass over the patterns
+#: per block of LFs rather than per LF.  Also the largest dependency group.
+BLOCK_LFS = 8
+
+
+@dataclass(frozen=True)
+class _Factor:
+    """LFs modelled jointly (one LF, or a group of declared dependent LFs)."""
+
+    lfs: tuple[int, ...]
+
+    @property
+    def n_outcomes(self) -> int:
+        return 3 ** len(self.lfs)
+
+
+@dataclass
+class _Block:
+    """Factors whose LFs share one code: ``sum_d (v_d + 1) 3^d`` over ``lfs``."""
+
+    factors: list[int]
+    lfs: list[int]
+    # digits[code, d]: the vote + 1 of the block's d-th LF in that code.
+    digits: np.ndarray
+    # outcome_index[k][code]: the outcome of the block's k-th factor in that code.
+    outcome_index: list[np.ndarray]
+    # outcomes[code, column] = 1 where column is the outcome of a factor in that code;
+    # the columns of factor k are columns[k] (its outcomes, in order).
+    outcomes: np.ndarray
+    columns: list[slice]
+    outcomes_t: np.ndarray  # outcomes.T, contiguous
+
+    @property
+    def n_codes(self) -> int:
+        return self.digits.shape[0]
+
+
+def _factors_of(dependencies: list[tuple[int, int]], n_lfs: int) -> list[_Factor]:
+    """Singletons, and the connected groups of the declared dependent pairs."""
+    parent = list(range(n_lfs))
+
+    def root(lf: int) -> int:
+        while parent[lf] != lf:
+            parent[lf] = parent[parent[lf]]
+            lf = parent[lf]
+        return lf
+
+    for i, j in dependencies:
+        parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for lf in range(n_lfs):
+        groups.setdefault(root(lf), []).append(lf)
+    factors = [_Factor(tuple(members)) for members in sorted(groups.values())]
+    too_large = [factor.lfs for factor in factors if len(factor.lfs) > BLOCK_LFS]
+    if too_large:
+        raise ValueError(
+            f"the declared dependencies join {len(too_large[0])} LFs into one group "
+            f"({list(too_large[0])}); ClassConditionalLabelModel models each group's votes "
+            f"jointly, which it supports for groups of at most {BLOCK_LFS} LFs"
+        )
+    return factors
+
+
+def _blocks_of(factors: list[_Factor]) -> list[_Block]:
+    """Pack the factors, in order, into blocks of at most ``BLOCK_LFS`` LFs."""
+    packed: list[list[int]] = []
+    size = BLOCK_LFS
+    for index, factor in enumerate(factors):
+        if size + len(factor.lfs) > BLOCK_LFS:
+            packed.append([])
+            size = 0
+        packed[-1].append(index)
+        size += len(factor.lfs)
+    blocks = []
+    for members in packed:
+        lfs = [lf for index in members for lf in factors[index].lfs]
+        digits = _digits(len(lfs))
+        outcome_index, columns, position, column = [], [], 0, 0
+        for index in members:
+            width = len(factors[index].lfs)
+            outcome = np.zeros(digits.shape[0], dtype=np.intp)
+            for digit in reversed(range(position, position + width)):
+                outcome = 3 * outcome + digits[:, digit]
+            outcome_index.append(outcome)
+            columns.append(slice(column, column + 3**width))
+            position += width
+            column += 3**width
+        outcomes = np.concatenate(
+            [np.eye(3**len(factors[index].lfs))[outcome]
+             for index, outcome in zip(members, outcome_index, strict=True)], axis=1)
+        blocks.append(_Block(members, lfs, digits, outcome_index, outcomes, columns,
+                             np.ascontiguousarray(outcomes.T)))
+    return blocks
+
+
+def _positions(block: _Block, factors: list[_Factor]):
+    """``(first digit, factor index)`` of each factor of a block."""
+    position = 0
+    for index in block.factors:
+        yield position, index
+        position += len(factors[index].lfs)
+
+
+def _digits(n_lfs: int) -> np.ndarray:
+    """Every code of ``n_lfs`` LFs as its digits (votes + 1), shape (3**n_lfs, n_lfs)."""
+    codes = np.arange(3**n_lfs)
+    return (codes[:, None] // 3 ** np.arange(n_lfs)[None, :]) % 3
+
+
+def _codes(votes: np.ndarray, lfs: list[int]) -> np.ndarray:
+    """The code ``sum_d (v_d + 1) 3^d`` of each row's votes by ``lfs``, shape (n_rows,)."""
+    codes = np.zeros(votes.shape[0], dtype=np.intp)
+    for lf in reversed(lfs):  # Horner's scheme, last digit first
+        codes *= 3
+        codes += votes[:, lf]
+        codes += 1
+    return codes
+
+
+def _pattern_weights(statistics: VoteStatistics) -> np.ndarray:
+    """How many points have each pattern, as the float64 weights of the sums."""
+    return statistics.pattern_counts.astype(np.float64)
+
+
+def _indicator_moments(statistics: VoteStatistics) -> tuple[np.ndarray, np.ndarray]:
+    """Means and covariance of the 2m vote indicators (-1 votes of every LF, then +1 votes).
+
+    Returns
+    -------
+    means : ndarray of shape (2 m,)
+    covariance : ndarray of shape (2 m, 2 m)
+    """
+    n_lfs = statistics.n_lfs
+    covotes = statistics.covote_counts() / statistics.n_points  # (m, m, 2, 2)
+    joint = covotes.transpose(2, 0, 3, 1).reshape(2 * n_lfs, 2 * n_lfs)
+    means = np.concatenate([np.diagonal(covotes[:, :, 0, 0]), np.diagonal(covotes[:, :, 1, 1])])
+    return means, joint - np.outer(means, means)
+
+
+class ClassConditionalLabelModel(BaseLabelModel):
+    """A vote distribution per LF and class, learned from the votes alone.
+
+    See the module docstring for the model and the two ways to fit it.
+
+    Parameters
+    ----------
+    class_prior : float in (0, 1) or "estimate", default "estimate"
+        P(y = +1).  ``"estimate"`` learns it with the other parameters; a
+        number fixes it.
+    dependencies : list of (i, j) pairs, optional
+        Pairs of LFs dependent given y.  Each connected group of them (at most
+        ``BLOCK_LFS`` = 8 LFs) gets one joint distribution over its votes per
+        class.  Needs ``method="em"``.
+    seed : int, default 0
+        Seed of the random start of the moment estimate's gradient steps
+        (``method="moments"`` or ``init="moments"``).
+    method : {"em", "moments"}, default "em"
+        Expectation-maximisation, or the moment estimate alone.
+    init : {"moments", "majority_vote"}, default "moments"
+        Where EM starts: the moment estimate, or the majority vote's labels.
+    max_iter : int, default 1000
+        Most EM iterations, and most gradient steps of the moment estimate.
+    tol : float, default 1e-6
+        EM stops once no probability changes by more than ``tol`` in an
+        iteration; the moment estimate's steps stop once no entry of g does.
+        A :class:`ConvergenceWarning` is issued if ``max_iter`` comes first.
+    probability_margin : float in (0, 1/3), default 1e-4
+        Every estimated probability is kept at least this large (and the table
+        renormalised), so every log-ratio is finite: an LF that never voted -1
+        on a class still has ``P(-1 | y) = probability_margin`` there.
+
+    Attributes
+    ----------
+    conditional_probabilities_ : ndarray of shape (n_lfs, 2, 3)
+        ``[i, c, v] = P(lambda_i = vote | y)``: index c is 0 for y = -1 and 1 for
+        y = +1; index v is 0, 1, 2 for the votes -1, 0 (abstain), +1.  For an LF
+        in a dependency group, the marginal of the group's joint distribution.
+    class_prior_ : float
+        P(y = +1).
+    accuracies_ : ndarray of shape (n_lfs,)
+        P(vote = y | LF votes), for comparison with :class:`LabelModel`.
+    vote_log_ratios_ : ndarray of shape (n_lfs, 3)
+        ``log P(lambda_i = v | y = +1) / P(lambda_i = v | y = -1)``; the posterior
+        log-odds is the prior log-odds plus one entry per LF (for dependency
+        groups, the joint tables replace their members' entries).
+    joint_probabilities_ : dict of tuple -> ndarray of shape (2, 3**k)
+        The joint distribution of each dependency group's votes per class,
+        keyed by its LFs; outcome index ``sum_d (v_d + 1) 3^d``.  Empty without
+        dependencies.
+    dependencies_ : list of (i, j)
+        The validated declared dependencies.
+    log_likelihood_ : float
+        Mean log-likelihood per point of the fitted parameters.
+    log_likelihood_history_ : ndarray of shape (n_iter_ + 1,)
+        For EM, the mean log-likelihood of the start and after each iteration;
+        for the moment estimate, one entry.
+    n_iter_ : int
+        EM iterations (for ``method="moments"``, gradient steps).
+    converged_ : bool
+        Whether the fit reached ``tol`` within ``max_iter``.
+    sign_flipped_ : bool
+        Whether the classes of the solution as found were exchanged to orient it.
+    """
+
+    def __init__(
+        self,
+        class_prior: float | str = "estimate",
+        dependencies: list[tuple[int, int]] | None = None,
+        seed: int = 0,
+        method: str = "em",
+        init: str = "moments",
+        max_iter: int = 1000,
+        tol: float = 1e-6,
+        probability_margin: float = 1e-4,
+    ) -> None:
+        self.class_prior = class_prior
+        self.dependencies = dependencies
+        self.seed = seed
+        self.method = method
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.probability_margin = probability_margin
+
+    # --- validation -------------------------------------------------------------------------
+
+    def _check_hyperparameters(self) -> None:
+        check_class_prior_option(self.class_prior)
+        check_seed(self.seed)
+        if not isinstance(self.method, str) or self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if not isinstance(self.init, str) or self.init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {self.init!r}")
+        check_positive_int(self.max_iter, "max_iter")
+        check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
+        check_real_in_range(self.probability_margin, "probability_margin", 0.0, 1.0 / 3.0,
+                            include_low=False, include_high=False)
+
+    @staticmethod
+    def _check_statistics(statistics) -> None:
+        if not isinstance(statistics, VoteStatistics):
+            raise TypeError(
+                f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
+                "use fit() for a label matrix"
+            )
+        if not statistics.has_patterns:
+            raise ValueError(
+                "ClassConditionalLabelModel fits from the histogram of vote patterns, which "
+                "these statistics do not keep: build them with patterns=True, e.g. "
+                "VoteStatistics.from_chunks(chunks, patterns=True)"
+            )
+        if statistics.n_lfs < MIN_LFS:
+            raise ValueError(
+                f"label_matrix has {statistics.n_lfs} LFs; the label model needs at least "
+                f"{MIN_LFS} because the parameters of fewer LFs cannot be identified from "
+                "their votes"
+            )
+        silent = np.flatnonzero(np.diag(statistics.counts) == 0)
+        if silent.size:
+            raise ValueError(
+                f"LF(s) {silent.tolist()} never vote in label_matrix, so their vote "
+                "distributions cannot be estimated; remove them"
+            )
+
+    # --- fitting ----------------------------------------------------------------------------
+
+    def fit(
+        self, label_matrix, dev_label_matrix=None, dev_labels=None
+    ) -> ClassConditionalLabelModel:
+        """Estimate the vote distributions and the class prior from a label matrix.
+
+        Parameters
+        ----------
+        label_matrix : array-like of shape (n_points, n_lfs)
+            Votes in {-1, 0, +1}; no gold labels are used.
+        dev_label_matrix, dev_labels : array-like of shapes (n_dev, n_lfs) and (n_dev,), optional
+            A few labeled points.  When given, they (not the assumption that the
+            LFs point to the class they vote for) decide which class is which.
+            Nothing else is learned from them.
+
+        Returns
+        -------
+        self
+        """
+        self._check_hyperparameters()
+        statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
+        return self.fit_statistics(statistics, dev_label_matrix, dev_labels)
+
+    def fit_statistics(
+        self, statistics: VoteStatistics, dev_label_matrix=None, dev_labels=None
+    ) -> ClassConditionalLabelModel:
+        """Fit from :class:`VoteStatistics` kept with ``patterns=True`` (e.g. of streamed chunks).
+
+        Same parameters and result as :meth:`fit` otherwise.
+        """
+        self._check_hyperparameters()
+        self._check_statistics(statistics)
+        dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
+        if dependencies and self.method == "moments":
+            raise ValueError(
+                'method="moments" estimates each LF on its own and cannot model the '
+                'declared dependencies jointly; use method="em" (the default)'
+            )
+        dev_set = check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
+        factors = _factors_of(dependencies, statistics.n_lfs)
+        fit = _Fit(self, statistics, factors)
+        if self.method == "moments" or self.init == "moments":
+            tables, prior, steps, converged = fit.moment_estimate()
+        else:
+            tables, prior = fit.majority_vote_start()
+            steps, converged = 0, True
+        if self.method == "em":
+            tables, prior, history, steps, em_converged = fit.expectation_maximisation(
+                tables, prior
+            )
+            converged = converged and em_converged
+        else:
+            history = np.array([fit.log_likelihood(tables, prior)])
+        if not converged:
+            warnings.warn(
+                f"ClassConditionalLabelModel stopped after max_iter={self.max_iter} "
+                f"iterations before every change fell below tol={self.tol:.0e}; increase "
+                "max_iter",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        marginals = fit.marginals(tables)
+        accuracies = _accuracies(marginals, prior)
+        dev_evidence = None
+        if dev_set is not None:
+            scores = fit.log_odds(tables, prior, dev_set[0])
+            dev_evidence = float(dev_set[1].astype(np.float64) @ scores)
+        sign_flipped = choose_orientation(
+            _polarities(marginals), accuracies, dev_evidence, strength="polarity",
+            if_wrong="the two classes are swapped", stacklevel=3,
+        )
+        if sign_flipped:
+            tables = [table[::-1].copy() for table in tables]
+            prior = 1.0 - prior
+            marginals = marginals[:, ::-1].copy()
+            accuracies = 1.0 - accuracies
+        self._set_fitted(fit, tables, prior, marginals, accuracies, history)
+        self.dependencies_ = dependencies
+        self.n_iter_ = steps
+        self.converged_ = converged
+        self.sign_flipped_ = sign_flipped
+        return self
+
+    def fit_supervised(self, label_matrix, y) -> ClassConditionalLabelModel:
+        """Fit the same model on gold labels: the best this model can do with these LFs.
+
+        Each ``theta_i[c, v]`` is the share of the points of class c on which LF i
+        votes v (within ``probability_margin``), and the prior (unless fixed) is
+        the share of positives.  A ceiling for the unsupervised fit, not a
+        substitute for it.
+
+        Parameters
+        ----------
+        label_matrix : array-like of shape (n_points, n_lfs)
+        y : array-like of shape (n_points,)
+            Gold labels in {-1, +1}; both classes must occur.
+
+        Returns
+        -------
+        self
+        """
+        self._check_hyperparameters()
+        label_matrix = check_label_matrix(label_matrix)
+        y = check_labels(y, "y")
+        check_same_length(label_matrix=label_matrix, y=y)
+        if np.all(y == y[0]):
+            raise ValueError("y must contain both classes to fit the vote distributions")
+        statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
+        self._check_statistics(statistics)
+        dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
+        fit = _Fit(self, statistics, _factors_of(dependencies, statistics.n_lfs))
+        positive = (y == 1).astype(np.float64)
+        tables = fit.maximisation(label_matrix, positive)
+        prior = float(positive.mean()) if self.class_prior == "estimate" else float(
+            self.class_prior)
+        marginals = fit.marginals(tables)
+        history = np.array([fit.log_likelihood(tables, prior)])
+        self._set_fitted(fit, tables, prior, marginals, _accuracies(marginals, prior), history)
+        self.dependencies_ = dependencies
+        self.n_iter_ = 0
+        self.converged_ = True
+        self.sign_flipped_ = False
+        return self
+
+    def _set_fitted(self, fit, tables, prior, marginals, accuracies, history) -> None:
+        log_marginals = np.log(marginals)
+        self.conditional_probabilities_ = marginals
+        self.class_prior_ = float(prior)
+        self.accuracies_ = accuracies
+        self.vote_log_ratios_ = log_marginals[:, 1, :] - log_marginals[:, 0, :]
+        self.joint_probabilities_ = {
+            factor.lfs: table
+            for factor, table in zip(fit.factors, tables, strict=True)
+            if len(factor.lfs) > 1
+        }
+        self.log_likelihood_ = float(history[-1])
+        self.log_likelihood_history_ = history
+
+    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
+        """Each dependency group's joint log-ratio in place of its members' marginal ones."""
+        if not self.joint_probabilities_:
+            return None
+        correction = np.zeros(label_matrix.shape[0])
+        for lfs, table in self.joint_probabilities_.items():
+            joint = np.log(table[1]) - np.log(table[0])
+            codes = _codes(label_matrix, list(lfs))
+            correction += joint[codes]
+            for lf in lfs:
+                correction -= self.vote_log_ratios_[lf][label_matrix[:, lf] + 1]
+        return correction
+
+
+def _kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
+    """Probabilities over the last axis, each raised to at least ``margin`` and renormalised."""
+    probabilities = np.maximum(probabilities, margin)
+    return probabilities / probabilities.sum(axis=-1, keepdims=True)
+
+
+def conditional_posterior_proba(
+    label_matrix, conditional_probabilities, class_prior: float = 0.5,
+    probability_margin: float = 1e-4,
+) -> np.ndarray:
+    """P(y = +1 | votes) for conditionally independent LFs with given vote distributions.
+
+    Parameters
+    ----------
+    label_matrix : array-like of shape (n_points, n_lfs)
+    conditional_probabilities : array-like of shape (n_lfs, 2, 3)
+        ``[i, c, v] = P(lambda_i = vote | y)`` as in
+        :attr:`ClassConditionalLabelModel.conditional_probabilities_`: the
+        estimates of a model or, as an oracle, the true ones of a simulation.
+    class_prior : float in (0, 1), default 0.5
+    probability_margin : float in (0, 1/3), default 1e-4
+        Each probability is raised to at least this (and the rows renormalised),
+        as the model does, so that a vote of probability 0 under both classes
+        counts nothing and conflicting certain votes cannot give NaN.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_points,)
+        ``sigmoid(log(pi / (1 - pi)) + sum_i log(theta_i[+1, L_ki] / theta_i[-1, L_ki]))``.
+    """
+    label_matrix = check_label_matrix(label_matrix)
+    class_prior = check_class_prior(class_prior)
+    margin = check_real_in_range(probability_margin, "probability_margin", 0.0, 1.0 / 3.0,
+                                 include_low=False, include_high=False)
+    probabilities = check_conditional_probabilities(conditional_probabilities)
+    if probabilities.shape[0] != label_matrix.shape[1]:
+        raise ValueError(
+            f"label_matrix has {label_matrix.shape[1]} LFs but conditional_probabilities "
+            f"has {probabilities.shape[0]}"
+        )
+    logs = np.log(_kept_above(probabilities, margin))
+    return sigmoid(table_log_odds(label_matrix, logs[:, 1] - logs[:, 0], class_prior))
+
+
+def _polarities(marginals: np.ndarray) -> np.ndarray:
+    """``(P(+1|+) - P(+1|-)) - (P(-1|+) - P(-1|-))`` per LF: > 0 points to its vote's class."""
+    differences = marginals[:, 1, :] - marginals[:, 0, :]
+    return differences[:, 2] - differences[:, 0]
+
+
+def _accuracies(marginals: np.ndarray, prior: float) -> np.ndarray:
+    """P(vote = y | LF votes) under the fitted model."""
+    right = prior * marginals[:, 1, 2] + (1.0 - prior) * marginals[:, 0, 0]
+    votes = prior * (1.0 - marginals[:, 1, 1]) + (1.0 - prior) * (1.0 - marginals[:, 0, 1])
+    return right / votes
+
+
+class _Fit:
+    """One fit's working data: the patterns coded block by block, and the steps of each route.
+
+    A parameter set is ``(tables, prior)``: one array of shape (2, 3**k) per
+    factor (row 0 for y = -1, row 1 for y = +1) and P(y = +1).
+    """
+
+    def __init__(self, model: ClassConditionalLabelModel, statistics: VoteStatistics,
+                 factors: list[_Factor]) -> None:
+        self.model = model
+        self.statistics = statistics
+        self.factors = factors
+        self.blocks = _blocks_of(factors)
+        self.weights = _pattern_weights(statistics)
+        self.n_points = float(self.weights.sum())
+        self.codes = [_codes(statistics.patterns, block.lfs) for block in self.blocks]
+        self.block_totals = [
+            np.bincount(codes, weights=self.weights, minlength=block.n_codes)
+            for codes, block in zip(self.codes, self.blocks, strict=True)
+        ]
+
+    # --- the two steps of EM ----------------------------------------------------------------
+
+    def _class_log_likelihoods(self, tables: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """``log P(pattern | y = c)`` for c = -1 and c = +1, each of shape (n_patterns,)."""
+        sums = np.zeros((2, self.weights.shape[0]))
+        for block, codes in zip(self.blocks, self.codes, strict=True):
+            # log P(block's votes | y = c) for every code, as sums over its factors.
+            logs = np.concatenate([np.log(tables[factor]) for factor in block.factors], axis=1)
+            block_tables = logs @ block.outcomes_t
+            sums[0] += np.take(block_tables[0], codes)
+            sums[1] += np.take(block_tables[1], codes)
+        return sums[0], sums[1]
+
+    def expectation(self, tables, prior) -> tuple[np.ndarray, float]:
+        """Each pattern's P(y = +1 | pattern) and the mean log-likelihood."""
+        negative, positive = self._class_log_likelihoods(tables)
+        log_negative = np.log1p(-prior) + negative
+        log_positive = np.log(prior) + positive
+        posterior = sigmoid(log_positive - log_negative)
+        log_likelihood = float(self.weights @ np.logaddexp(log_negative, log_positive))
+        return posterior, log_likelihood / self.n_points
+
+    def log_likelihood(self, tables, prior) -> float:
+        return self.expectation(tables, prior)[1]
+
+    def _normalised(self, counts: np.ndarray) -> np.ndarray:
+        """Rows of counts as probabilities, each at least ``probability_margin``."""
+        totals = counts.sum(axis=1, keepdims=True)
+        probabilities = np.divide(counts, totals, out=np.full_like(counts, 1.0 / counts.shape[1]),
+                                  where=totals > 0)
+        return _kept_above(probabilities, self.model.probability_margin)
+
+    def _tables_from_block_counts(self, positive_counts: list[np.ndarray]) -> list[np.ndarray]:
+        tables: list[np.ndarray] = [np.empty(0)] * len(self.factors)
+        for block, positive, total in zip(
+            self.blocks, positive_counts, self.block_totals, strict=True
+        ):
+            counts = np.stack([total - positive, positive]) @ block.outcomes
+            for factor, span in zip(block.factors, block.columns, strict=True):
+                tables[factor] = self._normalised(counts[:, span])
+        return tables
+
+    def maximisation_from_posterior(self, posterior: np.ndarray) -> tuple[list[np.ndarray], float]:
+        """The M-step: tables and prior that maximise the expected log-likelihood."""
+        weighted = self.weights * posterior
+        positive_counts = [
+            np.bincount(codes, weights=weighted, minlength=block.n_codes)
+            for codes, block in zip(self.codes, self.blocks, strict=True)
+        ]
+        if self.model.class_prior == "estimate":
+            margin = self.model.probability_margin
+            prior = float(np.clip(weighted.sum() / self.n_points, margin, 1.0 - margin))
+        else:
+            prior = float(self.model.class_prior)
+        return self._tables_from_block_counts(positive_counts), prior
+
+    def maximisation(self, label_matrix: np.ndarray, positive: np.ndarray) -> list[np.ndarray]:
+        """Tables counted from labeled rows (``positive`` is 1 for y = +1, 0 for y = -1)."""
+        positive_counts, totals = [], []
+        for block in self.blocks:
+            codes = _codes(label_matrix, block.lfs)
+            size = 3 ** len(block.lfs)
+            positive_counts.append(np.bincount(codes, weights=positive, minlength=size))
+            totals.append(np.bincount(codes, minlength=size).astype(np.float64))
+        saved, self.block_totals = self.block_totals, totals
+        try:
+            return self._tables_from_block_counts(positive_counts)
+        finally:
+            self.block_totals = saved
+
+    def expectation_maximisation(self, tables, prior):
+        """EM from ``(tables, prior)`` until no probability moves by more than ``tol``."""
+        model = self.model
+        posterior, log_likelihood = self.expectation(tables, prior)
+        history = [log_likelihood]
+        converged = False
+        for _ in range(model.max_iter):
+            new_tables, new_prior = self.maximisation_from_posterior(posterior)
+            change = max(abs(new_prior - prior),
+                         max(float(np.max(np.abs(new - old)))
+                             for new, old in zip(new_tables, tables, strict=True)))
+            tables, prior = new_tables, new_prior
+            posterior, log_likelihood = self.expectation(tables, prior)
+            history.append(log_likelihood)
+            if change <= model.tol:
+                converged = True
+                break
+        return tables, prior, np.array(history), len(history) - 1, converged
+
+    # --- starts -----------------------------------------------------------------------------
+
+    def majority_vote_start(self) -> tuple[list[np.ndarray], float]:
+        """One M-step from the majority vote's labels (ties and no votes count 1/2)."""
+        vote_sums = self.statistics.patterns.sum(axis=1, dtype=np.int64)
+        posterior = np.where(vote_sums > 0, 1.0, np.where(vote_sums < 0, 0.0, 0.5))
+        return self.maximisation_from_posterior(posterior)
+
+    def moment_estimate(self) -> tuple[list[np.ndarray], float, int, bool]:
+        """The moment estimate (module docstring); factor tables are products of marginals."""
+        model, n_lfs = self.model, self.statistics.n_lfs
+        means, covariance = _indicator_moments(self.statistics)
+        owner = np.tile(np.arange(n_lfs), 2)
+        factor_of = np.empty(n_lfs, dtype=np.intp)
+        for index, factor in enumerate(self.factors):
+            factor_of[list(factor.lfs)] = index
+        mask = (factor_of[owner][:, None] != factor_of[owner][None, :]).astype(np.float64)
+        initial = np.random.default_rng(model.seed).normal(0.0, 0.1, size=2 * n_lfs)
+        signal, steps, change, _ = _fit_correlations(
+            agreements=tf.constant(covariance * mask),
+            mask=tf.constant(mask),
+            initial=tf.constant(initial),
+            step_size=tf.constant(0.5, tf.float64),
+            tol=tf.constant(float(model.tol), tf.float64),
+            max_steps=tf.constant(int(model.max_iter), tf.int32),
+            bound=tf.constant(1.0, tf.float64),
+        )
+        signal = signal.numpy()
+        converged = bool(change.numpy() <= model.tol)
+        # Orient g so that the LFs point to the class they vote for (the final
+        # orientation, with its warnings and dev labels, comes after the fit).
+        if np.sum(signal[n_lfs:] - signal[:n_lfs]) < 0:
+            signal = -signal
+        if model.class_prior == "estimate":
+            prior = self._third_moment_prior(means, signal)
+        else:
+            prior = float(model.class_prior)
+        difference = signal / np.sqrt(prior * (1.0 - prior))
+        marginals = np.empty((n_lfs, 2, 3))
+        for c, shift in ((1, 1.0 - prior), (0, -prior)):
+            votes = np.clip(means + shift * difference, 0.0, 1.0)
+            marginals[:, c, 0], marginals[:, c, 2] = votes[:n_lfs], votes[n_lfs:]
+        marginals[:, :, 1] = np.clip(1.0 - marginals[:, :, 0] - marginals[:, :, 2], 0.0, 1.0)
+        tables = []
+        for factor in self.factors:
+            if len(factor.lfs) == 1:
+                table = marginals[factor.lfs[0]]
+            else:  # the group's LFs start independent given y
+                table = np.ones((2, factor.n_outcomes))
+                digits = _digits(len(factor.lfs))
+                for position, lf in enumerate(factor.lfs):
+                    table = table * marginals[lf][:, digits[:, position]]
+            tables.append(self._normalised(table))
+        return tables, prior, int(steps), converged
+
+    def _third_moment_prior(self, means: np.ndarray, signal: np.ndarray) -> float:
+        """pi from ``E[t_i t_j t_k] = (1 - 2 pi) / sqrt(pi (1 - pi)) |g_i|^2 |g_j|^2 |g_k|^2``.
+
+        Averaged over all ordered triples of distinct factors, through the power
+        sums ``P_r = sum_f T_f^r`` of the factors' terms ``T_f`` (the sum of ``t_i``
+        over the factor's LFs): the sum over distinct triples is
+        ``P_1^3 - 3 P_1 P_2 + 2 P_3``, and likewise for the |g|^2.
+        """
+        n_lfs = self.statistics.n_lfs
+        margin = self.model.probability_margin
+        # t_i for each of LF i's votes -1, 0, +1: g_i . (x_i - mu_i).
+        terms = np.empty((n_lfs, 3))
+        centred_sum = -(signal[:n_lfs] * means[:n_lfs] + signal[n_lfs:] * means[n_lfs:])
+        terms[:, 0] = centred_sum + signal[:n_lfs]
+        terms[:, 1] = centred_sum
+        terms[:, 2] = centred_sum + signal[n_lfs:]
+        strengths = signal[:n_lfs] ** 2 + signal[n_lfs:] ** 2
+        power_sums = [np.zeros(self.weights.shape[0]) for _ in range(3)]
+        strength_sums = np.zeros(3)
+        for block, codes in zip(self.blocks, self.codes, strict=True):
+            digits = block.digits
+            block_sums = np.zeros((3, digits.shape[0]))  # sum_f T_f^r for each code
+            for position_start, factor in _positions(block, self.factors):
+                members = self.factors[factor].lfs
+                factor_terms = sum(terms[lf][digits[:, position_start + offset]]
+                                   for offset, lf in enumerate(members))
+                factor_strength = float(strengths[list(members)].sum())
+                for r in range(3):
+                    block_sums[r] += factor_terms ** (r + 1)
+                    strength_sums[r] += factor_strength ** (r + 1)
+            for r in range(3):
+                power_sums[r] += np.take(block_sums[r], codes)
+        p1, p2, p3 = power_sums
+        observed = float(self.weights @ (p1**3 - 3.0 * p1 * p2 + 2.0 * p3)) / self.n_points
+        s1, s2, s3 = strength_sums
+        expected_per_kappa = s1**3 - 3.0 * s1 * s2 + 2.0 * s3
+        if not expected_per_kappa > 1e-12:
+            warnings.warn(
+                "the votes' third moments are too weak to estimate the class prior (fewer "
+                "than three informative LFs); the moment estimate uses 0.5",
+                IdentifiabilityWarning,
+                stacklevel=5,
+            )
+            return 0.5
+        kappa = observed / expected_per_kappa
+        prior = 0.5 * (1.0 - kappa / np.sqrt(kappa**2 + 4.0))
+        return float(np.clip(prior, margin, 1.0 - margin))
+
+    # --- results ----------------------------------------------------------------------------
+
+    def marginals(self, tables: list[np.ndarray]) -> np.ndarray:
+        """P(lambda_i = v | y = c) of every LF, shape (n_lfs, 2, 3)."""
+        marginals = np.empty((self.statistics.n_lfs, 2, 3))
+        for factor, table in zip(self.factors, tables, strict=True):
+            if len(factor.lfs) == 1:
+                marginals[factor.lfs[0]] = table
+                continue
+            digits = _digits(len(factor.lfs))
+            for position, lf in enumerate(factor.lfs):
+                for v in range(3):
+                    marginals[lf, :, v] = table[:, digits[:, position] == v].sum(axis=1)
+        return marginals
+
+    def log_odds(self, tables, prior, label_matrix: np.ndarray) -> np.ndarray:
+        """Posterior log-odds of labeled rows under ``(tables, prior)``."""
+        scores = np.full(label_matrix.shape[0], np.log(prior) - np.log1p(-prior))
+        for factor, table in zip(self.factors, tables, strict=True):
+            ratios = np.log(table[1]) - np.log(table[0])
+            scores += ratios[_codes(label_matrix, list(factor.lfs))]
+        return scores
+
