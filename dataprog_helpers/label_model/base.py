@@ -175,10 +175,10 @@ def table_log_odds(
     scores = np.empty(label_matrix.shape[0])
     for start in range(0, label_matrix.shape[0], _CHUNK_ROWS):
         rows = label_matrix[start : start + _CHUNK_ROWS].astype(np.float64)
-        chunk_scores = rows @ slopes
+        scores[start : start + _CHUNK_ROWS] = rows @ slopes
         if uses_offsets:
-            chunk_scores += np.abs(rows) @ offsets
-        scores[start : start + _CHUNK_ROWS] = chunk_scores
+            scores[start : start + _CHUNK_ROWS] += np.abs(rows, out=rows) @ offsets
+        del rows  # before the next chunk's copy: one float64 chunk in memory at a time
     abstention_total = float(np.sum(vote_log_ratios[:, 1]))
     if abstention_total != 0.0:
         scores += abstention_total
