@@ -88,8 +88,10 @@ def test_em_routes_reach_the_same_maximum_and_never_lower_the_likelihood(seed):
     from_moments, from_vote = run.fits["moments then EM"], run.fits["EM from majority vote"]
     for model in (from_moments, from_vote):
         history = model.log_likelihood_history_
-        assert history.shape == (model.n_iter_ + 1,)
-        assert np.all(np.diff(history) >= -1e-12)  # EM never decreases the likelihood
+        # One entry for the start and one per accepted point: every EM step, or one
+        # accelerated cycle of up to three steps.
+        assert 2 <= history.shape[0] <= model.n_iter_ + 1
+        assert np.all(np.diff(history) >= -1e-12)  # the likelihood never decreases
     assert from_moments.log_likelihood_ == pytest.approx(from_vote.log_likelihood_, abs=1e-7)
     np.testing.assert_allclose(from_moments.conditional_probabilities_,
                                from_vote.conditional_probabilities_, atol=1e-4)

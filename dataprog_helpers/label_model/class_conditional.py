@@ -29,7 +29,10 @@ Two ways to fit it, and their combination (the default):
   ``r^(+1) = r`` and ``r^(-1) = 1 - r``) and ``pi = sum_u n_u r_u / n``.  Each
   step raises the likelihood; it stops at a local maximum, so the start
   matters: ``init="majority_vote"`` starts from the majority vote's labels,
-  ``init="moments"`` from the moment estimate below.
+  ``init="moments"`` from the moment estimate below.  Where the likelihood is
+  flat (weak LFs) plain EM crawls for hundreds of steps, so the steps are
+  accelerated by SQUAREM (Varadhan and Roland, 2008), which keeps EM's
+  guarantee that the likelihood never decreases.
 - **Moments** (``method="moments"``).  Let x be the 2m indicators of the votes
   -1 and +1 of every LF, and ``delta_a = P(x_a = 1 | y = +1) - P(x_a = 1 | y = -1)``.
   For indicators a, b of two different LFs, conditional independence gives
@@ -101,6 +104,10 @@ __all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba"]
 #: The ways :class:`ClassConditionalLabelModel` can be fitted, and EM's starts.
 METHODS = ("em", "moments")
 INITS = ("moments", "majority_vote")
+
+#: Plain EM steps before the accelerated cycles begin: a well-started fit often
+#: converges within them, and then acceleration would only add work.
+PLAIN_EM_STEPS = 5
 
 #: LFs whose joint outcome is one code of a lookup table (3**8 = 6,561 entries):
 #: EM's steps gather from and count into such tables, a pass over the patterns
@@ -176,26 +183,33 @@ def _blocks_of(factors: list[_Factor]) -> list[_Block]:
             size = 0
         packed[-1].append(index)
         size += len(factor.lfs)
+    layouts: dict[tuple[int, ...], tuple] = {}  # most blocks share one: 8 single LFs
     blocks = []
     for members in packed:
         lfs = [lf for index in members for lf in factors[index].lfs]
-        digits = _digits(len(lfs))
-        outcome_index, columns, position, column = [], [], 0, 0
-        for index in members:
-            width = len(factors[index].lfs)
-            outcome = np.zeros(digits.shape[0], dtype=np.intp)
-            for digit in reversed(range(position, position + width)):
-                outcome = 3 * outcome + digits[:, digit]
-            outcome_index.append(outcome)
-            columns.append(slice(column, column + 3**width))
-            position += width
-            column += 3**width
-        outcomes = np.concatenate(
-            [np.eye(3**len(factors[index].lfs))[outcome]
-             for index, outcome in zip(members, outcome_index, strict=True)], axis=1)
-        blocks.append(_Block(members, lfs, digits, outcome_index, outcomes, columns,
-                             np.ascontiguousarray(outcomes.T)))
+        widths = tuple(len(factors[index].lfs) for index in members)
+        if widths not in layouts:
+            layouts[widths] = _block_layout(widths)
+        blocks.append(_Block(members, lfs, *layouts[widths]))
     return blocks
+
+
+def _block_layout(widths: tuple[int, ...]):
+    """Digits, outcome indices and outcome indicators of a block of factors of these widths."""
+    digits = _digits(sum(widths))
+    outcome_index, columns, position, column = [], [], 0, 0
+    for width in widths:
+        outcome = np.zeros(digits.shape[0], dtype=np.intp)
+        for digit in reversed(range(position, position + width)):
+            outcome = 3 * outcome + digits[:, digit]
+        outcome_index.append(outcome)
+        columns.append(slice(column, column + 3**width))
+        position += width
+        column += 3**width
+    outcomes = np.concatenate(
+        [np.eye(3**width)[outcome] for width, outcome in zip(widths, outcome_index, strict=True)],
+        axis=1)
+    return digits, outcome_index, outcomes, columns, np.ascontiguousarray(outcomes.T)
 
 
 def _positions(block: _Block, factors: list[_Factor]):
@@ -296,11 +310,12 @@ class ClassConditionalLabelModel(BaseLabelModel):
         The validated declared dependencies.
     log_likelihood_ : float
         Mean log-likelihood per point of the fitted parameters.
-    log_likelihood_history_ : ndarray of shape (n_iter_ + 1,)
-        For EM, the mean log-likelihood of the start and after each iteration;
-        for the moment estimate, one entry.
+    log_likelihood_history_ : ndarray
+        For EM, the mean log-likelihood of the start and of each point the
+        accelerated iterations accept (plain EM steps, or cycles of up to three),
+        never decreasing; for the moment estimate, one entry.
     n_iter_ : int
-        EM iterations (for ``method="moments"``, gradient steps).
+        EM steps taken (for ``method="moments"``, gradient steps).
     converged_ : bool
         Whether the fit reached ``tol`` within ``max_iter``.
     sign_flipped_ : bool
@@ -597,95 +612,151 @@ class _Fit:
             np.bincount(codes, weights=self.weights, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
         ]
+        # All tables side by side in one array of shape (2, n_outcomes): factor k's
+        # outcomes at columns starts[k]:starts[k] + sizes[k], each block's contiguous.
+        self.sizes = np.array([factor.n_outcomes for factor in factors])
+        self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+        self.spans = [slice(int(self.starts[block.factors[0]]),
+                            int(self.starts[block.factors[-1]] + self.sizes[block.factors[-1]]))
+                      for block in self.blocks]
+
+    # --- parameters: tables <-> one array ---------------------------------------------------
+
+    def _joined(self, tables: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(tables, axis=1)
+
+    def _split(self, joined: np.ndarray) -> list[np.ndarray]:
+        return [joined[:, start : start + size]
+                for start, size in zip(self.starts, self.sizes, strict=True)]
+
+    def _normalised(self, counts: np.ndarray) -> np.ndarray:
+        """Each factor's counts (all side by side) as probabilities >= ``probability_margin``."""
+        totals = np.repeat(np.add.reduceat(counts, self.starts, axis=1), self.sizes, axis=1)
+        uniform = np.repeat(1.0 / self.sizes, self.sizes)[None, :]
+        probabilities = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), uniform)
+        probabilities = np.maximum(probabilities, self.model.probability_margin)
+        totals = np.repeat(np.add.reduceat(probabilities, self.starts, axis=1), self.sizes, axis=1)
+        return probabilities / totals
 
     # --- the two steps of EM ----------------------------------------------------------------
 
-    def _class_log_likelihoods(self, tables: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """``log P(pattern | y = c)`` for c = -1 and c = +1, each of shape (n_patterns,)."""
+    def _class_log_likelihoods(self, joined: np.ndarray) -> np.ndarray:
+        """``log P(pattern | y = c)`` for c = -1 and c = +1, shape (2, n_patterns)."""
+        logs = np.log(joined)
         sums = np.zeros((2, self.weights.shape[0]))
-        for block, codes in zip(self.blocks, self.codes, strict=True):
+        for block, span, codes in zip(self.blocks, self.spans, self.codes, strict=True):
             # log P(block's votes | y = c) for every code, as sums over its factors.
-            logs = np.concatenate([np.log(tables[factor]) for factor in block.factors], axis=1)
-            block_tables = logs @ block.outcomes_t
+            block_tables = logs[:, span] @ block.outcomes_t
             sums[0] += np.take(block_tables[0], codes)
             sums[1] += np.take(block_tables[1], codes)
-        return sums[0], sums[1]
+        return sums
 
-    def expectation(self, tables, prior) -> tuple[np.ndarray, float]:
+    def _expectation(self, joined: np.ndarray, prior: float) -> tuple[np.ndarray, float]:
         """Each pattern's P(y = +1 | pattern) and the mean log-likelihood."""
-        negative, positive = self._class_log_likelihoods(tables)
-        log_negative = np.log1p(-prior) + negative
-        log_positive = np.log(prior) + positive
+        sums = self._class_log_likelihoods(joined)
+        log_negative = np.log1p(-prior) + sums[0]
+        log_positive = np.log(prior) + sums[1]
         posterior = sigmoid(log_positive - log_negative)
         log_likelihood = float(self.weights @ np.logaddexp(log_negative, log_positive))
         return posterior, log_likelihood / self.n_points
 
+    def expectation(self, tables, prior) -> tuple[np.ndarray, float]:
+        return self._expectation(self._joined(tables), prior)
+
     def log_likelihood(self, tables, prior) -> float:
-        return self.expectation(tables, prior)[1]
+        return self._expectation(self._joined(tables), prior)[1]
 
-    def _normalised(self, counts: np.ndarray) -> np.ndarray:
-        """Rows of counts as probabilities, each at least ``probability_margin``."""
-        totals = counts.sum(axis=1, keepdims=True)
-        probabilities = np.divide(counts, totals, out=np.full_like(counts, 1.0 / counts.shape[1]),
-                                  where=totals > 0)
-        return _kept_above(probabilities, self.model.probability_margin)
-
-    def _tables_from_block_counts(self, positive_counts: list[np.ndarray]) -> list[np.ndarray]:
-        tables: list[np.ndarray] = [np.empty(0)] * len(self.factors)
-        for block, positive, total in zip(
-            self.blocks, positive_counts, self.block_totals, strict=True
+    def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
+                                  totals: list[np.ndarray]) -> np.ndarray:
+        counts = np.empty((2, int(self.sizes.sum())))
+        for block, span, positive, total in zip(
+            self.blocks, self.spans, positive_counts, totals, strict=True
         ):
-            counts = np.stack([total - positive, positive]) @ block.outcomes
-            for factor, span in zip(block.factors, block.columns, strict=True):
-                tables[factor] = self._normalised(counts[:, span])
-        return tables
+            counts[:, span] = np.stack([total - positive, positive]) @ block.outcomes
+        return self._normalised(counts)
 
-    def maximisation_from_posterior(self, posterior: np.ndarray) -> tuple[list[np.ndarray], float]:
+    def _maximisation(self, posterior: np.ndarray) -> tuple[np.ndarray, float]:
         """The M-step: tables and prior that maximise the expected log-likelihood."""
         weighted = self.weights * posterior
         positive_counts = [
             np.bincount(codes, weights=weighted, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
         ]
-        if self.model.class_prior == "estimate":
-            margin = self.model.probability_margin
-            prior = float(np.clip(weighted.sum() / self.n_points, margin, 1.0 - margin))
-        else:
-            prior = float(self.model.class_prior)
-        return self._tables_from_block_counts(positive_counts), prior
+        return (self._joined_from_block_counts(positive_counts, self.block_totals),
+                self._prior(weighted.sum() / self.n_points))
+
+    def _prior(self, estimate: float) -> float:
+        if self.model.class_prior != "estimate":
+            return float(self.model.class_prior)
+        margin = self.model.probability_margin
+        return float(np.clip(estimate, margin, 1.0 - margin))
+
+    def maximisation_from_posterior(self, posterior: np.ndarray) -> tuple[list[np.ndarray], float]:
+        joined, prior = self._maximisation(posterior)
+        return self._split(joined), prior
 
     def maximisation(self, label_matrix: np.ndarray, positive: np.ndarray) -> list[np.ndarray]:
         """Tables counted from labeled rows (``positive`` is 1 for y = +1, 0 for y = -1)."""
         positive_counts, totals = [], []
         for block in self.blocks:
             codes = _codes(label_matrix, block.lfs)
-            size = 3 ** len(block.lfs)
-            positive_counts.append(np.bincount(codes, weights=positive, minlength=size))
-            totals.append(np.bincount(codes, minlength=size).astype(np.float64))
-        saved, self.block_totals = self.block_totals, totals
-        try:
-            return self._tables_from_block_counts(positive_counts)
-        finally:
-            self.block_totals = saved
+            positive_counts.append(np.bincount(codes, weights=positive, minlength=block.n_codes))
+            totals.append(np.bincount(codes, minlength=block.n_codes).astype(np.float64))
+        return self._split(self._joined_from_block_counts(positive_counts, totals))
 
     def expectation_maximisation(self, tables, prior):
-        """EM from ``(tables, prior)`` until no probability moves by more than ``tol``."""
+        """EM from ``(tables, prior)``, accelerated, until an EM step moves nothing by > ``tol``.
+
+        Plain EM crawls where the likelihood is flat (weak LFs: hundreds of steps).
+        After ``PLAIN_EM_STEPS`` plain steps, each cycle uses SQUAREM (Varadhan
+        and Roland, *Scand. J. Statist.* 35, 2008, scheme S3): from x0 it takes
+        two EM steps, ``x1 = F(x0)`` and ``x2 = F(x1)``, extrapolates along them,
+        ``x' = x0 - 2 a r + a^2 v`` with ``r = x1 - x0``, ``v = x2 - 2 x1 + x0``
+        and ``a = -|r| / |v|`` (at most -1; -1 gives x2), brings x' back to
+        valid probabilities and takes one EM step from it, to x3.  If x3's
+        likelihood is below x1's, the cycle keeps x2 instead, so the likelihood
+        never decreases.  Fitting stops when one plain EM step moves no
+        probability by more than ``tol``.
+
+        Returns
+        -------
+        (tables, prior, log-likelihood history per accepted point, EM steps, converged)
+        """
         model = self.model
-        posterior, log_likelihood = self.expectation(tables, prior)
-        history = [log_likelihood]
-        converged = False
-        for _ in range(model.max_iter):
-            new_tables, new_prior = self.maximisation_from_posterior(posterior)
-            change = max(abs(new_prior - prior),
-                         max(float(np.max(np.abs(new - old)))
-                             for new, old in zip(new_tables, tables, strict=True)))
-            tables, prior = new_tables, new_prior
-            posterior, log_likelihood = self.expectation(tables, prior)
+        joined = self._joined(tables)
+        posterior, log_likelihood = self._expectation(joined, prior)
+        history, steps, converged = [log_likelihood], 0, False
+        while steps < model.max_iter:
+            joined_1, prior_1 = self._maximisation(posterior)
+            steps += 1
+            step = np.append((joined_1 - joined).ravel(), prior_1 - prior)
+            posterior_1, log_likelihood_1 = self._expectation(joined_1, prior_1)
+            converged = bool(np.max(np.abs(step)) <= model.tol)
+            accepted = (joined_1, prior_1, posterior_1, log_likelihood_1)
+            if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > model.max_iter):
+                joined_2, prior_2 = self._maximisation(posterior_1)
+                curvature = np.append((joined_2 - joined_1).ravel(), prior_2 - prior_1) - step
+                alpha = -1.0
+                if np.any(curvature != 0.0):
+                    alpha = min(-np.linalg.norm(step) / np.linalg.norm(curvature), -1.0)
+                extrapolated = (np.append(joined.ravel(), prior) - 2.0 * alpha * step
+                                + alpha**2 * curvature)
+                joined_x = self._normalised(
+                    np.maximum(extrapolated[:-1].reshape(joined.shape), 0.0))
+                posterior_x, _ = self._expectation(joined_x, self._prior(extrapolated[-1]))
+                joined_3, prior_3 = self._maximisation(posterior_x)
+                steps += 2
+                posterior_3, log_likelihood_3 = self._expectation(joined_3, prior_3)
+                if log_likelihood_3 >= log_likelihood_1:
+                    accepted = (joined_3, prior_3, posterior_3, log_likelihood_3)
+                else:  # the extrapolation overshot: keep the plain EM step
+                    posterior_2, log_likelihood_2 = self._expectation(joined_2, prior_2)
+                    accepted = (joined_2, prior_2, posterior_2, log_likelihood_2)
+            joined, prior, posterior, log_likelihood = accepted
             history.append(log_likelihood)
-            if change <= model.tol:
-                converged = True
+            if converged:
                 break
-        return tables, prior, np.array(history), len(history) - 1, converged
+        return self._split(joined), prior, np.array(history), steps, converged
 
     # --- starts -----------------------------------------------------------------------------
 
@@ -739,8 +810,8 @@ class _Fit:
                 digits = _digits(len(factor.lfs))
                 for position, lf in enumerate(factor.lfs):
                     table = table * marginals[lf][:, digits[:, position]]
-            tables.append(self._normalised(table))
-        return tables, prior, int(steps), converged
+            tables.append(table)
+        return self._split(self._normalised(self._joined(tables))), prior, int(steps), converged
 
     def _third_moment_prior(self, means: np.ndarray, signal: np.ndarray) -> float:
         """pi from ``E[t_i t_j t_k] = (1 - 2 pi) / sqrt(pi (1 - pi)) |g_i|^2 |g_j|^2 |g_k|^2``.
@@ -759,7 +830,7 @@ class _Fit:
         terms[:, 1] = centred_sum
         terms[:, 2] = centred_sum + signal[n_lfs:]
         strengths = signal[:n_lfs] ** 2 + signal[n_lfs:] ** 2
-        power_sums = [np.zeros(self.weights.shape[0]) for _ in range(3)]
+        power_sums = np.zeros((3, self.weights.shape[0]))
         strength_sums = np.zeros(3)
         for block, codes in zip(self.blocks, self.codes, strict=True):
             digits = block.digits
@@ -772,8 +843,7 @@ class _Fit:
                 for r in range(3):
                     block_sums[r] += factor_terms ** (r + 1)
                     strength_sums[r] += factor_strength ** (r + 1)
-            for r in range(3):
-                power_sums[r] += np.take(block_sums[r], codes)
+            power_sums += np.take(block_sums, codes, axis=1)
         p1, p2, p3 = power_sums
         observed = float(self.weights @ (p1**3 - 3.0 * p1 * p2 + 2.0 * p3)) / self.n_points
         s1, s2, s3 = strength_sums
