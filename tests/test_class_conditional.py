@@ -26,8 +26,8 @@ from dataprog_helpers import (
 N_POINTS, N_LFS, PRIOR = 20_000, 10, 0.3
 SEEDS = (0, 1, 2)
 ROUTES = {
-    "moments then EM": {},
-    "EM from majority vote": {"init": "majority_vote"},
+    "default": {},  # EM from the majority vote's labels
+    "EM from moments": {"init": "moments"},
     "moments": {"method": "moments"},
 }
 
@@ -74,7 +74,7 @@ def test_recovers_one_sided_lfs_close_to_the_sampling_floor(seed, route):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_beats_majority_vote_and_the_symmetric_model_on_one_sided_lfs(seed):
     run = one_sided_run(seed)
-    model_accuracy = run.fits["moments then EM"].score(run.L, run.y)
+    model_accuracy = run.fits["default"].score(run.L, run.y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IdentifiabilityWarning)
         symmetric = LabelModel(class_prior="estimate").fit(run.L).score(run.L, run.y)
@@ -85,7 +85,7 @@ def test_beats_majority_vote_and_the_symmetric_model_on_one_sided_lfs(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_em_routes_reach_the_same_maximum_and_never_lower_the_likelihood(seed):
     run = one_sided_run(seed)
-    from_moments, from_vote = run.fits["moments then EM"], run.fits["EM from majority vote"]
+    from_moments, from_vote = run.fits["EM from moments"], run.fits["default"]
     for model in (from_moments, from_vote):
         history = model.log_likelihood_history_
         # One entry for the start and one per accepted point: every EM step, or one
@@ -134,7 +134,7 @@ def test_a_fixed_class_prior_is_kept():
 
 def test_fitted_attributes_have_the_documented_shapes_and_meaning():
     run = one_sided_run(0)
-    model = run.fits["moments then EM"]
+    model = run.fits["default"]
     probabilities = model.conditional_probabilities_
     assert probabilities.shape == (N_LFS, 2, 3)
     np.testing.assert_allclose(probabilities.sum(axis=2), 1.0)
@@ -163,7 +163,7 @@ def test_an_abstention_carries_evidence(seed, z_bound):
     silent = ~np.any(run.L != 0, axis=1)
     share = float(np.mean(run.y[silent] == 1))
     standard_error = np.sqrt(share * (1.0 - share) / silent.sum())
-    posterior = run.fits["moments then EM"].predict_proba(np.zeros((1, N_LFS), np.int8))[0]
+    posterior = run.fits["default"].predict_proba(np.zeros((1, N_LFS), np.int8))[0]
     assert abs(posterior - share) <= z_bound(len(SEEDS)) * standard_error
     if seed == 1:  # there the silence is strong evidence: 0.06 against a prior of 0.3
         assert posterior < PRIOR / 2
@@ -187,8 +187,8 @@ def test_negating_every_vote_mirrors_the_model():
     run = one_sided_run(1)
     mirrored = ClassConditionalLabelModel().fit(-run.L)
     np.testing.assert_allclose(mirrored.predict_proba(-run.L),
-                               1.0 - run.fits["moments then EM"].predict_proba(run.L), atol=1e-6)
-    assert mirrored.class_prior_ == pytest.approx(1.0 - run.fits["moments then EM"].class_prior_,
+                               1.0 - run.fits["default"].predict_proba(run.L), atol=1e-6)
+    assert mirrored.class_prior_ == pytest.approx(1.0 - run.fits["default"].class_prior_,
                                                   abs=1e-6)
 
 
@@ -198,7 +198,7 @@ def test_dev_labels_decide_which_class_is_which():
     model = ClassConditionalLabelModel().fit(run.L, run.L[dev], run.y[dev])
     assert not model.sign_flipped_
     np.testing.assert_allclose(model.conditional_probabilities_,
-                               run.fits["moments then EM"].conditional_probabilities_)
+                               run.fits["default"].conditional_probabilities_)
     with pytest.warns(IdentifiabilityWarning, match=r"the dev labels say the LFs are worse"):
         swapped = ClassConditionalLabelModel().fit(run.L, run.L[dev], -run.y[dev])
     assert swapped.sign_flipped_
@@ -215,7 +215,7 @@ def test_dev_labels_that_decide_nothing_fall_back_with_a_warning():
     with pytest.warns(IdentifiabilityWarning, match=r"the dev labels do not decide"):
         model = ClassConditionalLabelModel().fit(run.L, silent, np.array([1, -1]))
     np.testing.assert_array_equal(model.conditional_probabilities_,
-                                  run.fits["moments then EM"].conditional_probabilities_)
+                                  run.fits["default"].conditional_probabilities_)
 
 
 def test_warns_when_the_orientation_is_a_narrow_call():
@@ -234,7 +234,7 @@ def test_warns_when_the_orientation_is_a_narrow_call():
 
 def test_streamed_and_merged_statistics_give_the_same_fit():
     run = one_sided_run(0)
-    whole = run.fits["moments then EM"]
+    whole = run.fits["default"]
     chunks = [run.L[start : start + 3000] for start in range(0, N_POINTS, 3000)]
     streamed = ClassConditionalLabelModel().fit_statistics(
         VoteStatistics.from_chunks(chunks, patterns=True))
@@ -309,7 +309,7 @@ def test_dependencies_are_refused_where_unsupported():
         ({"class_prior": 1.0}, ValueError, r"class_prior must lie in"),
         ({"class_prior": True}, TypeError, r"class_prior must be a real number"),
         ({"method": "snorkel"}, ValueError, r"method must be one of \('em', 'moments'\)"),
-        ({"init": "random"}, ValueError, r"init must be one of \('moments', 'majority_vote'\)"),
+        ({"init": "random"}, ValueError, r"init must be one of \('majority_vote', 'moments'\)"),
         ({"max_iter": 0}, ValueError, r"max_iter must lie in"),
         ({"max_iter": 2.5}, TypeError, r"max_iter must be an integer"),
         ({"tol": 0.0}, ValueError, r"tol must lie in"),
@@ -351,7 +351,7 @@ def test_attributes_appear_only_when_a_fit_succeeds():
 
 
 def test_predicting_on_another_number_of_lfs_is_refused():
-    model = one_sided_run(0).fits["moments then EM"]
+    model = one_sided_run(0).fits["default"]
     with pytest.raises(ValueError, match=r"label_matrix has 9 LFs but the model was fitted on 10"):
         model.predict(one_sided_run(0).L[:, :9])
 
