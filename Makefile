@@ -87,6 +87,8 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/theory_rates.py
 	$(BIN)/python benchmarks/explorer_speed.py
+	$(BIN)/python benchmarks/label_model_leaderboard.py
+	$(BIN)/python benchmarks/class_conditional_routes.py
 
 clean:
 	rm -rf build $(VENV)

@@ -28,6 +28,7 @@ __all__ = [
     "plot_explorer_sweep",
     "plot_hand_label_curve",
     "plot_label_matrix",
+    "plot_leaderboard",
     "plot_loglog",
     "plot_loss_curve",
     "plot_overlap_matrix",
@@ -479,3 +480,52 @@ def plot_explorer_sweep(sweep: pd.DataFrame, axes=None) -> np.ndarray:
     axes[1, 0].set_ylabel("mean |estimated - true|\nLF accuracy")
     axes[0, 0].legend(fontsize=8)
     return axes
+
+
+#: Columns :func:`plot_leaderboard` reads from a leaderboard table.
+_LEADERBOARD_COLUMNS = ("task", "model", "accuracy", "accuracy SE", "calibration error")
+
+
+def plot_leaderboard(table: pd.DataFrame, axes=None) -> np.ndarray:
+    """Test accuracy (with +-1 standard error) and calibration error of every model on every task.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As :func:`~dataprog_helpers.leaderboard.label_model_leaderboard` returns it:
+        one row per task and model.
+    axes : array of two Axes, optional
+
+    Returns
+    -------
+    ndarray of two Axes: accuracy, then calibration error; one row of markers per
+    task, one marker per model (a model that refused the LFs has none).
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError("table must be a non-empty leaderboard DataFrame")
+    missing = [column for column in _LEADERBOARD_COLUMNS if column not in table.columns]
+    if missing:
+        raise ValueError(f"table has no column(s) {missing}; pass label_model_leaderboard()")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11.0, 4.8), sharey=True)
+    axes = np.asarray(axes)
+    tasks = list(dict.fromkeys(table["task"]))
+    models = list(dict.fromkeys(table["model"]))
+    offsets = np.linspace(-0.3, 0.3, len(models)) if len(models) > 1 else np.zeros(1)
+    markers = "osD^vP*X"
+    for k, model in enumerate(models):
+        rows = table[table["model"] == model].set_index("task").reindex(tasks)
+        positions = np.arange(len(tasks)) + offsets[k]
+        axes[0].errorbar(rows["accuracy"], positions, xerr=rows["accuracy SE"], fmt=markers[k % 8],
+                         capsize=2, label=model)
+        axes[1].plot(rows["calibration error"], positions, markers[k % 8], label=model)
+    axes[0].set_yticks(np.arange(len(tasks)), tasks)
+    axes[0].invert_yaxis()
+    axes[0].set_xlabel("test accuracy (bars: one standard error)")
+    axes[0].set_ylabel("task (a set of LFs on a data set)")
+    axes[0].set_title("Accuracy of each label model")
+    axes[1].set_xlabel("expected calibration error (lower is better)")
+    axes[1].set_title("Calibration of P(y = +1)")
+    axes[1].legend(loc="upper right", fontsize=7)
+    return axes
+

@@ -25,10 +25,12 @@ from dataprog_helpers import (  # noqa: E402
     LabelModel,
     accuracy,
     add_near_copies,
+    load_youtube_spam,
     make_features,
     make_label_matrix,
     make_tutorial_data,
     posterior_proba,
+    youtube_spam_splits,
 )
 from dataprog_helpers.label_model.statistics import _CHUNK_ROWS  # noqa: E402
 from dataprog_helpers.synthetic import _BLOCK_ROWS  # noqa: E402
@@ -233,3 +235,15 @@ def _exact_label_matrix(numerators, denominator: int, abstain_weight: int = 0) -
 def exact_label_matrix():
     """The builder :func:`_exact_label_matrix` (noise-free label matrices)."""
     return _exact_label_matrix
+
+
+@pytest.fixture(scope="session")
+def comments():
+    """The YouTube Spam Collection as :func:`load_youtube_spam` returns it.  Do not mutate."""
+    return load_youtube_spam()
+
+
+@pytest.fixture(scope="session")
+def youtube_splits():
+    """The literature's split of the YouTube comments (seed 123).  Do not mutate."""
+    return youtube_spam_splits()

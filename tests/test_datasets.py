@@ -97,16 +97,6 @@ def test_split_rejects_labels_outside_minus_one_plus_one(tumours):
 # --- The YouTube Spam Collection ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def comments():
-    return load_youtube_spam()
-
-
-@pytest.fixture(scope="module")
-def youtube_splits():
-    return youtube_spam_splits()
-
-
 def _read_shipped(name: str) -> bytes:
     return (youtube_spam_data_dir() / name).read_bytes()
 

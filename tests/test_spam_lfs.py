@@ -8,9 +8,7 @@ from dataprog_helpers import (
     accuracy,
     apply_lfs,
     lf_names,
-    load_youtube_spam,
     majority_vote,
-    youtube_spam_splits,
 )
 from dataprog_helpers.spam_lfs import (
     ABSTAIN,
@@ -24,16 +22,6 @@ from dataprog_helpers.spam_lfs import (
 )
 
 LF_IDS = lf_names(SPAM_LFS)
-
-
-@pytest.fixture(scope="module")
-def comments():
-    return load_youtube_spam()
-
-
-@pytest.fixture(scope="module")
-def youtube_splits():
-    return youtube_spam_splits()
 
 
 def _row(text: str) -> pd.Series:
