@@ -6,7 +6,8 @@ for the YouTube spam data), ``analysis`` (majority vote, agreements, LF
 summaries, scores), ``label_model`` (a subpackage: vote statistics, the
 symmetric and the class-conditional label models, dependencies and
 diagnostics), ``end_model``, ``plots``, ``experiment`` (whole experiments in
-one call) and ``explorer`` (the interactive explorer of notebook 00).
+one call), ``leaderboard`` (every label model on the same LF sets) and
+``explorer`` (the interactive explorer of notebook 00).
 The public names are re-exported here.
 """
 
@@ -60,6 +61,7 @@ from .plots import (
     plot_explorer_sweep,
     plot_hand_label_curve,
     plot_label_matrix,
+    plot_leaderboard,
     plot_loglog,
     plot_loss_curve,
     plot_overlap_matrix,
@@ -122,6 +124,7 @@ __all__ = [
     "plot_explorer_sweep",
     "plot_hand_label_curve",
     "plot_label_matrix",
+    "plot_leaderboard",
     "plot_loglog",
     "plot_loss_curve",
     "plot_overlap_matrix",

@@ -370,3 +370,23 @@ def test_conditional_posterior_proba_validates_its_inputs():
         conditional_posterior_proba(run.L, run.truth * 0.9)
     with pytest.raises(ValueError, match=r"class_prior must lie in"):
         conditional_posterior_proba(run.L, run.truth, class_prior=0.0)
+
+
+def test_log_odds_within_rounding_noise_of_zero_are_ties():
+    # Notebook 6's one-sided tumour LFs: the triplet estimate gives all four LFs the same
+    # weight, so a tumour with one malignant and one benign vote has log-odds exactly 0.
+    # A change of the prior in the 14th digit (another processor's rounding) must not
+    # decide those ties.
+    from dataprog_helpers.leaderboard import leaderboard_tasks
+
+    task = leaderboard_tasks()[2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IdentifiabilityWarning)
+        model = LabelModel(class_prior="estimate", method="triplet").fit(
+            task.L_train, task.L_dev, task.y_dev)
+    ties = model.predict(task.L_test) == 0
+    assert model.class_prior_ == 0.5 and ties.sum() >= 5
+    model.class_prior_ = 0.5 - 1e-14
+    np.testing.assert_array_equal(model.predict(task.L_test) == 0, ties)
+    model.class_prior_ = 0.5 - 1e-6  # beyond rounding noise: a real preference
+    assert not np.any(model.predict(task.L_test) == 0)

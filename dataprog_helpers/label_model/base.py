@@ -36,6 +36,9 @@ __all__ = ["BaseLabelModel", "table_log_odds"]
 #: two LFs a single agreement Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
 MIN_LFS = 3
 
+#: Posterior log-odds this close to 0 are ties (see :meth:`BaseLabelModel.predict`).
+TIE_TOLERANCE = 1e-9
+
 #: The orientation of a solution is called uncertain, and the model warns, when the
 #: LFs that point the wrong way carry more than this fraction of the total polarity
 #: of those that point the right way.
@@ -230,8 +233,15 @@ class BaseLabelModel:
         return sigmoid(self.decision_function(label_matrix))
 
     def predict(self, label_matrix) -> np.ndarray:
-        """Most probable label in {-1, +1}, or 0 where the posterior is exactly 1/2."""
-        return np.sign(self.decision_function(label_matrix)).astype(np.int8)
+        """Most probable label in {-1, +1}, or 0 (a tie) where the posterior is 1/2.
+
+        A log-odds within ``TIE_TOLERANCE`` of 0 counts as a tie: at that size it
+        is rounding noise of the sums, and its sign would differ between
+        processors (LFs whose votes cancel exactly give such points).
+        """
+        scores = self.decision_function(label_matrix)
+        scores[np.abs(scores) <= TIE_TOLERANCE] = 0.0
+        return np.sign(scores).astype(np.int8)
 
     def score(self, label_matrix, y, ties: str = "half") -> float:
         """Accuracy of :meth:`predict` against gold labels; see :func:`accuracy` for ``ties``."""
