@@ -456,7 +456,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
             dev_evidence = float(dev_set[1].astype(np.float64) @ scores)
         sign_flipped = choose_orientation(
             _polarities(marginals), accuracies, dev_evidence, strength="polarity",
-            if_wrong="the two classes are swapped", stacklevel=3,
+            if_wrong="the two classes are swapped", stacklevel=4,
         )
         if sign_flipped:
             tables = [table[::-1].copy() for table in tables]
@@ -664,10 +664,8 @@ class _Fit:
         log_likelihood = float(self.weights @ np.logaddexp(log_negative, log_positive))
         return posterior, log_likelihood / self.n_points
 
-    def expectation(self, tables, prior) -> tuple[np.ndarray, float]:
-        return self._expectation(self._joined(tables), prior)
-
     def log_likelihood(self, tables, prior) -> float:
+        """Mean log-likelihood per point of ``(tables, prior)``."""
         return self._expectation(self._joined(tables), prior)[1]
 
     def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
