@@ -129,12 +129,14 @@ def test_pyproject_package_data_covers_every_shipped_file():
     # What the wheel holds is decided by these globs: a file they miss would be
     # missing from an installed package (and load_youtube_spam would fail there).
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    globs = config["tool"]["setuptools"]["package-data"]["dataprog_helpers"]
+    package = "dataprog_helpers.data.youtube_spam"
+    assert package in config["tool"]["setuptools"]["packages"]
+    globs = config["tool"]["setuptools"]["package-data"][package]
     folder = ROOT / "dataprog_helpers" / "data" / "youtube_spam"
     shipped = sorted(path.name for path in folder.iterdir())
     assert shipped == sorted([*YOUTUBE_SPAM_FILES, "SHA256SUMS", "SOURCE.md"])
     for name in shipped:
-        assert any(fnmatch.fnmatch(f"data/youtube_spam/{name}", glob) for glob in globs), name
+        assert any(fnmatch.fnmatch(name, glob) for glob in globs), name
 
 
 def test_youtube_spam_has_1956_comments_in_the_documented_columns(comments):

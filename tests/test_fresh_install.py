@@ -40,6 +40,7 @@ IMPORT_EVERYTHING = textwrap.dedent("""
     for extra in ("IPython", "ipywidgets", "jupyterlab", "pytest", "sphinx"):
         assert extra not in sys.modules, f"importing the package imported {extra}"
     dataprog_helpers.LabelModelExplorer().show()
+    assert len(dataprog_helpers.load_youtube_spam()) == 1956, "the package data did not ship"
     print(f"imported {names} public names")
 """)
 
