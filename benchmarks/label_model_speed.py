@@ -35,7 +35,7 @@ _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
 
 def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
     """Variant (b): the same steps as ``model.fit``, one compiled step per Python iteration."""
-    statistics = dh.VoteStatistics.from_label_matrix(label_matrix)
+    statistics = dh.VoteStatistics.from_label_matrix(label_matrix, patterns=False)
     agreements = statistics.agreements()
     inputs = model._gradient_inputs(agreements, model._fit_mask(agreements, []))
     correlations = inputs["initial"]

@@ -138,7 +138,7 @@ def overlap_counts(label_matrix) -> np.ndarray:
     """
     from .label_model.statistics import VoteStatistics  # the label models import this module
 
-    return VoteStatistics.from_label_matrix(label_matrix).counts.astype(np.int64)
+    return VoteStatistics.from_label_matrix(label_matrix, patterns=False).counts.astype(np.int64)
 
 
 def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
@@ -164,7 +164,7 @@ def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
     """
     from .label_model.statistics import VoteStatistics  # the label models import this module
 
-    return VoteStatistics.from_label_matrix(label_matrix).agreements()
+    return VoteStatistics.from_label_matrix(label_matrix, patterns=False).agreements()
 
 
 def lf_summary(

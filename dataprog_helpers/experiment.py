@@ -174,7 +174,7 @@ def compare_estimators(
             _, y, _ = make_features(n, 1, seed=seed)
             label_matrix, true_accuracies = make_label_matrix(y, n_lfs, coverage, seed=seed + 1)
             start = time.perf_counter()
-            statistics = VoteStatistics.from_label_matrix(label_matrix)
+            statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=False)
             statistics_seconds = time.perf_counter() - start
             for method in ("gradient", "triplet"):
                 model = LabelModel(method=method, seed=seed, max_steps=5000)
@@ -275,7 +275,7 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
 
     Stages: simulate the label matrix (int8, ``n * n_lfs`` bytes); accumulate
     its vote statistics over chunks of ``chunk_rows`` rows
-    (:meth:`VoteStatistics.from_chunks`); fit the label model on the statistics;
+    (:meth:`VoteStatistics.from_chunks` without patterns); fit the label model on the statistics;
     compute every posterior (chunk by chunk inside ``predict_proba``).
 
     Returns
@@ -303,7 +303,7 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
 
     start = time.perf_counter()
     chunks = (label_matrix[row : row + chunk_rows] for row in range(0, n, chunk_rows))
-    statistics = VoteStatistics.from_chunks(chunks)
+    statistics = VoteStatistics.from_chunks(chunks, patterns=False)
     seconds["statistics"] = time.perf_counter() - start
 
     start = time.perf_counter()

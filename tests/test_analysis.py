@@ -450,7 +450,7 @@ def test_vote_patterns_are_the_distinct_rows_with_their_counts(random_sparse_mat
     assert found == {tuple(row): int(count) for row, count in zip(distinct, counts, strict=True)}
     assert statistics.patterns.dtype == np.int8 and statistics.pattern_counts.dtype == np.int64
     assert statistics.pattern_counts.sum() == statistics.n_points == L.shape[0]
-    assert VoteStatistics.from_label_matrix(L).patterns is None
+    assert VoteStatistics.from_label_matrix(L, patterns=False).patterns is None
 
 
 def test_covote_counts_count_each_pair_of_vote_values(random_sparse_matrix):
@@ -461,7 +461,7 @@ def test_covote_counts_count_each_pair_of_vote_values(random_sparse_matrix):
         direct = (L == a).astype(np.int64).T @ (L == b).astype(np.int64)
         np.testing.assert_array_equal(covotes[:, :, (a + 1) // 2, (b + 1) // 2], direct)
     with pytest.raises(ValueError, match=r"covote_counts needs the statistics kept with patterns"):
-        VoteStatistics.from_label_matrix(L).covote_counts()
+        VoteStatistics.from_label_matrix(L, patterns=False).covote_counts()
 
 
 @pytest.mark.parametrize("patterns", [False, True])
@@ -481,11 +481,11 @@ def test_streamed_and_merged_statistics_equal_those_of_the_whole_matrix(two_bloc
 
 def test_merging_refuses_statistics_that_do_not_fit_together(small_label_matrix):
     L, _ = small_label_matrix
-    statistics = VoteStatistics.from_label_matrix(L)
+    statistics = VoteStatistics.from_label_matrix(L, patterns=False)
     with pytest.raises(TypeError, match=r"other must be a VoteStatistics, got ndarray"):
         statistics.merge(L)
     with pytest.raises(ValueError, match=r"cannot merge statistics of 4 LFs with statistics of 3"):
-        statistics.merge(VoteStatistics.from_label_matrix(L[:, :3]))
+        statistics.merge(VoteStatistics.from_label_matrix(L[:, :3], patterns=False))
     with pytest.raises(ValueError, match=r"keep vote patterns with statistics that do not"):
         statistics.merge(VoteStatistics.from_label_matrix(L, patterns=True))
     with pytest.raises(TypeError, match=r"patterns must be True or False, got 'yes'"):

@@ -236,10 +236,9 @@ def test_streamed_and_merged_statistics_give_the_same_fit():
     run = one_sided_run(0)
     whole = run.fits["default"]
     chunks = [run.L[start : start + 3000] for start in range(0, N_POINTS, 3000)]
-    streamed = ClassConditionalLabelModel().fit_statistics(
-        VoteStatistics.from_chunks(chunks, patterns=True))
-    first = VoteStatistics.from_label_matrix(run.L[:7000], patterns=True)
-    second = VoteStatistics.from_label_matrix(run.L[7000:], patterns=True)
+    streamed = ClassConditionalLabelModel().fit_statistics(VoteStatistics.from_chunks(chunks))
+    first = VoteStatistics.from_label_matrix(run.L[:7000])
+    second = VoteStatistics.from_label_matrix(run.L[7000:])
     merged = ClassConditionalLabelModel().fit_statistics(first.merge(second))
     for model in (streamed, merged):
         np.testing.assert_array_equal(model.conditional_probabilities_,
@@ -250,7 +249,8 @@ def test_streamed_and_merged_statistics_give_the_same_fit():
 def test_statistics_without_patterns_are_refused_with_how_to_keep_them():
     run = one_sided_run(0)
     with pytest.raises(ValueError, match=r"patterns=True"):
-        ClassConditionalLabelModel().fit_statistics(VoteStatistics.from_label_matrix(run.L))
+        ClassConditionalLabelModel().fit_statistics(
+            VoteStatistics.from_label_matrix(run.L, patterns=False))
     with pytest.raises(TypeError, match=r"statistics must be a VoteStatistics, got ndarray"):
         ClassConditionalLabelModel().fit_statistics(run.L)
 

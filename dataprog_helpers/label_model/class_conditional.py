@@ -370,8 +370,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
         if not statistics.has_patterns:
             raise ValueError(
                 "ClassConditionalLabelModel fits from the histogram of vote patterns, which "
-                "these statistics do not keep: build them with patterns=True, e.g. "
-                "VoteStatistics.from_chunks(chunks, patterns=True)"
+                "these statistics do not keep (they were built with patterns=False): build "
+                "them with the default patterns=True, e.g. VoteStatistics.from_chunks(chunks)"
             )
         if statistics.n_lfs < MIN_LFS:
             raise ValueError(

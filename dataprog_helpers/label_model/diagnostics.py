@@ -116,7 +116,7 @@ def find_dependencies(
     -------
     list of (i, j) with i < j, most significant first.
     """
-    statistics = VoteStatistics.from_label_matrix(label_matrix)
+    statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=False)
     significance = check_real_in_range(
         significance, "significance", 0.0, 1.0, include_low=False, include_high=False
     )

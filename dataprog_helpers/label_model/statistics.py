@@ -6,7 +6,7 @@ two parts of it (two files, two Dask partitions) are merged by adding them:
 
 - the pairwise sums of :class:`LabelModel <dataprog_helpers.LabelModel>`: the
   vote products ``L^T L``, the co-vote counts ``|L|^T |L|`` and the vote sums;
-- optionally (``patterns=True``) the histogram of distinct vote patterns (rows
+- unless ``patterns=False``, the histogram of distinct vote patterns (rows
   of L) with how often each occurs, which is everything the class-conditional
   model needs: its likelihood depends on the data only through it.  It has at
   most ``min(n_points, 3**n_lfs)`` rows.
@@ -151,8 +151,8 @@ class VoteStatistics:
     :func:`_chunk_products`), so a faulty BLAS kernel cannot corrupt the
     statistics silently.
 
-    With ``patterns=True`` (see :meth:`empty`) the statistics also keep the
-    histogram of distinct vote patterns, which
+    By default (see :meth:`empty`) the statistics also keep the histogram of
+    distinct vote patterns, which
     :class:`~dataprog_helpers.ClassConditionalLabelModel` fits from.  It takes
     up to ``n_lfs`` bytes per distinct row (at most the size of the int8 label
     matrix itself, and far less when LFs abstain a lot or are few).
@@ -188,10 +188,13 @@ class VoteStatistics:
     positive_counts: np.ndarray | None = None
 
     @classmethod
-    def empty(cls, n_lfs: int, patterns: bool = False) -> VoteStatistics:
+    def empty(cls, n_lfs: int, patterns: bool = True) -> VoteStatistics:
         """Statistics of zero points for ``n_lfs`` LFs, ready for :meth:`update`.
 
-        ``patterns=True`` also keeps the histogram of distinct vote patterns.
+        ``patterns=True`` (the default) also keeps the histogram of distinct vote
+        patterns, which the class-conditional model fits from; ``patterns=False``
+        keeps only what :class:`~dataprog_helpers.LabelModel` needs, in memory
+        that does not grow with the number of points.
         """
         n_lfs = check_positive_int(n_lfs, "n_lfs")
         patterns = cls._check_patterns_flag(patterns)
@@ -209,18 +212,18 @@ class VoteStatistics:
         return bool(patterns)
 
     @classmethod
-    def from_label_matrix(cls, label_matrix, patterns: bool = False) -> VoteStatistics:
-        """Statistics of a whole label matrix of shape (n_points, n_lfs)."""
+    def from_label_matrix(cls, label_matrix, patterns: bool = True) -> VoteStatistics:
+        """Statistics of a whole label matrix of shape (n_points, n_lfs); see :meth:`empty`."""
         label_matrix = check_label_matrix(label_matrix)
         return cls.empty(label_matrix.shape[1], patterns).update(label_matrix, checked=True)
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable, patterns: bool = False) -> VoteStatistics:
-        """Statistics of a label matrix given as an iterable of row chunks.
+    def from_chunks(cls, chunks: Iterable, patterns: bool = True) -> VoteStatistics:
+        """Statistics of a label matrix given as an iterable of row chunks; see :meth:`empty`.
 
-        Only one chunk is held at a time, so memory is bounded by the largest
-        chunk (plus the pattern histogram, when kept), whatever the total number
-        of points.
+        Only one chunk is held at a time.  With ``patterns=False`` memory is then
+        bounded by the largest chunk, whatever the total number of points; the
+        pattern histogram (the default) grows with the number of distinct rows.
         """
         patterns = cls._check_patterns_flag(patterns)
         statistics = None
@@ -335,8 +338,8 @@ class VoteStatistics:
         """
         if not self.has_patterns:
             raise ValueError(
-                "covote_counts needs the statistics kept with patterns=True "
-                "(VoteStatistics.from_label_matrix(label_matrix, patterns=True))"
+                "covote_counts needs the statistics kept with patterns (the default; these "
+                "were built with patterns=False)"
             )
         # With P and N the indicators of +1 and -1 votes: products = PP + NN - PN - NP,
         # counts = PP + NN + PN + NP and positive_counts = PP + PN, where NP = PN^T.

@@ -229,7 +229,7 @@ def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> fl
     """
     label_matrix = check_label_matrix(label_matrix)
     correlations = _check_correlations(correlations, label_matrix.shape[1])
-    mean_votes = VoteStatistics.from_label_matrix(label_matrix).mean_votes()
+    mean_votes = VoteStatistics.from_label_matrix(label_matrix, patterns=False).mean_votes()
     if np.isnan(mean_votes).any():
         raise ValueError("every LF must vote at least once to estimate the class prior")
     return _prior_from_mean_votes(mean_votes, correlations, margin)
@@ -538,7 +538,8 @@ class LabelModel(BaseLabelModel):
         """
         self._check_hyperparameters()
         return self.fit_statistics(
-            VoteStatistics.from_label_matrix(label_matrix), dev_label_matrix, dev_labels
+            VoteStatistics.from_label_matrix(label_matrix, patterns=False), dev_label_matrix,
+            dev_labels,
         )
 
     def fit_statistics(
@@ -548,7 +549,8 @@ class LabelModel(BaseLabelModel):
 
         The label model needs only the agreement matrix and the mean votes, so a
         label matrix too large for memory can be fitted by accumulating its
-        statistics chunk by chunk (:meth:`VoteStatistics.from_chunks`).  Same
+        statistics chunk by chunk (:meth:`VoteStatistics.from_chunks`, with
+        ``patterns=False`` to keep memory bounded).  Same
         parameters and result as :meth:`fit` otherwise.
         """
         self._check_hyperparameters()
