@@ -28,7 +28,7 @@ from .._validation import (
     check_same_length,
 )
 from ..analysis import accuracy, sigmoid
-from .statistics import _CHUNK_ROWS
+from .statistics import _CHUNK_ROWS, VoteStatistics
 
 __all__ = ["BaseLabelModel", "table_log_odds"]
 
@@ -78,6 +78,33 @@ def check_dev_set(dev_label_matrix, dev_labels, n_lfs: int) -> tuple[np.ndarray,
             f"has {n_lfs}"
         )
     return dev_label_matrix, dev_labels
+
+
+def check_fit_statistics(statistics, unknowns: str, evidence: str, estimated: str) -> None:
+    """What both models refuse in the statistics they fit from, with the same messages.
+
+    ``statistics`` must be a VoteStatistics of at least ``MIN_LFS`` LFs, every
+    one of which votes.  The words name what the model estimates: ``unknowns``
+    ("accuracies") cannot be identified from ``evidence`` ("agreements") for
+    fewer LFs, and ``estimated`` ("accuracy") cannot be estimated for a silent LF.
+    """
+    if not isinstance(statistics, VoteStatistics):
+        raise TypeError(
+            f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
+            "use fit() for a label matrix"
+        )
+    if statistics.n_lfs < MIN_LFS:
+        raise ValueError(
+            f"label_matrix has {statistics.n_lfs} LFs; the label model needs at least "
+            f"{MIN_LFS} because the {unknowns} of fewer LFs cannot be identified from their "
+            f"{evidence}"
+        )
+    silent = np.flatnonzero(np.diag(statistics.counts) == 0)
+    if silent.size:
+        raise ValueError(
+            f"LF(s) {silent.tolist()} never vote in label_matrix, so their {estimated} "
+            "cannot be estimated; remove them"
+        )
 
 
 def choose_orientation(

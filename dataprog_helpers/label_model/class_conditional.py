@@ -87,11 +87,11 @@ from .._validation import (
 )
 from ..analysis import sigmoid
 from .base import (
-    MIN_LFS,
     BaseLabelModel,
     check_class_prior,
     check_class_prior_option,
     check_dev_set,
+    check_fit_statistics,
     choose_orientation,
     table_log_odds,
 )
@@ -362,28 +362,12 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
     @staticmethod
     def _check_statistics(statistics) -> None:
-        if not isinstance(statistics, VoteStatistics):
-            raise TypeError(
-                f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
-                "use fit() for a label matrix"
-            )
+        check_fit_statistics(statistics, "parameters", "votes", "vote distributions")
         if not statistics.has_patterns:
             raise ValueError(
                 "ClassConditionalLabelModel fits from the histogram of vote patterns, which "
                 "these statistics do not keep (they were built with patterns=False): build "
                 "them with the default patterns=True, e.g. VoteStatistics.from_chunks(chunks)"
-            )
-        if statistics.n_lfs < MIN_LFS:
-            raise ValueError(
-                f"label_matrix has {statistics.n_lfs} LFs; the label model needs at least "
-                f"{MIN_LFS} because the parameters of fewer LFs cannot be identified from "
-                "their votes"
-            )
-        silent = np.flatnonzero(np.diag(statistics.counts) == 0)
-        if silent.size:
-            raise ValueError(
-                f"LF(s) {silent.tolist()} never vote in label_matrix, so their vote "
-                "distributions cannot be estimated; remove them"
             )
 
     # --- fitting ----------------------------------------------------------------------------

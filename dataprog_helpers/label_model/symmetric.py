@@ -43,11 +43,11 @@ from .._validation import (
 )
 from ..analysis import log_odds_weights, sigmoid
 from .base import (
-    MIN_LFS,
     BaseLabelModel,
     check_class_prior,
     check_class_prior_option,
     check_dev_set,
+    check_fit_statistics,
     choose_orientation,
     table_log_odds,
 )
@@ -435,18 +435,7 @@ class LabelModel(BaseLabelModel):
     def _check_identifiable(
         statistics: VoteStatistics, mask: np.ndarray, dependencies: list
     ) -> None:
-        n_lfs = statistics.n_lfs
-        if n_lfs < MIN_LFS:
-            raise ValueError(
-                f"label_matrix has {n_lfs} LFs; the label model needs at least {MIN_LFS} "
-                "because the accuracies of fewer LFs cannot be identified from their agreements"
-            )
-        silent = np.flatnonzero(np.diag(statistics.counts) == 0)
-        if silent.size:
-            raise ValueError(
-                f"LF(s) {silent.tolist()} never vote in label_matrix, so their accuracy "
-                "cannot be estimated; remove them"
-            )
+        check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
         observed = mask > 0
         declared = " outside the declared dependencies" if dependencies else ""
         isolated = np.flatnonzero(~observed.any(axis=1))
@@ -554,11 +543,7 @@ class LabelModel(BaseLabelModel):
         parameters and result as :meth:`fit` otherwise.
         """
         self._check_hyperparameters()
-        if not isinstance(statistics, VoteStatistics):
-            raise TypeError(
-                f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
-                "use fit() for a label matrix"
-            )
+        check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
         dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
         agreements = statistics.agreements()
         mask = self._fit_mask(agreements, dependencies)
