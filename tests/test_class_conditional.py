@@ -323,6 +323,34 @@ def test_bad_hyperparameters_are_named(options, error, pattern):
         ClassConditionalLabelModel(**options).fit(one_sided_run(0).L)
 
 
+def test_log_likelihood_is_the_mean_log_probability_of_the_votes():
+    run = one_sided_run(1)
+    lfs = np.arange(N_LFS)
+    for model in run.fits.values():
+        theta, prior = model.conditional_probabilities_, model.class_prior_
+        log_negative = np.log(theta[lfs, 0, run.L + 1]).sum(axis=1) + np.log1p(-prior)
+        log_positive = np.log(theta[lfs, 1, run.L + 1]).sum(axis=1) + np.log(prior)
+        np.testing.assert_allclose(
+            model.log_likelihood_, np.logaddexp(log_negative, log_positive).mean(), rtol=1e-12)
+        assert model.log_likelihood_ == model.log_likelihood_history_[-1]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_route_refuses_too_few_or_silent_lfs(route):
+    L = one_sided_run(0).L
+    silent = L.copy()
+    silent[:, 4] = 0
+    fits = [ClassConditionalLabelModel(**ROUTES[route]).fit]
+    if route == "default":
+        y = one_sided_run(0).y
+        fits.append(lambda matrix: ClassConditionalLabelModel().fit_supervised(matrix, y))
+    for fit in fits:
+        with pytest.raises(ValueError, match=r"has 2 LFs; the label model needs at least 3"):
+            fit(L[:, :2])
+        with pytest.raises(ValueError, match=r"LF\(s\) \[4\] never vote in label_matrix"):
+            fit(silent)
+
+
 def test_bad_label_matrices_and_dev_sets_are_named():
     L = one_sided_run(0).L
     with pytest.raises(ValueError, match=r"label_matrix entries must be -1, 0 \(abstain\) or \+1"):

@@ -159,7 +159,7 @@ PERTURBATION_CHECK = textwrap.dedent("""
     print(np.max(np.abs(perturbed.data / exact - 1)),
           np.max(np.abs(stats.mean_votes() / means - 1)),
           np.max(np.abs(with_patterns.covote_counts()[covotes > 0] / covotes[covotes > 0] - 1)),
-          np.max(np.abs(class_conditional._pattern_weights(with_patterns) / counts - 1)),
+          np.max(np.abs(class_conditional._pattern_weights(counts) / counts - 1)),
           np.max(np.abs(end_model.check_features(features, "X") / features - 1)),
           np.max(np.abs(end_model.check_probabilities(targets, "t", np.float64) / targets - 1)),
           np.max(np.abs(end_model.check_features(features, "X", np.float32)

@@ -93,13 +93,18 @@ def check_fit_statistics(statistics, unknowns: str, evidence: str, estimated: st
             f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
             "use fit() for a label matrix"
         )
-    if statistics.n_lfs < MIN_LFS:
+    check_lf_votes(np.diag(statistics.counts), unknowns, evidence, estimated)
+
+
+def check_lf_votes(n_votes: np.ndarray, unknowns: str, evidence: str, estimated: str) -> None:
+    """The checks of :func:`check_fit_statistics` on each LF's number of votes, shape (n_lfs,)."""
+    if n_votes.shape[0] < MIN_LFS:
         raise ValueError(
-            f"label_matrix has {statistics.n_lfs} LFs; the label model needs at least "
+            f"label_matrix has {n_votes.shape[0]} LFs; the label model needs at least "
             f"{MIN_LFS} because the {unknowns} of fewer LFs cannot be identified from their "
             f"{evidence}"
         )
-    silent = np.flatnonzero(np.diag(statistics.counts) == 0)
+    silent = np.flatnonzero(n_votes == 0)
     if silent.size:
         raise ValueError(
             f"LF(s) {silent.tolist()} never vote in label_matrix, so their {estimated} "

@@ -92,11 +92,12 @@ from .base import (
     check_class_prior_option,
     check_dev_set,
     check_fit_statistics,
+    check_lf_votes,
     choose_orientation,
     table_log_odds,
 )
 from .dependencies import check_dependencies
-from .statistics import VoteStatistics
+from .statistics import VoteStatistics, distinct_patterns
 from .symmetric import _fit_correlations
 
 __all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba"]
@@ -228,17 +229,19 @@ def _digits(n_lfs: int) -> np.ndarray:
 
 def _codes(votes: np.ndarray, lfs: list[int]) -> np.ndarray:
     """The code ``sum_d (v_d + 1) 3^d`` of each row's votes by ``lfs``, shape (n_rows,)."""
-    codes = np.zeros(votes.shape[0], dtype=np.intp)
-    for lf in reversed(lfs):  # Horner's scheme, last digit first
+    # Horner's scheme, last digit first, in int16 (twice as fast as int64): codes of
+    # at most BLOCK_LFS = 8 LFs are below 3**8 = 6561.
+    codes = np.zeros(votes.shape[0], dtype=np.int16)
+    for lf in reversed(lfs):
         codes *= 3
         codes += votes[:, lf]
         codes += 1
-    return codes
+    return codes.astype(np.intp)
 
 
-def _pattern_weights(statistics: VoteStatistics) -> np.ndarray:
+def _pattern_weights(pattern_counts: np.ndarray) -> np.ndarray:
     """How many points have each pattern, as the float64 weights of the sums."""
-    return statistics.pattern_counts.astype(np.float64)
+    return pattern_counts.astype(np.float64)
 
 
 def _indicator_moments(statistics: VoteStatistics) -> tuple[np.ndarray, np.ndarray]:
@@ -391,8 +394,16 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self
         """
         self._check_hyperparameters()
-        statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
-        return self.fit_statistics(statistics, dev_label_matrix, dev_labels)
+        label_matrix = check_label_matrix(label_matrix)
+        if self.method == "moments" or self.init == "moments":
+            statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
+            self._check_statistics(statistics)
+            return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
+                             dev_label_matrix, dev_labels)
+        # EM from majority vote needs the pattern histogram alone, not the pairwise
+        # sums, which take about 40% of the time at n = 100,000 and m = 50.
+        patterns, pattern_counts = self._histogram(label_matrix)
+        return self._fit(patterns, pattern_counts, None, dev_label_matrix, dev_labels)
 
     def fit_statistics(
         self, statistics: VoteStatistics, dev_label_matrix=None, dev_labels=None
@@ -403,15 +414,28 @@ class ClassConditionalLabelModel(BaseLabelModel):
         """
         self._check_hyperparameters()
         self._check_statistics(statistics)
-        dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
+        return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
+                         dev_label_matrix, dev_labels)
+
+    def _histogram(self, label_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows of a checked label matrix and their counts, with the LFs checked."""
+        check_lf_votes(np.count_nonzero(label_matrix, axis=0), "parameters", "votes",
+                       "vote distributions")
+        return distinct_patterns(label_matrix)
+
+    def _fit(self, patterns, pattern_counts, statistics, dev_label_matrix, dev_labels
+             ) -> ClassConditionalLabelModel:
+        """Fit from the pattern histogram (``statistics`` too for the moment estimate)."""
+        n_lfs = patterns.shape[1]
+        dependencies = check_dependencies(self.dependencies, n_lfs)
         if dependencies and self.method == "moments":
             raise ValueError(
                 'method="moments" estimates each LF on its own and cannot model the '
                 'declared dependencies jointly; use method="em" (the default)'
             )
-        dev_set = check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
-        factors = _factors_of(dependencies, statistics.n_lfs)
-        fit = _Fit(self, statistics, factors)
+        dev_set = check_dev_set(dev_label_matrix, dev_labels, n_lfs)
+        factors = _factors_of(dependencies, n_lfs)
+        fit = _Fit(self, patterns, pattern_counts, factors, statistics)
         if self.method == "moments" or self.init == "moments":
             tables, prior, steps, converged = fit.moment_estimate()
         else:
@@ -478,10 +502,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
         check_same_length(label_matrix=label_matrix, y=y)
         if np.all(y == y[0]):
             raise ValueError("y must contain both classes to fit the vote distributions")
-        statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
-        self._check_statistics(statistics)
-        dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
-        fit = _Fit(self, statistics, _factors_of(dependencies, statistics.n_lfs))
+        patterns, pattern_counts = self._histogram(label_matrix)
+        dependencies = check_dependencies(self.dependencies, label_matrix.shape[1])
+        fit = _Fit(self, patterns, pattern_counts,
+                   _factors_of(dependencies, label_matrix.shape[1]))
         positive = (y == 1).astype(np.float64)
         tables = fit.maximisation(label_matrix, positive)
         prior = float(positive.mean()) if self.class_prior == "estimate" else float(
@@ -587,15 +611,18 @@ class _Fit:
     factor (row 0 for y = -1, row 1 for y = +1) and P(y = +1).
     """
 
-    def __init__(self, model: ClassConditionalLabelModel, statistics: VoteStatistics,
-                 factors: list[_Factor]) -> None:
+    def __init__(self, model: ClassConditionalLabelModel, patterns: np.ndarray,
+                 pattern_counts: np.ndarray, factors: list[_Factor],
+                 statistics: VoteStatistics | None = None) -> None:
         self.model = model
-        self.statistics = statistics
+        self.patterns = patterns
+        self.n_lfs = patterns.shape[1]
+        self.statistics = statistics  # the pairwise sums: only the moment estimate needs them
         self.factors = factors
         self.blocks = _blocks_of(factors)
-        self.weights = _pattern_weights(statistics)
+        self.weights = _pattern_weights(pattern_counts)
         self.n_points = float(self.weights.sum())
-        self.codes = [_codes(statistics.patterns, block.lfs) for block in self.blocks]
+        self.codes = [_codes(patterns, block.lfs) for block in self.blocks]
         self.block_totals = [
             np.bincount(codes, weights=self.weights, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
@@ -628,24 +655,41 @@ class _Fit:
 
     # --- the two steps of EM ----------------------------------------------------------------
 
-    def _class_log_likelihoods(self, joined: np.ndarray) -> np.ndarray:
-        """``log P(pattern | y = c)`` for c = -1 and c = +1, shape (2, n_patterns)."""
+    def _class_log_likelihoods(self, joined: np.ndarray) -> tuple[float, np.ndarray]:
+        """``sum_k w_k log P(pattern k | y = -1)`` and each pattern's log-ratio.
+
+        The log-ratio is ``log P(pattern | y = +1) - log P(pattern | y = -1)``, shape
+        (n_patterns,).  The weighted sum needs no pass over the patterns: it is
+        the sum over blocks of each code's total weight times its log-probability.
+        """
         logs = np.log(joined)
-        sums = np.zeros((2, self.weights.shape[0]))
-        for block, span, codes in zip(self.blocks, self.spans, self.codes, strict=True):
+        negative = 0.0
+        ratio = np.zeros(self.weights.shape[0])
+        for block, span, codes, totals in zip(
+            self.blocks, self.spans, self.codes, self.block_totals, strict=True
+        ):
             # log P(block's votes | y = c) for every code, as sums over its factors.
             block_tables = logs[:, span] @ block.outcomes_t
-            sums[0] += np.take(block_tables[0], codes)
-            sums[1] += np.take(block_tables[1], codes)
-        return sums
+            negative += float(totals @ block_tables[0])
+            ratio += np.take(block_tables[1] - block_tables[0], codes)
+        return negative, ratio
 
     def _expectation(self, joined: np.ndarray, prior: float) -> tuple[np.ndarray, float]:
-        """Each pattern's P(y = +1 | pattern) and the mean log-likelihood."""
-        sums = self._class_log_likelihoods(joined)
-        log_negative = np.log1p(-prior) + sums[0]
-        log_positive = np.log(prior) + sums[1]
-        posterior = sigmoid(log_positive - log_negative)
-        log_likelihood = float(self.weights @ np.logaddexp(log_negative, log_positive))
+        """Each pattern's P(y = +1 | pattern) and the mean log-likelihood.
+
+        With ``d`` the posterior log-odds and ``e = exp(-|d|)``, the posterior is
+        ``1 / (1 + e)`` where ``d >= 0`` and ``e / (1 + e)`` elsewhere, and
+        ``log(P(y = -1, pattern) + P(y = +1, pattern)) = log P(y = -1, pattern) +
+        max(d, 0) + log1p(e)``: one exponential serves both, and neither overflows.
+        """
+        weighted_negative, log_odds = self._class_log_likelihoods(joined)
+        log_odds += np.log(prior) - np.log1p(-prior)
+        small = np.exp(-np.abs(log_odds))
+        posterior = np.where(log_odds >= 0.0, 1.0, small) / (1.0 + small)
+        softplus = np.maximum(log_odds, 0.0)
+        softplus += np.log1p(small)
+        log_likelihood = (weighted_negative + self.n_points * np.log1p(-prior)
+                          + float(self.weights @ softplus))
         return posterior, log_likelihood / self.n_points
 
     def log_likelihood(self, tables, prior) -> float:
@@ -748,13 +792,16 @@ class _Fit:
 
     def majority_vote_start(self) -> tuple[list[np.ndarray], float]:
         """One M-step from the majority vote's labels (ties and no votes count 1/2)."""
-        vote_sums = self.statistics.patterns.sum(axis=1, dtype=np.int64)
+        vote_sums = np.zeros(self.weights.shape[0], dtype=np.int32)
+        for block, codes in zip(self.blocks, self.codes, strict=True):
+            vote_sums += np.take((block.digits.sum(axis=1) - len(block.lfs)).astype(np.int32),
+                                 codes)
         posterior = np.where(vote_sums > 0, 1.0, np.where(vote_sums < 0, 0.0, 0.5))
         return self.maximisation_from_posterior(posterior)
 
     def moment_estimate(self) -> tuple[list[np.ndarray], float, int, bool]:
         """The moment estimate (module docstring); factor tables are products of marginals."""
-        model, n_lfs = self.model, self.statistics.n_lfs
+        model, n_lfs = self.model, self.n_lfs
         means, covariance = _indicator_moments(self.statistics)
         owner = np.tile(np.arange(n_lfs), 2)
         factor_of = np.empty(n_lfs, dtype=np.intp)
@@ -807,7 +854,7 @@ class _Fit:
         over the factor's LFs): the sum over distinct triples is
         ``P_1^3 - 3 P_1 P_2 + 2 P_3``, and likewise for the |g|^2.
         """
-        n_lfs = self.statistics.n_lfs
+        n_lfs = self.n_lfs
         margin = self.model.probability_margin
         # t_i for each of LF i's votes -1, 0, +1: g_i . (x_i - mu_i).
         terms = np.empty((n_lfs, 3))
@@ -850,7 +897,7 @@ class _Fit:
 
     def marginals(self, tables: list[np.ndarray]) -> np.ndarray:
         """P(lambda_i = v | y = c) of every LF, shape (n_lfs, 2, 3)."""
-        marginals = np.empty((self.statistics.n_lfs, 2, 3))
+        marginals = np.empty((self.n_lfs, 2, 3))
         for factor, table in zip(self.factors, tables, strict=True):
             if len(factor.lfs) == 1:
                 marginals[factor.lfs[0]] = table
