@@ -51,6 +51,7 @@ from .label_model import (
     find_dependencies,
     posterior_proba,
     standardized_residuals,
+    vote_distribution_table,
 )
 from .labeling import apply_lfs, lf_names
 from .plots import (
@@ -138,5 +139,6 @@ __all__ = [
     "simulate_label_matrix",
     "split_dev_test",
     "standardized_residuals",
+    "vote_distribution_table",
     "youtube_spam_splits",
 ]

@@ -389,6 +389,35 @@ def labels_worth(curve: pd.DataFrame, accuracy_reached: float) -> float:
     return float("nan")
 
 
+def labels_worth_range(curve: pd.DataFrame, accuracy_reached: float, n_test: int,
+                       z: float = 1.96) -> pd.Series:
+    """:func:`labels_worth` at an accuracy and at both ends of its confidence interval.
+
+    An accuracy measured on ``n_test`` test points is uncertain by its binomial
+    standard error ``se = sqrt(a (1 - a) / n_test)``; the interval is
+    ``a -/+ z se`` (normal approximation; ``z = 1.96`` for about 95%).  On a flat
+    hand-label curve a small interval of accuracy spans many hand labels, so
+    this range, not the single number, is the honest answer.
+
+    Returns
+    -------
+    pandas.Series
+        ``accuracy``, ``accuracy low``, ``accuracy high``, and the hand labels that
+        reach each on average: ``labels``, ``labels low``, ``labels high`` (NaN
+        where the accuracy is outside the curve, see :func:`labels_worth`).
+    """
+    accuracy_reached = check_real_in_range(accuracy_reached, "accuracy_reached", 0.0, 1.0)
+    n_test = check_positive_int(n_test, "n_test")
+    z = check_real_in_range(z, "z", 0.0, 10.0, include_low=False)
+    error = z * np.sqrt(accuracy_reached * (1.0 - accuracy_reached) / n_test)
+    low, high = max(accuracy_reached - error, 0.0), min(accuracy_reached + error, 1.0)
+    return pd.Series({
+        "accuracy": accuracy_reached, "accuracy low": low, "accuracy high": high,
+        "labels": labels_worth(curve, accuracy_reached),
+        "labels low": labels_worth(curve, low), "labels high": labels_worth(curve, high),
+    })
+
+
 def main() -> None:
     results = evaluate_pipeline(make_tutorial_data(seed=0), seed=0)
     print("Tutorial setting: n=10,000, d=100, m=20 LFs, coverage 0.25, accuracies in "

@@ -43,6 +43,7 @@ __all__ = [
     "label_model_leaderboard",
     "leaderboard_tasks",
     "majority_vote_proba",
+    "tumour_tasks",
 ]
 
 #: The ceiling: the class-conditional model with its parameters counted on the gold
@@ -109,7 +110,13 @@ def _one_sided_task(seed: int, n_train: int = 20_000, n_test: int = 10_000,
         L[:n_train], y[:n_train], L[n_train:], y[n_train:])
 
 
-def _tumour_tasks(seed: int) -> list[LabelingTask]:
+def tumour_tasks(seed: int = 0) -> list[LabelingTask]:
+    """Notebook 6's one-sided and two-sided tumour LFs on one random split, as two tasks.
+
+    ``seed`` seeds the split (dev 40, test 30%, as in notebook 6, whose split is
+    seed 0); the LFs' thresholds come from that split's dev tumours.
+    """
+    check_positive_int(seed, "seed", minimum=0)
     splits = split_dev_test(load_breast_cancer_frame(), dev_size=40, test_fraction=0.3,
                             seed=seed)
     tasks = []
@@ -143,7 +150,7 @@ def leaderboard_tasks(seed: int = 0) -> list[LabelingTask]:
     literature's (seed 123).
     """
     check_positive_int(seed, "seed", minimum=0)
-    return [_tutorial_task(seed), _one_sided_task(seed), *_tumour_tasks(seed),
+    return [_tutorial_task(seed), _one_sided_task(seed), *tumour_tasks(seed),
             _youtube_task()]
 
 

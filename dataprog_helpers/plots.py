@@ -305,7 +305,9 @@ def plot_estimator_comparison(comparison: pd.DataFrame) -> tuple[Axes, Axes]:
 
 def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, float],
                           ax: Axes | None = None,
-                          title: str = "Hand labels needed to match data programming") -> Axes:
+                          title: str = "Hand labels needed to match data programming",
+                          reference_bands: Mapping[str, tuple[float, float]] | None = None,
+                          ) -> Axes:
     """Test accuracy against the number of hand labels, with reference accuracies as lines.
 
     Parameters
@@ -316,15 +318,26 @@ def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, flo
         the band spans their min to max.
     reference_lines : mapping of name to accuracy
         Drawn as horizontal lines, e.g. the noise-aware end model's accuracy.
+    reference_bands : mapping of name to (low, high), optional
+        Drawn as grey horizontal bands, e.g. a reference accuracy's confidence
+        interval (:func:`~dataprog_helpers.experiment.labels_worth_range`).
     """
     needed = {"n_labels", "accuracy"}
     if not isinstance(curve, pd.DataFrame) or not needed <= set(curve.columns):
         raise ValueError(f"curve must be a DataFrame with columns {sorted(needed)}")
+    bands = dict(reference_bands or {})
+    for name, band in bands.items():
+        if np.shape(band) != (2,) or not band[0] <= band[1]:
+            raise ValueError(f"reference_bands[{name!r}] must be a pair (low, high) with "
+                             f"low <= high, got {band!r}")
     ax = _axes(ax, (6.4, 4.2))
     stats = curve.groupby("n_labels")["accuracy"].agg(["mean", "min", "max"])
     line = ax.semilogx(stats.index, stats["mean"], marker="o",
                        label="same model, k hand labels (mean of draws)")[0]
     ax.fill_between(stats.index, stats["min"], stats["max"], color=line.get_color(), alpha=0.2)
+    for name, (low, high) in bands.items():
+        ax.axhspan(low, high, color="grey", alpha=0.15,
+                   label=f"{name} ({np.round(low, 3):.3f} to {np.round(high, 3):.3f})")
     _reference_lines(ax, reference_lines)
     ax.set_xlabel("number of hand-labeled training points k (log scale)")
     ax.set_ylabel("test accuracy")

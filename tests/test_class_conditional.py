@@ -20,6 +20,7 @@ from dataprog_helpers import (
     majority_vote,
     make_one_sided_label_matrix,
     sample_label_matrix,
+    vote_distribution_table,
 )
 
 #: The issue's setting for recovery: one-sided and class-dependent LFs, imbalanced prior.
@@ -152,6 +153,25 @@ def test_fitted_attributes_have_the_documented_shapes_and_meaning():
     np.testing.assert_allclose(
         proba, conditional_posterior_proba(run.L, probabilities, model.class_prior_), atol=1e-12
     )
+
+
+def test_vote_distribution_table_lays_out_every_lf_class_and_vote():
+    model = one_sided_run(0).fits["default"]
+    table = vote_distribution_table(model.conditional_probabilities_,
+                                    class_names=("benign", "malignant"))
+    assert table.shape == (N_LFS, 6) and list(table.index[:2]) == ["LF 0", "LF 1"]
+    assert list(table.columns.get_level_values(0).unique()) == ["benign", "malignant"]
+    np.testing.assert_array_equal(table[("malignant", "+1")],
+                                  model.conditional_probabilities_[:, 1, 2])
+    np.testing.assert_array_equal(table[("benign", "0 (abstain)")],
+                                  model.conditional_probabilities_[:, 0, 1])
+    np.testing.assert_allclose(table.T.groupby(level="class").sum().T, 1.0)
+    with pytest.raises(ValueError, match=r"lf_names has 2 names for 10 LFs"):
+        vote_distribution_table(model.conditional_probabilities_, ["a", "b"])
+    with pytest.raises(TypeError, match=r"class_names must be a pair of str"):
+        vote_distribution_table(model.conditional_probabilities_, class_names=("benign",))
+    with pytest.raises(ValueError, match=r"must have shape \(n_lfs, 2, 3\)"):
+        vote_distribution_table(np.full((3, 3, 3), 1 / 3))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -20,6 +20,7 @@ from dataprog_helpers.experiment import (
     headline_table,
     label_model_error_curve,
     labels_worth,
+    labels_worth_range,
     median_seconds,
     streaming_run,
 )
@@ -195,6 +196,27 @@ def test_labels_worth_interpolates_the_mean_curve_in_log_k():
     assert labels_worth(curve, 0.8) == pytest.approx(100)
     assert np.isnan(labels_worth(curve, 0.95))  # beyond the largest k tried
     assert np.isnan(labels_worth(curve, 0.5))   # below the smallest k tried
+
+
+def test_labels_worth_range_reads_the_curve_at_both_ends_of_the_interval():
+    curve = pd.DataFrame({"n_labels": [10, 100, 1000], "accuracy": [0.7, 0.8, 0.9]})
+    worth = labels_worth_range(curve, 0.8, n_test=400)
+    error = 1.96 * np.sqrt(0.8 * 0.2 / 400)  # 0.0392
+    assert worth["accuracy low"] == pytest.approx(0.8 - error)
+    assert worth["accuracy high"] == pytest.approx(0.8 + error)
+    assert worth["labels"] == pytest.approx(100)
+    assert worth["labels low"] == pytest.approx(labels_worth(curve, 0.8 - error))
+    assert worth["labels low"] < 100 < worth["labels high"]
+    # A wider interval (a smaller test set) spans more hand labels, here past the curve.
+    small = labels_worth_range(curve, 0.8, n_test=20)
+    assert np.isnan(small["labels low"]) and np.isnan(small["labels high"])
+    assert labels_worth_range(curve, 1.0, n_test=50)["accuracy high"] == 1.0
+    with pytest.raises(ValueError, match=r"n_test"):
+        labels_worth_range(curve, 0.8, n_test=0)
+    with pytest.raises(ValueError, match=r"z must lie in"):
+        labels_worth_range(curve, 0.8, n_test=100, z=0.0)
+    with pytest.raises(ValueError, match=r"accuracy_reached"):
+        labels_worth_range(curve, -0.1, n_test=100)
 
 
 def test_hand_label_curve_and_labels_worth_reject_bad_input(tutorial_data):

@@ -12,6 +12,7 @@ from dataprog_helpers.leaderboard import (
     label_model_leaderboard,
     leaderboard_tasks,
     majority_vote_proba,
+    tumour_tasks,
 )
 from dataprog_helpers.plots import plot_leaderboard
 
@@ -51,6 +52,19 @@ def test_the_tasks_are_the_five_of_the_issue(tasks):
         assert task.y_test.shape == (task.L_test.shape[0],)
         assert (task.L_dev is None) == (task.name in ("tutorial", "simulated one-sided"))
     assert tasks[4].L_test.shape == (250, 10)  # the literature's YouTube test split
+
+
+def test_tumour_tasks_draw_a_new_split_and_thresholds_per_seed(tasks):
+    first, again, other = tumour_tasks(0), tumour_tasks(0), tumour_tasks(1)
+    assert [task.name for task in first] == ["tumours, one-sided", "tumours, two-sided"]
+    for task, same, from_leaderboard in zip(first, again, tasks[2:4], strict=True):
+        np.testing.assert_array_equal(task.L_train, same.L_train)
+        np.testing.assert_array_equal(task.L_train, from_leaderboard.L_train)
+        assert task.L_train.shape == (358, 4 if "one" in task.name else 9)
+        assert task.L_dev.shape[0] == 40 and task.L_test.shape[0] == 171
+    assert not np.array_equal(first[0].y_test, other[0].y_test)
+    with pytest.raises(ValueError, match=r"seed"):
+        tumour_tasks(-1)
 
 
 def test_the_table_ranks_every_contender_on_every_task(table, tasks):

@@ -241,6 +241,15 @@ def test_plot_hand_label_curve_draws_the_mean_over_draws_and_the_reference_lines
     assert legend[1] == "data programming (0.850)"
     with pytest.raises(ValueError, match=r"curve must be a DataFrame with columns"):
         plot_hand_label_curve(pd.DataFrame({"k": [1]}), {})
+    ax = plot_hand_label_curve(curve, {"data programming": 0.85},
+                               reference_bands={"its interval": (0.8, 0.9)})
+    ax.figure.canvas.draw()
+    band = ax.patches[-1].get_window_extent().transformed(ax.transData.inverted())
+    assert band.y0 == pytest.approx(0.8, abs=1e-3) and band.y1 == pytest.approx(0.9, abs=1e-3)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "its interval (0.800 to 0.900)" in legend
+    with pytest.raises(ValueError, match=r"reference_bands\['b'\] must be a pair"):
+        plot_hand_label_curve(curve, {}, reference_bands={"b": (0.9, 0.8)})
 
 
 def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():

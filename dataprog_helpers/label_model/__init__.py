@@ -14,7 +14,11 @@ One module per idea:
   :func:`find_dependencies`.
 """
 
-from .class_conditional import ClassConditionalLabelModel, conditional_posterior_proba
+from .class_conditional import (
+    ClassConditionalLabelModel,
+    conditional_posterior_proba,
+    vote_distribution_table,
+)
 from .diagnostics import find_dependencies, standardized_residuals
 from .statistics import VoteStatistics
 from .symmetric import (
@@ -38,4 +42,5 @@ __all__ = [
     "preconditioned_step",
     "standardized_residuals",
     "triplet_correlations",
+    "vote_distribution_table",
 ]

@@ -69,9 +69,11 @@ with a distribution over the 3^k vote combinations of each group and class
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from .._validation import (
@@ -100,7 +102,7 @@ from .dependencies import check_dependencies
 from .statistics import VoteStatistics, distinct_patterns
 from .symmetric import _fit_correlations
 
-__all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba"]
+__all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba", "vote_distribution_table"]
 
 #: The ways :class:`ClassConditionalLabelModel` can be fitted, and EM's starts.
 METHODS = ("em", "moments")
@@ -589,6 +591,44 @@ def conditional_posterior_proba(
         )
     logs = np.log(_kept_above(probabilities, margin))
     return sigmoid(table_log_odds(label_matrix, logs[:, 1] - logs[:, 0], class_prior))
+
+
+def vote_distribution_table(
+    conditional_probabilities, lf_names: Sequence[str] | None = None,
+    class_names: tuple[str, str] = ("y = -1", "y = +1"),
+) -> pd.DataFrame:
+    """Each LF's vote distribution per class as a table, e.g. of ``conditional_probabilities_``.
+
+    Parameters
+    ----------
+    conditional_probabilities : array-like of shape (n_lfs, 2, 3)
+        ``[i, c, v] = P(lambda_i = vote | y)``, classes -1, +1 and votes -1, 0, +1
+        in that order (see :class:`ClassConditionalLabelModel`).
+    lf_names : sequence of n_lfs str, optional
+        Row names (default ``LF 0``, ``LF 1``, ...).
+    class_names : pair of str, default ("y = -1", "y = +1")
+        Names of the classes -1 and +1, e.g. ``("benign", "malignant")``.
+
+    Returns
+    -------
+    pandas.DataFrame of shape (n_lfs, 6)
+        One row per LF; columns ``(class name, vote)`` with the votes ``-1``,
+        ``0 (abstain)`` and ``+1``; each class's three entries sum to 1.
+    """
+    probabilities = check_conditional_probabilities(conditional_probabilities)
+    n_lfs = probabilities.shape[0]
+    if lf_names is None:
+        lf_names = [f"LF {i}" for i in range(n_lfs)]
+    lf_names = [str(name) for name in lf_names]
+    if len(lf_names) != n_lfs:
+        raise ValueError(f"lf_names has {len(lf_names)} names for {n_lfs} LFs")
+    if (not isinstance(class_names, (tuple, list)) or len(class_names) != 2
+            or not all(isinstance(name, str) for name in class_names)):
+        raise TypeError(f"class_names must be a pair of str, got {class_names!r}")
+    columns = pd.MultiIndex.from_product([list(class_names), ["-1", "0 (abstain)", "+1"]],
+                                         names=["class", "vote"])
+    return pd.DataFrame(probabilities.reshape(n_lfs, 6), columns=columns,
+                        index=pd.Index(lf_names, name="LF"))
 
 
 def _polarities(marginals: np.ndarray) -> np.ndarray:
