@@ -11,6 +11,7 @@ import pytest
 from dataprog_helpers import (
     ClassConditionalLabelModel,
     ConvergenceWarning,
+    ExplorerSettings,
     IdentifiabilityWarning,
     LabelModel,
     NotFittedError,
@@ -20,6 +21,7 @@ from dataprog_helpers import (
     majority_vote,
     make_one_sided_label_matrix,
     sample_label_matrix,
+    simulate_label_matrix,
     vote_distribution_table,
 )
 
@@ -306,6 +308,29 @@ def test_declared_dependencies_model_near_copies_jointly():
 
     assert log_loss(declared) < log_loss(naive) - 0.01
     assert declared.score(L, y) >= naive.score(L, y) - 0.002
+
+
+@pytest.mark.filterwarnings("ignore:the sign of the solution is uncertain")
+def test_lfs_that_vote_on_the_same_points_are_warned_about_and_declaring_them_helps():
+    # The explorer's default: LFs 7-9 are near-copies of LF 0 that vote where it votes.
+    y, L, _ = simulate_label_matrix(ExplorerSettings())
+    with pytest.warns(IdentifiabilityWarning, match=r"LFs \[0, 7, 8, 9\] vote on exactly the "
+                      r"same points.*dependencies=\[\(0, 7\), \(0, 8\), \(0, 9\)\]"):
+        trapped = ClassConditionalLabelModel().fit(L)
+    with pytest.warns(IdentifiabilityWarning, match=r"dependencies=\[\(0, 8\), \(0, 9\)\]"):
+        ClassConditionalLabelModel(dependencies=[(0, 7)]).fit(L)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*vote on exactly the same points")
+        declared = ClassConditionalLabelModel(dependencies=[(0, 7), (0, 8), (0, 9)]).fit(L)
+        # LFs that never abstain share no informative silence: nothing to warn of.
+        always = np.where(np.random.default_rng(0).random((2000, 4)) < 0.8, 1, -1) * y[:2000, None]
+        ClassConditionalLabelModel().fit(always.astype(np.int8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        symmetric = LabelModel(class_prior="estimate").fit(L).score(L, y)
+    # Why it warns: the likelihood's maximum puts the class on the shared silence.
+    assert trapped.score(L, y) < 0.55
+    assert declared.score(L, y) > symmetric - 0.01
 
 
 def test_dependencies_are_refused_where_unsupported():

@@ -438,6 +438,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         dev_set = check_dev_set(dev_label_matrix, dev_labels, n_lfs)
         factors = _factors_of(dependencies, n_lfs)
         fit = _Fit(self, patterns, pattern_counts, factors, statistics)
+        _warn_of_shared_abstentions(fit)
         if self.method == "moments" or self.init == "moments":
             tables, prior, steps, converged = fit.moment_estimate()
         else:
@@ -547,6 +548,45 @@ class ClassConditionalLabelModel(BaseLabelModel):
             for lf in lfs:
                 correction -= self.vote_log_ratios_[lf][label_matrix[:, lf] + 1]
         return correction
+
+
+def _warn_of_shared_abstentions(fit: _Fit) -> None:
+    """Warn of LFs that abstain on exactly the same points and are not declared dependent.
+
+    The model reads *whether* an LF votes as evidence about the class, so such a
+    group's shared abstentions are a strong signal it can mistake for the class
+    itself: on the explorer's near-copies (notebook 0), which vote exactly where
+    LF 0 votes, EM's maximum puts the class there and scores at chance level,
+    while declaring them dependent recovers the symmetric model's accuracy.
+    Only LFs that abstain somewhere are compared (LFs that always vote share
+    nothing informative).  Candidates must have the same number of votes, read
+    off the block totals for free; only their vote columns are compared.
+    """
+    n_votes = np.empty(fit.n_lfs)
+    for block, totals in zip(fit.blocks, fit.block_totals, strict=True):
+        n_votes[block.lfs] = totals @ (block.digits != 1)
+    candidates: dict[float, list[int]] = {}
+    for lf in np.flatnonzero(n_votes < fit.n_points).tolist():
+        candidates.setdefault(float(n_votes[lf]), []).append(lf)
+    factor_of = {lf: index for index, factor in enumerate(fit.factors) for lf in factor.lfs}
+    groups: dict[bytes, list[int]] = {}  # LFs by the patterns they vote on
+    for lfs in candidates.values():
+        if len(lfs) > 1:
+            for lf in lfs:
+                groups.setdefault(np.packbits(fit.patterns[:, lf] != 0).tobytes(), []).append(lf)
+    for members in groups.values():
+        if len({factor_of[lf] for lf in members}) > 1:
+            pairs = [(members[0], other) for other in members[1:]
+                     if factor_of[other] != factor_of[members[0]]]
+            warnings.warn(
+                f"LFs {members} vote on exactly the same points. The class-conditional "
+                "model reads whether an LF votes as evidence about the class, so it may "
+                "take their shared abstentions for the class itself; if they come from one "
+                f"heuristic, declare them dependent, e.g. dependencies={pairs}",
+                IdentifiabilityWarning,
+                stacklevel=4,
+            )
+            return
 
 
 def _kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
