@@ -19,6 +19,7 @@ from dataprog_helpers import (
     accuracy,
     conditional_posterior_proba,
     majority_vote,
+    make_label_matrix,
     make_one_sided_label_matrix,
     sample_label_matrix,
     simulate_label_matrix,
@@ -342,6 +343,54 @@ def test_dependencies_are_refused_where_unsupported():
         ClassConditionalLabelModel(dependencies=chain).fit(L)
     with pytest.raises(ValueError, match=r"refers to LF 11"):
         ClassConditionalLabelModel(dependencies=[(0, 11)]).fit(L)
+    with pytest.raises(ValueError, match=r'structure="symmetric" .* cannot model the declared'):
+        ClassConditionalLabelModel(structure="symmetric", dependencies=pairs).fit(L)
+    auto = ClassConditionalLabelModel(structure="auto", dependencies=pairs).fit(L)
+    assert auto.structure_ == "class-conditional" and list(auto.bic_) == ["class-conditional"]
+
+
+# --- structure: the full tables or their symmetric special case --------------------------------
+
+def _sparse_weak_symmetric_lfs(seed: int = 0):
+    """benchmarks/class_conditional_weak_lfs.py's hardest balanced setting: coverage 0.1."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.array([-1, 1], dtype=np.int8), size=5_000)
+    L, _ = make_label_matrix(y, 10, 0.1, (0.55, 0.8), seed=seed + 1)
+    return y, L
+
+
+def test_symmetric_structure_fits_one_coverage_and_accuracy_per_lf():
+    y, L = _sparse_weak_symmetric_lfs()
+    model = ClassConditionalLabelModel(structure="symmetric").fit(L)
+    theta = model.conditional_probabilities_
+    np.testing.assert_allclose(theta[:, 0, 1], theta[:, 1, 1])  # abstains alike
+    np.testing.assert_allclose(theta[:, 0, 0], theta[:, 1, 2])  # right alike
+    np.testing.assert_allclose(theta[:, 0, 2], theta[:, 1, 0])  # wrong alike
+    # Its coverage is each LF's share of votes, whatever the posterior.
+    np.testing.assert_allclose(1 - theta[:, 0, 1], np.mean(L != 0, axis=0), atol=1e-6)
+    assert model.structure_ == "symmetric" and list(model.bic_) == ["symmetric"]
+    assert np.all(np.diff(model.log_likelihood_history_) >= -1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::dataprog_helpers.IdentifiabilityWarning")
+def test_auto_structure_keeps_the_full_tables_only_where_they_pay():
+    y, L = _sparse_weak_symmetric_lfs()
+    auto = ClassConditionalLabelModel(structure="auto").fit(L)
+    full = ClassConditionalLabelModel().fit(L)
+    symmetric = LabelModel(class_prior="estimate").fit(L).score(L, y)
+    assert auto.structure_ == min(auto.bic_, key=auto.bic_.get) == "symmetric"
+    assert auto.bic_["class-conditional"] == full.bic_["class-conditional"]
+    # On sparse, weak, symmetric LFs the full tables' prior is barely identified.
+    assert abs(auto.class_prior_ - np.mean(y == 1)) < abs(full.class_prior_ - np.mean(y == 1))
+    assert auto.score(L, y) > full.score(L, y)
+    assert auto.score(L, y) >= symmetric - 0.01
+    # On one-sided LFs the full tables win, and the fit is the default one.
+    run = one_sided_run(0)
+    one_sided = ClassConditionalLabelModel(structure="auto").fit(run.L)
+    assert one_sided.structure_ == "class-conditional"
+    assert one_sided.bic_["symmetric"] - one_sided.bic_["class-conditional"] > 1000
+    np.testing.assert_array_equal(one_sided.conditional_probabilities_,
+                                  run.fits["default"].conditional_probabilities_)
 
 
 # --- validation and errors -------------------------------------------------------------------
@@ -361,6 +410,8 @@ def test_dependencies_are_refused_where_unsupported():
         ({"probability_margin": 0.5}, ValueError, r"probability_margin must lie in"),
         ({"seed": -1}, ValueError, r"seed must lie in"),
         ({"dependencies": "0-1"}, TypeError, r"dependencies must be a list of \(i, j\) pairs"),
+        ({"structure": "full"}, ValueError,
+         r"structure must be one of \('auto', 'class-conditional', 'symmetric'\)"),
     ],
 )
 def test_bad_hyperparameters_are_named(options, error, pattern):

@@ -107,6 +107,7 @@ __all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba", "vote_di
 #: The ways :class:`ClassConditionalLabelModel` can be fitted, and EM's starts.
 METHODS = ("em", "moments")
 INITS = ("majority_vote", "moments")
+STRUCTURES = ("auto", "class-conditional", "symmetric")
 
 #: Plain EM steps before the accelerated cycles begin: a well-started fit often
 #: converges within them, and then acceleration would only add work.
@@ -296,6 +297,22 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Every estimated probability is kept at least this large (and the table
         renormalised), so every log-ratio is finite: an LF that never voted -1
         on a class still has ``P(-1 | y) = probability_margin`` there.
+    structure : {"class-conditional", "auto", "symmetric"}, default "class-conditional"
+        ``"class-conditional"`` fits the full tables (4 free parameters per LF).
+        ``"symmetric"`` fits their special case where an LF votes as often on
+        either class and is as accurate on either (2 per LF: a coverage and an
+        accuracy, the assumptions of :class:`LabelModel`), by EM whose M-step
+        pools each LF's counts over the classes.  ``"auto"`` fits both and
+        keeps the one with the lower Bayesian information criterion
+        ``BIC = -2 log L + k log n`` (k free parameters, n points): the full
+        tables win wherever the LFs are one-sided or class-dependent, while
+        on sparse, weak, symmetric LFs their extra parameters (and the prior
+        with them) are barely identified, and the symmetric case is the better
+        estimate (``benchmarks/class_conditional_weak_lfs.py``).  ``"auto"``
+        costs both fits: where the full tables win, the symmetric EM converges
+        slowly (at n = 100,000, m = 50 one-sided LFs it doubles the time), so it
+        is not the default.  With declared dependencies only the full tables
+        are fitted.
 
     Attributes
     ----------
@@ -329,6 +346,11 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Whether the fit reached ``tol`` within ``max_iter``.
     sign_flipped_ : bool
         Whether the classes of the solution as found were exchanged to orient it.
+    structure_ : str
+        ``"class-conditional"`` or ``"symmetric"``: the tables fitted (the one
+        chosen, for ``structure="auto"``).
+    bic_ : dict of str -> float
+        The BIC of each structure fitted (with ``structure="auto"`` both).
     """
 
     def __init__(
@@ -341,6 +363,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         max_iter: int = 1000,
         tol: float = 1e-6,
         probability_margin: float = 1e-4,
+        structure: str = "class-conditional",
     ) -> None:
         self.class_prior = class_prior
         self.dependencies = dependencies
@@ -350,6 +373,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.max_iter = max_iter
         self.tol = tol
         self.probability_margin = probability_margin
+        self.structure = structure
 
     # --- validation -------------------------------------------------------------------------
 
@@ -360,6 +384,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if not isinstance(self.init, str) or self.init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {self.init!r}")
+        if not isinstance(self.structure, str) or self.structure not in STRUCTURES:
+            raise ValueError(f"structure must be one of {STRUCTURES}, got {self.structure!r}")
         check_positive_int(self.max_iter, "max_iter")
         check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
         check_real_in_range(self.probability_margin, "probability_margin", 0.0, 1.0 / 3.0,
@@ -435,22 +461,29 @@ class ClassConditionalLabelModel(BaseLabelModel):
                 'method="moments" estimates each LF on its own and cannot model the '
                 'declared dependencies jointly; use method="em" (the default)'
             )
+        if dependencies and self.structure == "symmetric":
+            raise ValueError(
+                'structure="symmetric" gives each LF its own coverage and accuracy and cannot '
+                'model the declared dependencies jointly; use structure="class-conditional" '
+                'or "auto"'
+            )
         dev_set = check_dev_set(dev_label_matrix, dev_labels, n_lfs)
         factors = _factors_of(dependencies, n_lfs)
         fit = _Fit(self, patterns, pattern_counts, factors, statistics)
         _warn_of_shared_abstentions(fit)
-        if self.method == "moments" or self.init == "moments":
-            tables, prior, steps, converged = fit.moment_estimate()
-        else:
-            tables, prior = fit.majority_vote_start()
-            steps, converged = 0, True
-        if self.method == "em":
-            tables, prior, history, steps, em_converged = fit.expectation_maximisation(
-                tables, prior
-            )
-            converged = converged and em_converged
-        else:
-            history = np.array([fit.log_likelihood(tables, prior)])
+        structures = (["class-conditional"] if dependencies or self.structure != "symmetric"
+                      else []) + (["symmetric"] if not dependencies and self.structure in (
+                          "auto", "symmetric") else [])
+        fits, bic = {}, {}
+        for structure in structures:
+            fits[structure] = self._fit_structure(fit, structure)
+            n_parameters = (sum(2 * (factor.n_outcomes - 1) for factor in factors)
+                            if structure == "class-conditional" else 2 * n_lfs)
+            n_parameters += self.class_prior == "estimate"
+            bic[structure] = float(-2.0 * fit.n_points * fits[structure][2][-1]
+                                   + n_parameters * np.log(fit.n_points))
+        structure = min(structures, key=lambda name: (bic[name], name != "class-conditional"))
+        tables, prior, history, steps, converged = fits[structure]
         if not converged:
             warnings.warn(
                 f"ClassConditionalLabelModel stopped after max_iter={self.max_iter} "
@@ -479,7 +512,28 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.n_iter_ = steps
         self.converged_ = converged
         self.sign_flipped_ = sign_flipped
+        self.structure_ = structure
+        self.bic_ = bic
         return self
+
+    def _fit_structure(self, fit: _Fit, structure: str):
+        """``(tables, prior, history, steps, converged)`` of one structure's fit."""
+        fit.pooled = structure == "symmetric"
+        if structure == "class-conditional" and (self.method == "moments"
+                                                 or self.init == "moments"):
+            tables, prior, steps, converged = fit.moment_estimate()
+        else:  # the symmetric tables are always fitted by EM from the majority vote
+            tables, prior = fit.majority_vote_start()
+            steps, converged = 0, True
+        if self.method == "em" or structure == "symmetric":
+            tables, prior, history, steps, em_converged = fit.expectation_maximisation(
+                tables, prior
+            )
+            converged = converged and em_converged
+        else:
+            history = np.array([fit.log_likelihood(tables, prior)])
+        fit.pooled = False
+        return tables, prior, history, steps, converged
 
     def fit_supervised(self, label_matrix, y) -> ClassConditionalLabelModel:
         """Fit the same model on gold labels: the best this model can do with these LFs.
@@ -698,6 +752,7 @@ class _Fit:
         self.patterns = patterns
         self.n_lfs = patterns.shape[1]
         self.statistics = statistics  # the pairwise sums: only the moment estimate needs them
+        self.pooled = False  # M-steps of the symmetric structure (see _pooled)
         self.factors = factors
         self.blocks = _blocks_of(factors)
         self.weights = _pattern_weights(pattern_counts)
@@ -776,14 +831,19 @@ class _Fit:
         """Mean log-likelihood per point of ``(tables, prior)``."""
         return self._expectation(self._joined(tables), prior)[1]
 
-    def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
+    def _counts_from_block_counts(self, positive_counts: list[np.ndarray],
                                   totals: list[np.ndarray]) -> np.ndarray:
+        """Expected counts of every factor's outcomes per class, shape (2, n_outcomes)."""
         counts = np.empty((2, int(self.sizes.sum())))
         for block, span, positive, total in zip(
             self.blocks, self.spans, positive_counts, totals, strict=True
         ):
             counts[:, span] = np.stack([total - positive, positive]) @ block.outcomes
-        return self._normalised(counts)
+        return counts
+
+    def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
+                                  totals: list[np.ndarray]) -> np.ndarray:
+        return self._normalised(self._counts_from_block_counts(positive_counts, totals))
 
     def _maximisation(self, posterior: np.ndarray) -> tuple[np.ndarray, float]:
         """The M-step: tables and prior that maximise the expected log-likelihood."""
@@ -792,8 +852,29 @@ class _Fit:
             np.bincount(codes, weights=weighted, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
         ]
-        return (self._joined_from_block_counts(positive_counts, self.block_totals),
-                self._prior(weighted.sum() / self.n_points))
+        counts = self._counts_from_block_counts(positive_counts, self.block_totals)
+        joined = self._pooled(counts) if self.pooled else self._normalised(counts)
+        return joined, self._prior(weighted.sum() / self.n_points)
+
+    def _pooled(self, counts: np.ndarray) -> np.ndarray:
+        """The symmetric tables of expected counts ``N[c, v]`` (single-LF factors only).
+
+        Each LF's counts are pooled over the classes: its coverage is its share of
+        votes and its accuracy the share of them that are right, the same for
+        both classes, so ``P(v | y)`` is ``coverage * accuracy`` for ``v = y``,
+        ``coverage * (1 - accuracy)`` for ``v = -y`` and ``1 - coverage`` for 0.
+        """
+        n_lfs = self.n_lfs
+        counts = counts.reshape(2, n_lfs, 3)
+        right = counts[0, :, 0] + counts[1, :, 2]
+        wrong = counts[0, :, 2] + counts[1, :, 0]
+        coverage = (right + wrong) / counts.sum(axis=(0, 2))
+        accuracy = right / np.maximum(right + wrong, 1e-300)
+        pooled = np.empty((2, n_lfs, 3))
+        pooled[0, :, 0] = pooled[1, :, 2] = coverage * accuracy
+        pooled[0, :, 2] = pooled[1, :, 0] = coverage * (1.0 - accuracy)
+        pooled[:, :, 1] = 1.0 - coverage
+        return self._normalised(pooled.reshape(2, 3 * n_lfs))
 
     def _prior(self, estimate: float) -> float:
         if self.model.class_prior != "estimate":
