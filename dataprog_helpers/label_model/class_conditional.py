@@ -471,9 +471,12 @@ class ClassConditionalLabelModel(BaseLabelModel):
         factors = _factors_of(dependencies, n_lfs)
         fit = _Fit(self, patterns, pattern_counts, factors, statistics)
         _warn_of_shared_abstentions(fit)
-        structures = (["class-conditional"] if dependencies or self.structure != "symmetric"
-                      else []) + (["symmetric"] if not dependencies and self.structure in (
-                          "auto", "symmetric") else [])
+        if dependencies or self.structure == "class-conditional":
+            structures = ["class-conditional"]
+        elif self.structure == "symmetric":
+            structures = ["symmetric"]
+        else:
+            structures = ["class-conditional", "symmetric"]
         fits, bic = {}, {}
         for structure in structures:
             fits[structure] = self._fit_structure(fit, structure)
