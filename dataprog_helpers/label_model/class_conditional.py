@@ -109,6 +109,15 @@ METHODS = ("em", "moments")
 INITS = ("majority_vote", "moments")
 STRUCTURES = ("auto", "class-conditional", "symmetric")
 
+#: ``structure="auto"`` skips the symmetric fit when the symmetric tables nearest the
+#: full fit (its posterior, counts pooled) fall short of its log-likelihood by more than
+#: this many times the BIC's allowance, ``m log(n) / 2`` in total.  That gap bounds the
+#: symmetric optimum's from above, so below 1 the symmetric tables surely win; above it
+#: they may not.  Measured (``benchmarks/class_conditional_weak_lfs.py``): at most 3.2 on
+#: symmetric LFs, at least 140 on one-sided ones.  Skipping can only keep the full
+#: tables, the ``"class-conditional"`` result.
+AUTO_SKIP_GAP = 20.0
+
 #: Plain EM steps before the accelerated cycles begin: a well-started fit often
 #: converges within them, and then acceleration would only add work.
 PLAIN_EM_STEPS = 5
@@ -309,10 +318,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
         on sparse, weak, symmetric LFs their extra parameters (and the prior
         with them) are barely identified, and the symmetric case is the better
         estimate (``benchmarks/class_conditional_weak_lfs.py``).  ``"auto"``
-        costs both fits: where the full tables win, the symmetric EM converges
-        slowly (at n = 100,000, m = 50 one-sided LFs it doubles the time), so it
-        is not the default.  With declared dependencies only the full tables
-        are fitted.
+        skips the symmetric fit where the symmetric tables nearest the full fit
+        are too far behind to win (:data:`AUTO_SKIP_GAP`), so on one-sided LFs it
+        costs one extra E- and M-step (about 10% at n = 100,000, m = 50).  With
+        declared dependencies only the full tables are fitted.
 
     Attributes
     ----------
@@ -350,7 +359,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
         ``"class-conditional"`` or ``"symmetric"``: the tables fitted (the one
         chosen, for ``structure="auto"``).
     bic_ : dict of str -> float
-        The BIC of each structure fitted (with ``structure="auto"`` both).
+        The BIC of each structure fitted (with ``structure="auto"`` both, unless
+        the symmetric fit was skipped).
     """
 
     def __init__(
@@ -479,12 +489,16 @@ class ClassConditionalLabelModel(BaseLabelModel):
             structures = ["class-conditional", "symmetric"]
         fits, bic = {}, {}
         for structure in structures:
+            if structure == "symmetric" and "class-conditional" in fits and (
+                    fit.symmetric_gap(*fits["class-conditional"][:2]) > AUTO_SKIP_GAP):
+                break  # the symmetric tables cannot come close: not worth their fit
             fits[structure] = self._fit_structure(fit, structure)
             n_parameters = (sum(2 * (factor.n_outcomes - 1) for factor in factors)
                             if structure == "class-conditional" else 2 * n_lfs)
             n_parameters += self.class_prior == "estimate"
             bic[structure] = float(-2.0 * fit.n_points * fits[structure][2][-1]
                                    + n_parameters * np.log(fit.n_points))
+        structures = list(fits)
         structure = min(structures, key=lambda name: (bic[name], name != "class-conditional"))
         tables, prior, history, steps, converged = fits[structure]
         if not converged:
@@ -858,6 +872,20 @@ class _Fit:
         counts = self._counts_from_block_counts(positive_counts, self.block_totals)
         joined = self._pooled(counts) if self.pooled else self._normalised(counts)
         return joined, self._prior(weighted.sum() / self.n_points)
+
+    def symmetric_gap(self, tables, prior) -> float:
+        """How far the symmetric tables nearest ``(tables, prior)`` fall short, in BIC allowances.
+
+        One E-step at the full fit, one pooled M-step, one E-step: ``(log L_full -
+        log L_pooled) / (m log(n) / 2)``, totals over the points.
+        """
+        posterior, log_likelihood = self._expectation(self._joined(tables), prior)
+        self.pooled = True
+        pooled, pooled_prior = self._maximisation(posterior)
+        self.pooled = False
+        pooled_log_likelihood = self._expectation(pooled, pooled_prior)[1]
+        allowance = self.n_lfs * np.log(self.n_points) / 2.0
+        return float((log_likelihood - pooled_log_likelihood) * self.n_points / allowance)
 
     def _pooled(self, counts: np.ndarray) -> np.ndarray:
         """The symmetric tables of expected counts ``N[c, v]`` (single-LF factors only).
