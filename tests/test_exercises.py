@@ -5,7 +5,8 @@ Each step notebook ``notebooks/NN_name.ipynb`` ends with a ``## Exercises`` sect
 ``exercise`` and ``nbval-skip`` (nbval does not run them) and are committed without
 outputs.  The worked solutions live in ``notebooks/solutions/NN_name_solutions.ipynb``,
 one ``## Exercise k: title`` section per exercise, each with code that nbval runs and
-compares like any other cell.  Every figure carries alt text for the course site.
+compares like any other cell.  Every figure carries alt text for the course site, and
+no cell stores execution timestamps.
 """
 
 from __future__ import annotations
@@ -114,6 +115,14 @@ def test_every_figure_has_alt_text(path):
         if images:
             alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) >= 20, f"{path.name}: figure without alt text:\n{_source(cell)}"
+
+
+@pytest.mark.parametrize("path", STEP_NOTEBOOKS + SOLUTION_NOTEBOOKS,
+                         ids=lambda path: path.stem)
+def test_no_execution_timestamps_are_stored(path):
+    # tools/execute_notebooks.py records none: they would change on every run.
+    for cell in _cells(path):
+        assert "execution" not in cell["metadata"], f"{path.name}:\n{_source(cell)}"
 
 
 def test_readme_outline_counts_each_notebooks_exercises():

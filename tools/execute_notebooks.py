@@ -30,16 +30,18 @@ SKIP_TAG = "nbval-skip"
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
+    # record_timing=False: no execution timestamps in the stored cells' metadata.
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
+            cell.metadata.pop("execution", None)
             if SKIP_TAG in cell.metadata.get("tags", []):
                 cell.outputs, cell.execution_count = [], None
-                cell.metadata.pop("execution", None)
                 continue
             client.execute_cell(cell, index)
     nbformat.write(notebook, path)
