@@ -6,16 +6,17 @@ Symmetric LFs (class-independent accuracy and voting, the symmetric model's
 assumptions, no dependencies), 10 LFs with accuracies uniform in [0.55, 0.8],
 5,000 points, scored on the same points, five seeds per setting.  Coverage and
 class balance vary: at low coverage a point gets few votes and the likelihood is
-flat, so the class-conditional model's six parameters per LF (and its prior) are
-barely identified, while the symmetric model's one parameter per LF and its
-first-moment prior are not.  Columns: mean accuracy of majority vote,
-``LabelModel(class_prior="estimate")``, ``ClassConditionalLabelModel()`` (the full
-tables), the same with ``structure="auto"`` (the full tables or their symmetric
-special case, whichever has the lower BIC) and how often that chose the symmetric
-one, the full tables' gold-fitted ceiling and the oracle (true accuracies and
-prior); the worst seed of the full and of the auto fit against ``LabelModel``;
-and the mean |prior error| of ``LabelModel``, the full and the auto fit.  Last, the
-same on simulated one-sided LFs, where the full tables must win.
+flat, so the class-conditional model's full tables (four free parameters per LF)
+and its prior are barely identified, while the symmetric model's one parameter per
+LF and its first-moment prior are not.  Columns: mean accuracy of majority vote,
+``LabelModel(class_prior="estimate")``,
+``ClassConditionalLabelModel(structure="class-conditional")`` (the full tables),
+the default ``structure="auto"`` (the full tables or their symmetric special case,
+whichever has the lower BIC) and how often that chose the symmetric one, the full
+tables' gold-fitted ceiling and the oracle (true accuracies and prior); the worst
+seed of the full and of the auto fit against ``LabelModel``; and the mean |prior
+error| of ``LabelModel``, the full and the auto fit.  Last, the same on simulated
+one-sided LFs, where the full tables must win.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def one_setting(coverage: float, balance: float, seed: int) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # narrow-orientation warnings: counted in the scores
         symmetric = dh.LabelModel(class_prior="estimate").fit(L)
-        per_class = dh.ClassConditionalLabelModel().fit(L)
+        per_class = dh.ClassConditionalLabelModel(structure="class-conditional").fit(L)
         auto = dh.ClassConditionalLabelModel(structure="auto").fit(L)
         ceiling = dh.ClassConditionalLabelModel().fit_supervised(L, y)
     oracle = np.sign(dh.posterior_proba(L, accuracies, balance) - 0.5).astype(np.int8)
@@ -70,7 +71,8 @@ def one_sided(seed: int) -> dict:
         symmetric = dh.LabelModel(class_prior="estimate").fit(L)
     auto = dh.ClassConditionalLabelModel(structure="auto").fit(L)
     return {"LabelModel": symmetric.score(L, y),
-            "class-conditional": dh.ClassConditionalLabelModel().fit(L).score(L, y),
+            "class-conditional": dh.ClassConditionalLabelModel(
+                structure="class-conditional").fit(L).score(L, y),
             "auto": auto.score(L, y), "auto chose symmetric": auto.structure_ == "symmetric"}
 
 

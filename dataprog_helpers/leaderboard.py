@@ -39,6 +39,7 @@ from .tumour_lfs import one_sided_tumour_lfs, two_sided_tumour_lfs
 
 __all__ = [
     "CONTENDERS",
+    "DEFAULT",
     "LabelingTask",
     "label_model_leaderboard",
     "leaderboard_tasks",
@@ -50,15 +51,24 @@ __all__ = [
 #: labels of the training points, the best that model can do with these LFs.
 CEILING = "ceiling: class-conditional fitted on gold labels"
 
+#: The class-conditional model as it comes: EM from the majority vote, and of the full
+#: tables and their symmetric special case, the one with the lower BIC.
+DEFAULT = "class-conditional (default)"
+
 #: The models ranked, in the order of the table: name -> a new, unfitted model (None
 #: for majority vote, which fits nothing; the ceiling is fitted with fit_supervised).
+#: The three "full tables" rows are the fitting routes of the full tables alone.
 CONTENDERS = {
     "majority vote": None,
     "LabelModel (gradient)": lambda: LabelModel(class_prior="estimate"),
     "LabelModel (triplet)": lambda: LabelModel(class_prior="estimate", method="triplet"),
-    "class-conditional: EM from majority vote (default)": lambda: ClassConditionalLabelModel(),
-    "class-conditional: moments": lambda: ClassConditionalLabelModel(method="moments"),
-    "class-conditional: EM from moments": lambda: ClassConditionalLabelModel(init="moments"),
+    DEFAULT: lambda: ClassConditionalLabelModel(),
+    "full tables: EM from majority vote": lambda: ClassConditionalLabelModel(
+        structure="class-conditional"),
+    "full tables: moments": lambda: ClassConditionalLabelModel(
+        method="moments", structure="class-conditional"),
+    "full tables: EM from moments": lambda: ClassConditionalLabelModel(
+        init="moments", structure="class-conditional"),
     CEILING: lambda: ClassConditionalLabelModel(),
 }
 

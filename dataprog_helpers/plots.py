@@ -520,7 +520,7 @@ def plot_leaderboard(table: pd.DataFrame, axes=None) -> np.ndarray:
     if missing:
         raise ValueError(f"table has no column(s) {missing}; pass label_model_leaderboard()")
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11.0, 4.8), sharey=True)
+        _, axes = plt.subplots(1, 2, figsize=(13.0, 4.8), sharey=True)
     axes = np.asarray(axes)
     tasks = list(dict.fromkeys(table["task"]))
     models = list(dict.fromkeys(table["model"]))
@@ -539,6 +539,7 @@ def plot_leaderboard(table: pd.DataFrame, axes=None) -> np.ndarray:
     axes[0].set_title("Accuracy of each label model")
     axes[1].set_xlabel("expected calibration error (lower is better)")
     axes[1].set_title("Calibration of P(y = +1)")
-    axes[1].legend(loc="upper right", fontsize=7)
+    # Outside the panels, where it hides no marker.
+    axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     return axes
 

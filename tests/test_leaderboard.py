@@ -8,6 +8,7 @@ from dataprog_helpers import make_one_sided_label_matrix
 from dataprog_helpers.leaderboard import (
     CEILING,
     CONTENDERS,
+    DEFAULT,
     LabelingTask,
     label_model_leaderboard,
     leaderboard_tasks,
@@ -17,7 +18,6 @@ from dataprog_helpers.leaderboard import (
 from dataprog_helpers.plots import plot_leaderboard
 
 REAL_TASKS = ("tumours, one-sided", "tumours, two-sided", "YouTube spam")
-DEFAULT = "class-conditional: EM from majority vote (default)"
 
 
 @pytest.fixture(scope="module")

@@ -61,9 +61,20 @@ over the LFs: that their polarity
 positive mean.  It warns when that holds by a narrow margin, and labeled dev
 points decide instead when given.
 
+The structure: the full tables have four free parameters per LF.  Their special
+case with one coverage and one accuracy per LF, the same for both classes (the
+assumptions of the symmetric ``LabelModel``), has two, and is fitted by the same
+EM with each LF's counts pooled over the classes in the M-step.  By default
+(``structure="auto"``) the model keeps whichever of the two has the lower
+Bayesian information criterion, ``-2 log L + k log n`` (Schwarz, *Ann. Statist.*
+6, 1978): on one-sided LFs the full tables win by far, and on weak, sparse,
+symmetric LFs, where the full tables' extra parameters are barely identified,
+the symmetric case is the better estimate.
+
 Declared dependencies join LFs into groups whose votes are modelled jointly,
 with a distribution over the 3^k vote combinations of each group and class
-(EM only); the groups are conditionally independent of each other.
+(EM only, full tables only); the groups are conditionally independent of each
+other.
 """
 
 from __future__ import annotations
@@ -289,7 +300,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Seed of the random start of the moment estimate's gradient steps
         (``method="moments"`` or ``init="moments"``).
     method : {"em", "moments"}, default "em"
-        Expectation-maximisation, or the moment estimate alone.
+        Expectation-maximisation, or the moment estimate alone (of the full
+        tables; the symmetric structure is always fitted by EM).
     init : {"majority_vote", "moments"}, default "majority_vote"
         Where EM starts: one M-step from the majority vote's labels, or the
         moment estimate.  Both reached the same maximum on every data set of
@@ -306,7 +318,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Every estimated probability is kept at least this large (and the table
         renormalised), so every log-ratio is finite: an LF that never voted -1
         on a class still has ``P(-1 | y) = probability_margin`` there.
-    structure : {"class-conditional", "auto", "symmetric"}, default "class-conditional"
+    structure : {"auto", "class-conditional", "symmetric"}, default "auto"
         ``"class-conditional"`` fits the full tables (4 free parameters per LF).
         ``"symmetric"`` fits their special case where an LF votes as often on
         either class and is as accurate on either (2 per LF: a coverage and an
@@ -321,7 +333,11 @@ class ClassConditionalLabelModel(BaseLabelModel):
         skips the symmetric fit where the symmetric tables nearest the full fit
         are too far behind to win (:data:`AUTO_SKIP_GAP`), so on one-sided LFs it
         costs one extra E- and M-step (about 10% at n = 100,000, m = 50).  With
-        declared dependencies only the full tables are fitted.
+        declared dependencies only the full tables are fitted.  The default,
+        because the full tables alone can fail badly on weak, sparse LFs (on
+        that benchmark, 0.48 below :class:`LabelModel` on one seed) while
+        ``"auto"`` kept them on every one-sided or class-dependent LF set
+        measured.
 
     Attributes
     ----------
@@ -360,7 +376,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         chosen, for ``structure="auto"``).
     bic_ : dict of str -> float
         The BIC of each structure fitted (with ``structure="auto"`` both, unless
-        the symmetric fit was skipped).
+        the symmetric fit was skipped; empty after :meth:`fit_supervised`).
     """
 
     def __init__(
@@ -373,7 +389,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         max_iter: int = 1000,
         tol: float = 1e-6,
         probability_margin: float = 1e-4,
-        structure: str = "class-conditional",
+        structure: str = "auto",
     ) -> None:
         self.class_prior = class_prior
         self.dependencies = dependencies
@@ -471,12 +487,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
                 'method="moments" estimates each LF on its own and cannot model the '
                 'declared dependencies jointly; use method="em" (the default)'
             )
-        if dependencies and self.structure == "symmetric":
-            raise ValueError(
-                'structure="symmetric" gives each LF its own coverage and accuracy and cannot '
-                'model the declared dependencies jointly; use structure="class-conditional" '
-                'or "auto"'
-            )
+        self._check_structure_with(dependencies)
         dev_set = check_dev_set(dev_label_matrix, dev_labels, n_lfs)
         factors = _factors_of(dependencies, n_lfs)
         fit = _Fit(self, patterns, pattern_counts, factors, statistics)
@@ -533,6 +544,14 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.bic_ = bic
         return self
 
+    def _check_structure_with(self, dependencies: list[tuple[int, int]]) -> None:
+        if dependencies and self.structure == "symmetric":
+            raise ValueError(
+                'structure="symmetric" gives each LF its own coverage and accuracy and cannot '
+                'model the declared dependencies jointly; use structure="class-conditional" '
+                'or "auto"'
+            )
+
     def _fit_structure(self, fit: _Fit, structure: str):
         """``(tables, prior, history, steps, converged)`` of one structure's fit."""
         fit.pooled = structure == "symmetric"
@@ -558,7 +577,9 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Each ``theta_i[c, v]`` is the share of the points of class c on which LF i
         votes v (within ``probability_margin``), and the prior (unless fixed) is
         the share of positives.  A ceiling for the unsupervised fit, not a
-        substitute for it.
+        substitute for it.  ``structure="symmetric"`` counts each LF's coverage
+        and accuracy over both classes; ``"auto"`` and ``"class-conditional"``
+        count the full tables (the larger model is the higher ceiling).
 
         Parameters
         ----------
@@ -578,8 +599,11 @@ class ClassConditionalLabelModel(BaseLabelModel):
             raise ValueError("y must contain both classes to fit the vote distributions")
         patterns, pattern_counts = self._histogram(label_matrix)
         dependencies = check_dependencies(self.dependencies, label_matrix.shape[1])
+        self._check_structure_with(dependencies)
         fit = _Fit(self, patterns, pattern_counts,
                    _factors_of(dependencies, label_matrix.shape[1]))
+        structure = "symmetric" if self.structure == "symmetric" else "class-conditional"
+        fit.pooled = structure == "symmetric"
         positive = (y == 1).astype(np.float64)
         tables = fit.maximisation(label_matrix, positive)
         prior = float(positive.mean()) if self.class_prior == "estimate" else float(
@@ -591,6 +615,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.n_iter_ = 0
         self.converged_ = True
         self.sign_flipped_ = False
+        self.structure_ = structure
+        self.bic_ = {}
         return self
 
     def _set_fitted(self, fit, tables, prior, marginals, accuracies, history) -> None:
@@ -860,7 +886,9 @@ class _Fit:
 
     def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
                                   totals: list[np.ndarray]) -> np.ndarray:
-        return self._normalised(self._counts_from_block_counts(positive_counts, totals))
+        """The M-step's tables from per-block counts: pooled for the symmetric structure."""
+        counts = self._counts_from_block_counts(positive_counts, totals)
+        return self._pooled(counts) if self.pooled else self._normalised(counts)
 
     def _maximisation(self, posterior: np.ndarray) -> tuple[np.ndarray, float]:
         """The M-step: tables and prior that maximise the expected log-likelihood."""
@@ -869,8 +897,7 @@ class _Fit:
             np.bincount(codes, weights=weighted, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
         ]
-        counts = self._counts_from_block_counts(positive_counts, self.block_totals)
-        joined = self._pooled(counts) if self.pooled else self._normalised(counts)
+        joined = self._joined_from_block_counts(positive_counts, self.block_totals)
         return joined, self._prior(weighted.sum() / self.n_points)
 
     def symmetric_gap(self, tables, prior) -> float:
