@@ -115,8 +115,12 @@ def plot_loss_curve(loss_history, ax: Axes | None = None,
 
 
 def plot_accuracy_estimates(true_accuracies, estimated_accuracies, ax: Axes | None = None,
-                            title: str = "Estimated vs true LF accuracies") -> Axes:
-    """Scatter of estimated against true LF accuracies, with the line y = x."""
+                            title: str = "Estimated vs true LF accuracies",
+                            label: str = "labeling function") -> Axes:
+    """Scatter of estimated against true LF accuracies, with the line y = x.
+
+    ``label`` names the points in the legend (one point per LF).
+    """
     true_accuracies = np.asarray(true_accuracies, dtype=np.float64)
     estimated_accuracies = np.asarray(estimated_accuracies, dtype=np.float64)
     if (true_accuracies.ndim != 1 or true_accuracies.size == 0
@@ -130,7 +134,7 @@ def plot_accuracy_estimates(true_accuracies, estimated_accuracies, ax: Axes | No
     low = min(true_accuracies.min(), estimated_accuracies.min()) - 0.02
     high = max(true_accuracies.max(), estimated_accuracies.max()) + 0.02
     ax.plot([low, high], [low, high], color="grey", linestyle="--", label="perfect estimate")
-    ax.scatter(true_accuracies, estimated_accuracies, label="labeling function", zorder=3)
+    ax.scatter(true_accuracies, estimated_accuracies, label=label, zorder=3)
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
     ax.set_aspect("equal")
@@ -384,10 +388,13 @@ def plot_explorer(result, axes=None) -> np.ndarray:
     """The explorer's three linked panels for one explorer result.
 
     Left: estimated against true LF accuracies, the correlated near-copies
-    marked apart.  Middle: the label model's posterior P(y = +1 | votes) by true
-    class.  Right: the accuracy of majority vote, the label model and the oracle
-    (true accuracies and class balance), with the chance level of always
-    answering the majority class.
+    marked apart, and the class-conditional model's estimates beside the label
+    model's.  Middle: the posterior P(y = +1 | votes) by true class, of the
+    model whose assumptions the simulated LFs meet: the label model's, or the
+    class-conditional model's for one-sided LFs (the title says which).  Right:
+    the accuracy of majority vote, the label model, the class-conditional model
+    and the oracle (true parameters and class balance), with the chance level
+    of always answering the majority class.
 
     Parameters
     ----------
@@ -408,32 +415,44 @@ def plot_explorer(result, axes=None) -> np.ndarray:
     settings = result.settings
     accuracy_ax, posterior_ax, score_ax = axes
     if np.all(np.isfinite(result.estimated_accuracies)):
-        title = f"LF accuracies (mean error {result.mean_absolute_error:.3f})"
+        title = f"LF accuracies (label model: mean error {result.mean_absolute_error:.3f})"
         plot_accuracy_estimates(result.true_accuracies, result.estimated_accuracies,
-                                ax=accuracy_ax, title=title)
+                                ax=accuracy_ax, title=title, label="label model")
         if result.is_copy.any():
             accuracy_ax.scatter(result.true_accuracies[result.is_copy],
                                 result.estimated_accuracies[result.is_copy], marker="x",
                                 color="tab:red", s=60, zorder=4, label="near-copy of LF 0")
-            accuracy_ax.legend(loc="upper left", fontsize=8)
+        if np.all(np.isfinite(result.class_conditional_accuracies)):
+            accuracy_ax.scatter(result.true_accuracies, result.class_conditional_accuracies,
+                                marker="^", facecolors="none", edgecolors="tab:orange", s=40,
+                                zorder=3, label="class-conditional model "
+                                f"(mean error {result.class_conditional_error:.3f})")
+        accuracy_ax.legend(loc="best", fontsize=8)
     else:
         accuracy_ax.text(0.5, 0.5, "label model not fitted", ha="center", va="center",
                          transform=accuracy_ax.transAxes)
         accuracy_ax.set_xlabel("true accuracy P(right | votes)")
         accuracy_ax.set_ylabel("estimated accuracy")
         accuracy_ax.set_title("LF accuracies")
-    plot_posterior_histogram(result.probabilities, result.y, ax=posterior_ax, bins=25,
-                             title="Label model posterior by true class")
+    if settings.one_sided:
+        plot_posterior_histogram(result.class_conditional_probabilities, result.y,
+                                 ax=posterior_ax, bins=25,
+                                 title="Class-conditional posterior by true class")
+    else:
+        plot_posterior_histogram(result.probabilities, result.y, ax=posterior_ax, bins=25,
+                                 title="Label model posterior by true class")
     names = list(result.scores)
     values = [result.scores[name] for name in names]
-    bars = score_ax.bar(names, values, color=["tab:grey", "tab:blue", "tab:green"][:len(names)])
+    bars = score_ax.bar([name.replace(" ", "\n") for name in names], values,
+                        color=[_METHOD_COLOURS.get(name, "tab:purple") for name in names])
     score_ax.bar_label(bars, labels=[f"{value:.3f}" for value in values], fontsize=9)
     chance = max(settings.class_balance, 1 - settings.class_balance)
     _reference_lines(score_ax, {"majority class": chance})
     score_ax.set_ylim(min(0.4, min(values) - 0.05), 1.05)
     score_ax.set_xlabel("method")
     score_ax.set_ylabel("accuracy (ties count half)")
-    score_ax.set_title(f"m = {settings.n_lfs}, coverage {settings.coverage:.2f}, "
+    score_ax.set_title(f"m = {settings.n_lfs}{' one-sided' if settings.one_sided else ''}, "
+                       f"coverage {settings.coverage:.2f}, "
                        f"correlation {settings.correlation:.2f}", fontsize=10)
     score_ax.legend(loc="lower right", fontsize=8)
     return axes
@@ -449,10 +468,19 @@ _SETTING_LABELS = {
 }
 
 
+#: One colour per method across the explorer's figures.
+_METHOD_COLOURS = {"majority vote": "tab:grey", "label model": "tab:blue",
+                   "class-conditional": "tab:orange", "oracle": "tab:green"}
+
+#: The sweep's columns of LF-accuracy errors, and the model each belongs to.
+_SWEEP_ERRORS = {"mean accuracy error": "label model",
+                 "class-conditional accuracy error": "class-conditional"}
+
+
 def plot_explorer_sweep(sweep: pd.DataFrame, axes=None) -> np.ndarray:
     """One column of panels per swept setting: what moving that one slider does.
 
-    Top row: each method's accuracy.  Bottom row: the label model's mean
+    Top row: each method's accuracy.  Bottom row: each label model's mean
     |estimated - true| LF accuracy.
 
     Parameters
@@ -478,20 +506,26 @@ def plot_explorer_sweep(sweep: pd.DataFrame, axes=None) -> np.ndarray:
     if axes.shape[1] != len(names):
         raise ValueError(f"axes must have shape (2, {len(names)}), one column per setting, "
                          f"got {axes.shape}")
-    methods = [column for column in sweep.columns if column != "mean accuracy error"]
+    methods = [column for column in sweep.columns if column not in _SWEEP_ERRORS]
+    errors = [column for column in _SWEEP_ERRORS if column in sweep.columns]
     for (score_ax, error_ax), name in zip(axes.T, names, strict=True):
         rows = sweep.xs(name, level="setting")
         # A range setting such as accuracy_range is plotted at its midpoint.
         positions = [float(np.mean(value)) for value in rows.index]
         for method, marker in zip(methods, "os^v", strict=False):
-            score_ax.plot(positions, rows[method], marker=marker, label=method)
-        error_ax.plot(positions, rows["mean accuracy error"], marker="o", color="tab:red")
+            score_ax.plot(positions, rows[method], marker=marker, label=method,
+                          color=_METHOD_COLOURS.get(method))
+        for column, marker in zip(errors, "s^", strict=False):
+            model = _SWEEP_ERRORS[column]
+            error_ax.plot(positions, rows[column], marker=marker, label=model,
+                          color=_METHOD_COLOURS[model])
         score_ax.set_title(f"varying {_SETTING_LABELS.get(name, name).split(' (')[0]}",
                            fontsize=10)
         error_ax.set_xlabel(_SETTING_LABELS.get(name, name))
     axes[0, 0].set_ylabel("accuracy (ties count half)")
     axes[1, 0].set_ylabel("mean |estimated - true|\nLF accuracy")
     axes[0, 0].legend(fontsize=8)
+    axes[1, 0].legend(fontsize=8)
     return axes
 
 

@@ -17,6 +17,7 @@ from dataprog_helpers import (
     NotFittedError,
     VoteStatistics,
     accuracy,
+    add_near_copies,
     conditional_posterior_proba,
     majority_vote,
     make_label_matrix,
@@ -329,8 +330,11 @@ def test_declared_dependencies_model_near_copies_jointly():
 
 @pytest.mark.filterwarnings("ignore:the sign of the solution is uncertain")
 def test_lfs_that_vote_on_the_same_points_are_warned_about_and_declaring_them_helps():
-    # The explorer's default: LFs 7-9 are near-copies of LF 0 that vote where it votes.
-    y, L, _ = simulate_label_matrix(ExplorerSettings())
+    # The explorer's seven independent LFs, plus three near-copies of LF 0 that vote
+    # exactly where it votes, each casting its own vote (add_near_copies, repeat 0).
+    y, L, accuracies = simulate_label_matrix(ExplorerSettings())
+    L, _ = add_near_copies(L[:, :7], y, accuracies[:7], source=0, n_copies=3, repeat=0.0,
+                           seed=2)
     with pytest.warns(IdentifiabilityWarning, match=r"LFs \[0, 7, 8, 9\] vote on exactly the "
                       r"same points.*dependencies=\[\(0, 7\), \(0, 8\), \(0, 9\)\]"):
         trapped = ClassConditionalLabelModel().fit(L)

@@ -34,6 +34,7 @@ SMALL = dh.ExplorerSettings(n_points=2_000)
         ({"correlation": -0.1}, "correlation"),
         ({"n_points": 50}, "n_points"),
         ({"seed": -1}, "seed"),
+        ({"one_sided": 1}, "one_sided"),
     ],
 )
 def test_bad_settings_raise_a_clear_error(changes, argument):
@@ -51,6 +52,64 @@ def test_simulation_has_the_requested_shape_and_copies():
     np.testing.assert_allclose(true_accuracies[6:], true_accuracies[0])
 
 
+@pytest.mark.parametrize("one_sided", [False, True])
+def test_at_correlation_zero_the_copies_are_independent_lfs(one_sided):
+    settings = dataclasses.replace(SMALL, n_points=40_000, one_sided=one_sided)
+    y, label_matrix, true_accuracies = simulate_label_matrix(settings)
+    lf_0, copies = label_matrix[:, 0], label_matrix[:, -settings.n_copies:]
+    for copy in copies.T:
+        # Whether they vote is independent given y, and so is what they vote.
+        for label in (-1, 1):
+            both = np.mean((lf_0[y == label] != 0) & (copy[y == label] != 0))
+            product = np.mean(lf_0[y == label] != 0) * np.mean(copy[y == label] != 0)
+            assert both == pytest.approx(product, abs=0.01)
+        voted = copy != 0
+        assert np.mean(copy[voted] == y[voted]) == pytest.approx(true_accuracies[0], abs=0.02)
+
+
+def test_one_sided_lfs_vote_one_way_with_the_stated_coverage_and_accuracy():
+    settings = dataclasses.replace(SMALL, n_points=40_000, one_sided=True, correlation=0.0)
+    y, label_matrix, true_accuracies = simulate_label_matrix(settings)
+    n_independent = settings.n_lfs - settings.n_copies
+    for lf, column in enumerate(label_matrix.T):
+        votes = set(np.unique(column).tolist()) - {0}
+        # LF i votes +1 for even i, -1 for odd i; the copies vote as LF 0 does.
+        assert votes == ({1} if lf % 2 == 0 or lf >= n_independent else {-1})
+        assert np.mean(column != 0) == pytest.approx(settings.coverage, abs=0.01)
+        voted = column != 0
+        assert np.mean(column[voted] == y[voted]) == pytest.approx(true_accuracies[lf], abs=0.02)
+    true_range = (true_accuracies >= settings.accuracy_range[0] - 1e-12) & (
+        true_accuracies <= settings.accuracy_range[1] + 1e-12)
+    assert true_range.all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_sided_lfs_break_the_symmetric_model_and_not_the_class_conditional_one(seed):
+    result = dh.run_explorer(dataclasses.replace(SMALL, n_points=10_000, one_sided=True,
+                                                 seed=seed))
+    assert result.scores["class-conditional"] >= result.scores["oracle"] - 0.01
+    assert result.scores["class-conditional"] > result.scores["majority vote"] + 0.03
+    assert result.scores["label model"] < result.scores["majority vote"]
+    assert result.class_conditional_error < 0.05 < result.mean_absolute_error
+    by_class = result.class_conditional_probabilities
+    assert by_class.shape == result.y.shape
+    assert dh.accuracy(result.y, np.sign(by_class - 0.5).astype(np.int8)) == pytest.approx(
+        result.scores["class-conditional"], abs=1e-3)
+
+
+def test_the_middle_panel_shows_the_posterior_of_the_model_the_lfs_suit():
+    for one_sided, title in ((False, "Label model posterior"),
+                             (True, "Class-conditional posterior")):
+        result = dh.run_explorer(dataclasses.replace(SMALL, one_sided=one_sided))
+        axes = dh.plot_explorer(result, Figure().subplots(1, 3))
+        assert axes[1].get_title().startswith(title)
+        shown = [patch.get_height() for patch in axes[1].patches]
+        expected = result.class_conditional_probabilities if one_sided else result.probabilities
+        counts = [np.histogram(expected[result.y == label], np.linspace(0, 1, 26))[0]
+                  for label in (-1, 1)]
+        np.testing.assert_array_equal(shown, np.concatenate(counts))
+
+
 def test_simulation_rejects_anything_but_settings():
     with pytest.raises(TypeError, match="settings"):
         simulate_label_matrix({"n_lfs": 5})
@@ -60,7 +119,7 @@ def test_run_explorer_is_deterministic_and_scores_every_method():
     first, second = dh.run_explorer(SMALL), dh.run_explorer(SMALL)
     np.testing.assert_array_equal(first.probabilities, second.probabilities)
     assert first.scores == second.scores
-    assert list(first.scores) == ["majority vote", "label model", "oracle"]
+    assert list(first.scores) == ["majority vote", "label model", "class-conditional", "oracle"]
     assert all(0.0 <= score <= 1.0 for score in first.scores.values())
     assert first.is_copy.sum() == SMALL.n_copies and not first.messages
 
@@ -70,12 +129,18 @@ def test_independent_lfs_are_estimated_well_and_beat_majority_vote(seed):
     result = dh.run_explorer(dataclasses.replace(SMALL, n_points=10_000, seed=seed))
     assert result.mean_absolute_error < 0.05
     assert result.scores["label model"] > result.scores["majority vote"]
+    # Both models' assumptions hold, so they agree on what matters.
+    assert result.class_conditional_error < 0.05
+    assert abs(result.scores["class-conditional"] - result.scores["label model"]) < 0.01
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_correlated_copies_are_over_trusted(seed):
+    # 10,000 points: at correlation 0 the copies are ordinary LFs, and on 2,000 points
+    # the estimation noise of any three LFs' mean accuracy reaches 0.06.
     def copies_overestimate(correlation):
-        result = dh.run_explorer(dataclasses.replace(SMALL, correlation=correlation, seed=seed))
+        result = dh.run_explorer(dataclasses.replace(SMALL, correlation=correlation, seed=seed,
+                                                     n_points=10_000))
         error = result.estimated_accuracies - result.true_accuracies
         return error[result.is_copy].mean()
 
@@ -91,9 +156,12 @@ def test_class_balance_is_estimated():
 def test_a_hopeless_setting_reports_why_instead_of_raising():
     result = dh.run_explorer(dh.ExplorerSettings(n_lfs=3, coverage=0.01, n_points=100))
     assert any("label model not fitted" in message for message in result.messages)
+    assert any("class-conditional model not fitted" in message for message in result.messages)
     assert np.all(result.probabilities == 0.5)
     assert np.all(np.isnan(result.estimated_accuracies))
+    assert np.all(np.isnan(result.class_conditional_accuracies))
     assert result.scores["label model"] == 0.5  # every point a tie
+    assert result.scores["class-conditional"] == 0.5
     dh.plot_explorer(result, Figure().subplots(1, 3))  # still drawable
 
 
@@ -135,8 +203,9 @@ def test_moving_a_slider_calls_the_update_function():
     box = explorer.widgets()
     sliders = {slider.description: slider for slider in _sliders(box)}
     assert set(sliders) == {"LFs (m)", "coverage", "accuracy range", "P(y = +1)",
-                            "correlation", "points (n)"}
-    assert all(not slider.continuous_update for slider in sliders.values())
+                            "correlation", "points (n)", "one-sided LFs"}
+    assert all(not slider.continuous_update for name, slider in sliders.items()
+               if name != "one-sided LFs")
     image = box.children[1]
     first_png = bytes(image.value)
     assert first_png.startswith(b"\x89PNG")
@@ -146,6 +215,9 @@ def test_moving_a_slider_calls_the_update_function():
     assert explorer.settings.accuracy_range == (0.6, 0.9)
     assert explorer.result_.settings == explorer.settings
     assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first_png
+    sliders["one-sided LFs"].value = True
+    assert explorer.settings.one_sided and explorer.result_.settings.one_sided
+    assert "one-sided" in explorer.figure.axes[2].get_title()
 
 
 def test_the_widgets_show_why_a_fit_failed():
@@ -160,9 +232,10 @@ def test_the_widgets_show_why_a_fit_failed():
 def test_sliders_start_at_the_settings_even_outside_their_usual_range():
     pytest.importorskip("ipywidgets")
     settings = dataclasses.replace(SMALL, n_lfs=40, coverage=0.02, n_points=3_000)
-    sliders = _sliders(dh.LabelModelExplorer(settings).widgets())
-    assert [slider.value for slider in sliders][:2] == [40, 0.02]
-    assert sliders[-1].value == 3_000
+    sliders = {slider.description: slider
+               for slider in _sliders(dh.LabelModelExplorer(settings).widgets())}
+    assert (sliders["LFs (m)"].value, sliders["coverage"].value) == (40, 0.02)
+    assert sliders["points (n)"].value == 3_000
 
 
 def test_show_falls_back_to_the_static_figure_without_ipywidgets(monkeypatch, capsys):
@@ -190,12 +263,15 @@ def test_plot_explorer_checks_its_axes():
 def test_sweep_varies_one_setting_at_a_time():
     sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "n_lfs": [4]}, SMALL, seeds=(0, 1))
     assert list(sweep.index) == [("coverage", 0.1), ("coverage", 0.5), ("n_lfs", 4)]
-    assert list(sweep.columns) == ["majority vote", "label model", "oracle",
-                                   "mean accuracy error"]
+    assert list(sweep.columns) == ["majority vote", "label model", "class-conditional",
+                                   "oracle", "mean accuracy error",
+                                   "class-conditional accuracy error"]
     single = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=1))
     other = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=0))
     expected = (single.scores["oracle"] + other.scores["oracle"]) / 2
     assert sweep.loc[("n_lfs", 4), "oracle"] == pytest.approx(expected)
+    errors = (single.class_conditional_error + other.class_conditional_error) / 2
+    assert sweep.loc[("n_lfs", 4), "class-conditional accuracy error"] == pytest.approx(errors)
     # more coverage, more votes per point: majority vote gets better
     assert sweep.loc[("coverage", 0.5), "majority vote"] > sweep.loc[("coverage", 0.1),
                                                                      "majority vote"]
@@ -225,6 +301,11 @@ def test_plot_explorer_sweep_draws_one_column_per_setting():
     assert axes.shape == (2, 2)
     assert axes[1, 1].get_xlabel() == "accuracy range (midpoint)"
     assert all(ax.get_ylabel() for ax in axes[:, 0])
+    # Both label models' errors, in the colours of their accuracies above.
+    errors, scores = axes[1, 0].get_lines(), dict(
+        (line.get_label(), line) for line in axes[0, 0].get_lines())
+    assert [line.get_label() for line in errors] == ["label model", "class-conditional"]
+    assert all(line.get_color() == scores[line.get_label()].get_color() for line in errors)
     with pytest.raises(ValueError, match="explorer_sweep"):
         dh.plot_explorer_sweep(sweep.reset_index())
     with pytest.raises(ValueError, match="shape"):

@@ -652,9 +652,9 @@ def _warn_of_shared_abstentions(fit: _Fit) -> None:
 
     The model reads *whether* an LF votes as evidence about the class, so such a
     group's shared abstentions are a strong signal it can mistake for the class
-    itself: on the explorer's near-copies (notebook 0), which vote exactly where
-    LF 0 votes, EM's maximum puts the class there and scores at chance level,
-    while declaring them dependent recovers the symmetric model's accuracy.
+    itself: on notebook 0's explorer at correlation 1, where three copies repeat
+    LF 0 exactly, EM's maximum puts the class there and scores 0.53-0.60, while
+    declaring them dependent gives 0.66-0.77.
     Only LFs that abstain somewhere are compared (LFs that always vote share
     nothing informative).  Candidates must have the same number of votes, read
     off the block totals for free; only their vote columns are compared.
