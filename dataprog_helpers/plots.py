@@ -44,10 +44,20 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.0)) -> Axes:
     return ax
 
 
+def _named_values(argument, name: str) -> dict:
+    """``argument`` (a mapping, or None for none) as a dict; anything else is a TypeError."""
+    if argument is None:
+        return {}
+    if not isinstance(argument, Mapping):
+        raise TypeError(f"{name} must be a mapping of name -> value, e.g. a dict, got "
+                        f"{type(argument).__name__}")
+    return dict(argument)
+
+
 def _reference_lines(ax: Axes, reference_lines: Mapping[str, float]) -> None:
     """Horizontal grey lines at given accuracies, named in the legend with the value."""
     line_styles = [":", "--", "-."]
-    for k, (name, value) in enumerate(dict(reference_lines).items()):
+    for k, (name, value) in enumerate(reference_lines.items()):
         ax.axhline(value, linestyle=line_styles[k % len(line_styles)], color="dimgrey",
                    label=f"{name} ({np.round(value, 3):.3f})")
 
@@ -178,7 +188,7 @@ def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
     """
     if not isinstance(results, pd.DataFrame) or results.empty:
         raise ValueError("results must be a non-empty pandas DataFrame of accuracies")
-    reference_lines = dict(reference_lines or {})
+    reference_lines = _named_values(reference_lines, "reference_lines")
     ax = _axes(ax, (7.0, 4.2))
     n_rows, n_cols = results.shape
     width = 0.8 / n_cols
@@ -329,7 +339,8 @@ def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, flo
     needed = {"n_labels", "accuracy"}
     if not isinstance(curve, pd.DataFrame) or not needed <= set(curve.columns):
         raise ValueError(f"curve must be a DataFrame with columns {sorted(needed)}")
-    bands = dict(reference_bands or {})
+    reference_lines = _named_values(reference_lines, "reference_lines")
+    bands = _named_values(reference_bands, "reference_bands")
     for name, band in bands.items():
         if np.shape(band) != (2,) or not band[0] <= band[1]:
             raise ValueError(f"reference_bands[{name!r}] must be a pair (low, high) with "

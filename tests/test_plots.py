@@ -156,6 +156,8 @@ def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accur
     # The reference line and every bar top are inside the visible range.
     low, high = ax.get_ylim()
     assert low < 0.62 and high >= accuracy_table.to_numpy().max()
+    with pytest.raises(TypeError, match=r"reference_lines must be a mapping .* got float"):
+        plot_accuracy_bars(accuracy_table, reference_lines=0.62)
 
 
 def test_plot_overlap_matrix_labels_its_colour_bar(fitted_label_model):
@@ -250,6 +252,11 @@ def test_plot_hand_label_curve_draws_the_mean_over_draws_and_the_reference_lines
     assert "its interval (0.800 to 0.900)" in legend
     with pytest.raises(ValueError, match=r"reference_bands\['b'\] must be a pair"):
         plot_hand_label_curve(curve, {}, reference_bands={"b": (0.9, 0.8)})
+    # A list of pairs is not silently read as a mapping.
+    with pytest.raises(TypeError, match=r"reference_bands must be a mapping .* got list"):
+        plot_hand_label_curve(curve, {}, reference_bands=[("b", (0.8, 0.9))])
+    with pytest.raises(TypeError, match=r"reference_lines must be a mapping .* got list"):
+        plot_hand_label_curve(curve, [("data programming", 0.85)])
 
 
 def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
