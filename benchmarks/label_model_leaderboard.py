@@ -4,8 +4,9 @@ Run with ``make benchmark`` (or ``python benchmarks/label_model_leaderboard.py``
 The tasks and models are those of :mod:`dataprog_helpers.leaderboard`: the
 tutorial's simulated setting, simulated one-sided LFs, notebook 6's one-sided and
 two-sided tumour LFs, and ten keyword LFs on the YouTube spam comments; majority
-vote, ``LabelModel`` (gradient, triplet), the three fitting routes of
-``ClassConditionalLabelModel`` and its gold-fitted ceiling.  Accuracy is on each
+vote, ``LabelModel`` (gradient, triplet), ``ClassConditionalLabelModel`` as it comes
+(structure by BIC), the three fitting routes of its full tables, and its gold-fitted
+ceiling.  Accuracy is on each
 task's test set (ties half right) with its binomial standard error; fit times are
 medians of five fits after one that compiles TensorFlow's graphs, all in this run.
 

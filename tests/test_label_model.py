@@ -25,7 +25,11 @@ from dataprog_helpers import (
     posterior_proba,
     standardized_residuals,
 )
-from dataprog_helpers.label_model.symmetric import _fit_correlations, triplet_correlations
+from dataprog_helpers.label_model.symmetric import (
+    _fit_correlations,
+    _signs_from_agreements,
+    triplet_correlations,
+)
 
 
 def _completion_loss(label_matrix, correlations):
@@ -591,6 +595,23 @@ def test_triplet_correlations_are_exact_on_a_rank_one_matrix_without_sampling_va
     result = triplet_correlations(Z, mask, np.full((5, 5), 1e18), bound=0.998)
     # Agreements fix q only up to a global sign.
     np.testing.assert_allclose(result * np.sign(result @ q), q, rtol=0, atol=1e-12)
+
+
+def test_signs_settle_on_one_sided_agreements_and_rounding_decides_no_tie():
+    # Two LFs that vote only +1 and two that vote only -1: each pair agrees always or
+    # never (Z = +-1), and updating every sign at once would flip all of them for ever.
+    side = np.array([1.0, 1.0, -1.0, -1.0])
+    Z = np.outer(side, side)
+    signs = _signs_from_agreements(Z, np.full(4, 0.998))
+    np.testing.assert_array_equal(signs * signs[0], side)
+    # LFs 0 and 1 never vote together (Z_01 unobserved, 0): LF 0's agreements then
+    # cancel exactly, a tie that keeps its sign, however the sums are rounded.
+    Z[0, 1] = Z[1, 0] = 0.0
+    Z[0, 3] = Z[3, 0] = 1.0
+    for wobble in (0.0, 1e-15, -1e-15):
+        tilted = Z + wobble * np.triu(np.ones((4, 4)), k=1)
+        np.testing.assert_array_equal(_signs_from_agreements(tilted, np.full(4, 0.998)),
+                                      _signs_from_agreements(Z, np.full(4, 0.998)))
 
 
 def test_triplet_method_estimates_accuracies_about_as_well_as_the_gradient_fit(tutorial_run,

@@ -238,16 +238,31 @@ def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> fl
 def _signs_from_agreements(agreements: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
     """Signs s with ``s_i s_j`` matching ``sign(Z_ij)`` as far as possible, up to a global flip.
 
-    Iterates ``s <- sign(Z (|q| s))`` from s = +1: each LF takes the sign that its
-    agreements with the others, weighted by their |q|, point to.
+    From s = +1, as long as some LF's agreements with the others, weighted by
+    their |q|, point to the other sign, ``sign(sum_j Z_ij |q_j| s_j)`` (j != i),
+    the one of them with the largest |q| flips.  Each flip raises
+    ``sum_ij Z_ij |q_i| |q_j| s_i s_j``, so the flips end; updating all LFs at once
+    instead can cycle for ever (on one-sided LFs, whose agreements are all +-1, it
+    flips every sign back and forth).  A sum within rounding of 0 is a tie and
+    keeps the sign it has, so that rounding, which differs between processors,
+    decides nothing.  Where s = +1 already fits (accurate LFs), this is one
+    matrix-vector product.
     """
-    signs = np.ones(magnitudes.shape[0])
-    for _ in range(10):
-        updated = np.sign(agreements @ (magnitudes * signs))
-        updated[updated == 0] = 1.0
-        if np.array_equal(updated, signs):
+    n_lfs = magnitudes.shape[0]
+    signs = np.ones(n_lfs)
+    weights = agreements * magnitudes[None, :]
+    np.fill_diagonal(weights, 0.0)
+    ties = 1e-9 * np.abs(weights).sum(axis=1)
+    rank = np.empty(n_lfs, dtype=np.int64)
+    rank[np.argsort(-magnitudes, kind="stable")] = np.arange(n_lfs)
+    fields = weights @ signs
+    for _ in range(n_lfs * n_lfs + 1):  # far more flips than it takes
+        wrong = np.flatnonzero((np.abs(fields) > ties) & (np.sign(fields) != signs))
+        if wrong.size == 0:
             break
-        signs = updated
+        lf = wrong[np.argmin(rank[wrong])]
+        signs[lf] = -signs[lf]
+        fields += 2.0 * signs[lf] * weights[:, lf]
     return signs
 
 
