@@ -400,7 +400,7 @@ def explorer_sweep(
 
 
 class LabelModelExplorer:
-    """Sliders for the simulation's settings, wired to three linked plots.
+    """Sliders for the simulation's settings (and a one-sided-LF checkbox), wired to three plots.
 
     Parameters
     ----------
