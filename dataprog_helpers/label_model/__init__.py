@@ -11,7 +11,8 @@ One module per idea:
 - ``class_conditional``: :class:`ClassConditionalLabelModel`, a vote
   distribution per LF and class (the Dawid-Skene family), for one-sided LFs;
 - ``dependencies`` and ``diagnostics``: dependent LFs, residuals and
-  :func:`find_dependencies`.
+  :func:`find_dependencies`; ``indicator_residuals``: its search under the
+  class-conditional model (``model="class-conditional"``).
 """
 
 from .class_conditional import (

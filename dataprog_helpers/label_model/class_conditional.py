@@ -267,21 +267,6 @@ def _pattern_weights(pattern_counts: np.ndarray) -> np.ndarray:
     return pattern_counts.astype(np.float64)
 
 
-def _indicator_moments(statistics: VoteStatistics) -> tuple[np.ndarray, np.ndarray]:
-    """Means and covariance of the 2m vote indicators (-1 votes of every LF, then +1 votes).
-
-    Returns
-    -------
-    means : ndarray of shape (2 m,)
-    covariance : ndarray of shape (2 m, 2 m)
-    """
-    n_lfs = statistics.n_lfs
-    covotes = statistics.covote_counts() / statistics.n_points  # (m, m, 2, 2)
-    joint = covotes.transpose(2, 0, 3, 1).reshape(2 * n_lfs, 2 * n_lfs)
-    means = np.concatenate([np.diagonal(covotes[:, :, 0, 0]), np.diagonal(covotes[:, :, 1, 1])])
-    return means, joint - np.outer(means, means)
-
-
 class ClassConditionalLabelModel(BaseLabelModel):
     """A vote distribution per LF and class, learned from the votes alone.
 
@@ -1021,7 +1006,7 @@ class _Fit:
     def moment_estimate(self) -> tuple[list[np.ndarray], float, int, bool]:
         """The moment estimate (module docstring); factor tables are products of marginals."""
         model, n_lfs = self.model, self.n_lfs
-        means, covariance = _indicator_moments(self.statistics)
+        means, covariance = self.statistics.indicator_moments()
         owner = np.tile(np.arange(n_lfs), 2)
         factor_of = np.empty(n_lfs, dtype=np.intp)
         for index, factor in enumerate(self.factors):

@@ -352,3 +352,20 @@ class VoteStatistics:
              np.stack([positive_negative, both_positive], axis=-1)],
             axis=-2,
         )
+
+    def indicator_moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Means and covariance of the 2m vote indicators (-1 votes of every LF, then +1 votes).
+
+        Indicator ``v * n_lfs + i`` (v = 0 for the vote -1, 1 for +1) is 1 where LF
+        i cast that vote.  Needs the statistics kept with ``patterns=True``.
+
+        Returns
+        -------
+        means : ndarray of shape (2 n_lfs,)
+        covariance : ndarray of shape (2 n_lfs, 2 n_lfs)
+        """
+        covotes = self.covote_counts() / self.n_points  # (m, m, 2, 2)
+        joint = covotes.transpose(2, 0, 3, 1).reshape(2 * self.n_lfs, 2 * self.n_lfs)
+        means = np.concatenate([np.diagonal(covotes[:, :, 0, 0]),
+                                np.diagonal(covotes[:, :, 1, 1])])
+        return means, joint - np.outer(means, means)
