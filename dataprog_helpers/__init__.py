@@ -53,7 +53,7 @@ from .label_model import (
     standardized_residuals,
     vote_distribution_table,
 )
-from .labeling import apply_lfs, lf_names
+from .labeling import LabelingFunctionError, apply_lfs, lf_names
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
@@ -96,6 +96,7 @@ __all__ = [
     "YouTubeSpamSplits",
     "accuracy",
     "add_near_copies",
+    "LabelingFunctionError",
     "apply_lfs",
     "calibration_table",
     "conditional_posterior_proba",

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-__all__ = ["apply_lfs", "lf_names"]
+__all__ = ["LabelingFunctionError", "apply_lfs", "lf_names"]
 
 #: Frames with at least this many rows show a progress bar when LFs run row by row.
 PROGRESS_ROWS = 10_000
@@ -36,12 +36,27 @@ def _votes_of_whole_frame(lf: Callable, frame: pd.DataFrame) -> np.ndarray | Non
     """The LF applied to all rows at once, or None if it only works on single rows."""
     try:
         votes = lf(frame)
-    except (ValueError, TypeError):  # e.g. "the truth value of a Series is ambiguous"
-        return None
+    except Exception:  # noqa: BLE001  e.g. "the truth value of a Series is ambiguous"
+        return None  # row by row instead, where a failing row is named
     votes = np.asarray(votes)
     if votes.shape != (len(frame),) or not np.issubdtype(votes.dtype, np.number):
         return None
     return votes
+
+
+def _vote_of_row(lf: Callable, name: str, position: int, label, row: pd.Series):
+    """``lf(row)``; an exception it raises is re-raised naming the LF and the row."""
+    try:
+        return lf(row)
+    except Exception as error:
+        raise LabelingFunctionError(
+            f"labeling function {name} raised {type(error).__name__} on row {position} "
+            f"(index {label!r}): {error}"
+        ) from error
+
+
+class LabelingFunctionError(ValueError):
+    """A labeling function raised an exception on a row (the message names both)."""
 
 
 def apply_lfs(
@@ -77,6 +92,11 @@ def apply_lfs(
     ValueError
         If ``frame`` is empty or an LF returns a value other than -1, 0 or +1
         (the message names the LF and the row).
+    LabelingFunctionError
+        A ``ValueError``: an LF raised an exception on a row.  The message names
+        the LF, the row's position and index label, and the original exception,
+        which is chained as ``__cause__``.  An LF that fails is never read as an
+        abstention.
     TypeError
         If ``lfs`` holds something that is not callable, or ``frame`` is not a
         DataFrame.
@@ -100,7 +120,8 @@ def apply_lfs(
             rows = frame.iterrows()
             if progress:
                 rows = tqdm(rows, total=len(frame), desc=name, leave=False)
-            votes = np.array([lf(row) for _, row in rows])
+            votes = np.array([_vote_of_row(lf, name, position, label, row)
+                              for position, (label, row) in enumerate(rows)])
         bad = ~np.isin(votes, (-1, 0, 1))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import apply_lfs, lf_names
+from dataprog_helpers import LabelingFunctionError, apply_lfs, lf_names
 
 SPAM, HAM, ABSTAIN = 1, -1, 0
 
@@ -86,3 +86,20 @@ def test_lf_names_are_the_function_names():
 def test_apply_lfs_rejects_bad_input(lfs, frame, error, pattern):
     with pytest.raises(error, match=pattern):
         apply_lfs(lfs, frame)
+
+
+def lf_fails_on_one_row(row) -> int:
+    """Works on single rows, and fails on one of them (a missing text)."""
+    return 1 if "http" in row["text"] else 0
+
+
+@pytest.mark.parametrize("vectorize", [True, False])
+def test_an_lf_that_raises_on_a_row_is_named_with_the_row_and_never_abstains(vectorize):
+    # pandas stores the missing text as NaN, a float.
+    frame = pd.DataFrame({"text": ["see http://x.io", "nice", None, "ok"]}, index=[10, 11, 12, 13])
+    with pytest.raises(LabelingFunctionError,
+                       match=r"labeling function lf_fails_on_one_row raised TypeError on row 2 "
+                             r"\(index 12\): argument of type 'float' is not iterable") as caught:
+        apply_lfs([lf_fails_on_one_row], frame, vectorize=vectorize)
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value.__cause__, TypeError)
