@@ -5,9 +5,10 @@ One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
 for the YouTube spam data), ``analysis`` (majority vote, agreements, LF
 summaries, scores), ``label_model`` (a subpackage: vote statistics, the
 symmetric and the class-conditional label models, dependencies and
-diagnostics), ``end_model``, ``plots``, ``experiment`` (whole experiments in
-one call), ``leaderboard`` (every label model on the same LF sets) and
-``explorer`` (the interactive explorer of notebook 00).
+diagnostics), ``end_model``, ``text_features`` (texts as bags of n-grams),
+``plots``, ``experiment`` (whole experiments in one call), ``leaderboard``
+(every label model on the same LF sets) and ``explorer`` (the interactive
+explorer of notebook 00).
 The public names are re-exported here.
 """
 
@@ -79,8 +80,10 @@ from .synthetic import (
     make_tutorial_data,
     sample_label_matrix,
 )
+from .text_features import BagOfNgrams
 
 __all__ = [
+    "BagOfNgrams",
     "ClassConditionalLabelModel",
     "ConvergenceWarning",
     "DataSplits",

@@ -1,0 +1,180 @@
+"""Texts as features for the end model: a bag of n-grams learned from a corpus.
+
+:class:`BagOfNgrams` wraps ``keras.layers.TextVectorization`` as a small
+estimator: ``fit`` learns the vocabulary of word (or character) n-grams from the
+training texts, ``transform`` turns any texts into a dense float64 matrix of
+shape (n_texts, n_features) that :class:`~dataprog_helpers.NoiseAwareClassifier`
+takes as it is.  Column 0 counts the n-grams outside the vocabulary (Keras's
+``"[UNK]"``); ``get_feature_names_out`` names every column, so that a linear
+model's weights can be read as n-grams.
+
+The three ways of counting (Keras's ``output_mode``), for n-gram g in text x:
+
+- ``"count"``: how often g occurs in x;
+- ``"multi_hot"``: 1 if g occurs in x, else 0;
+- ``"tf_idf"``: the count times ``log(1 + N / (1 + df_g))``, where N is the number
+  of training texts and df_g the number that contain g, so that n-grams found in
+  every text weigh little.
+
+Word n-grams split on whitespace after ``standardize`` (by default lower case
+and punctuation removed); character n-grams (``split="character"``) see
+punctuation, digits and the pieces of URLs, which word n-grams lose.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from ._validation import NotFittedError, check_positive_int
+
+__all__ = ["BagOfNgrams"]
+
+SPLITS = ("whitespace", "character")
+OUTPUT_MODES = ("count", "multi_hot", "tf_idf")
+STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
+
+
+def check_texts(texts, name: str = "texts") -> list[str]:
+    """A list of the texts; every entry must be a ``str``.
+
+    Raises
+    ------
+    TypeError
+        If ``texts`` is one string, not a sequence, array or Series, or holds
+        an entry that is not a string (the message gives its position and type).
+    ValueError
+        If ``texts`` is empty or not one-dimensional.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of strings, not a single string")
+    if isinstance(texts, pd.Series):
+        texts = texts.tolist()
+    elif isinstance(texts, np.ndarray):
+        if texts.ndim != 1:
+            raise ValueError(f"{name} must be one-dimensional, got an array of shape {texts.shape}")
+        texts = texts.tolist()
+    elif isinstance(texts, Sequence):
+        texts = list(texts)
+    else:
+        raise TypeError(
+            f"{name} must be a list, tuple, 1-d array or pandas Series of strings, got "
+            f"{type(texts).__name__}"
+        )
+    if not texts:
+        raise ValueError(f"{name} is empty: pass at least one text")
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"{name}[{position}] is {type(text).__name__} {text!r}, not a string; every "
+                "text must be a str (missing texts could be replaced by '')"
+            )
+    return texts
+
+
+class BagOfNgrams:
+    """Texts as counts of word or character n-grams (``keras.layers.TextVectorization``).
+
+    Parameters
+    ----------
+    ngrams : int or tuple of int, default 1
+        The n-gram lengths: ``2`` means unigrams and bigrams (Keras's convention:
+        every length up to it), a tuple such as ``(3, 4, 5)`` exactly those lengths.
+    split : {"whitespace", "character"}, default "whitespace"
+        Words or characters.
+    output_mode : {"count", "multi_hot", "tf_idf"}, default "count"
+        How each n-gram is counted (module docstring).
+    max_tokens : int or None, default None
+        Keep the most frequent n-grams of the training texts, at most this many
+        columns (the out-of-vocabulary column included); None keeps them all.
+    standardize : str or None, default "lower_and_strip_punctuation"
+        Keras's standardisation before splitting: ``"lower"``,
+        ``"strip_punctuation"``, both, or None (the texts as they are).
+
+    Attributes
+    ----------
+    vectorizer_ : keras.layers.TextVectorization
+        The fitted layer.
+    vocabulary_ : list of str
+        The n-gram of each column, most frequent first after ``"[UNK]"``; words of
+        a word n-gram are joined by a space, characters of a character n-gram
+        are written as they are (``"lov"``).
+    n_features_ : int
+    """
+
+    def __init__(self, ngrams: int | tuple[int, ...] = 1, split: str = "whitespace",
+                 output_mode: str = "count", max_tokens: int | None = None,
+                 standardize: str | None = "lower_and_strip_punctuation") -> None:
+        self.ngrams = ngrams
+        self.split = split
+        self.output_mode = output_mode
+        self.max_tokens = max_tokens
+        self.standardize = standardize
+
+    def _check_hyperparameters(self) -> int | tuple[int, ...]:
+        if isinstance(self.ngrams, numbers.Integral) and not isinstance(self.ngrams, bool):
+            ngrams: int | tuple[int, ...] = check_positive_int(self.ngrams, "ngrams")
+        elif isinstance(self.ngrams, tuple) and self.ngrams:
+            ngrams = tuple(check_positive_int(length, "each of ngrams") for length in self.ngrams)
+        else:
+            raise TypeError(
+                f"ngrams must be a positive int or a non-empty tuple of them, got {self.ngrams!r}"
+            )
+        for name, value, allowed in (("split", self.split, SPLITS),
+                                     ("output_mode", self.output_mode, OUTPUT_MODES),
+                                     ("standardize", self.standardize, STANDARDIZE)):
+            if not (value is None or isinstance(value, str)) or value not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+        if self.max_tokens is not None:
+            check_positive_int(self.max_tokens, "max_tokens", minimum=2)
+        return ngrams
+
+    def fit(self, texts) -> BagOfNgrams:
+        """Learn the vocabulary (and, for ``"tf_idf"``, the document frequencies).
+
+        Parameters
+        ----------
+        texts : sequence of str, shape (n_texts,)
+
+        Returns
+        -------
+        self
+        """
+        ngrams = self._check_hyperparameters()
+        texts = check_texts(texts)
+        vectorizer = keras.layers.TextVectorization(
+            max_tokens=self.max_tokens, standardize=self.standardize, split=self.split,
+            ngrams=None if ngrams == 1 else ngrams, output_mode=self.output_mode,
+        )
+        vectorizer.adapt(tf.constant(texts))
+        vocabulary = [str(token) for token in vectorizer.get_vocabulary()]
+        if self.split == "character":
+            # Keras joins the characters of an n-gram with single spaces ("l o v"):
+            # every other character is the n-gram itself ("lov"; "v e  " is "ve ").
+            vocabulary = [vocabulary[0]] + [token[::2] for token in vocabulary[1:]]
+        self.vectorizer_ = vectorizer
+        self.vocabulary_ = vocabulary
+        self.n_features_ = len(vocabulary)
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        """The features of ``texts``, a float64 array of shape (n_texts, n_features_)."""
+        if not hasattr(self, "vectorizer_"):
+            raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
+        texts = check_texts(texts)
+        return np.asarray(self.vectorizer_(tf.constant(texts)), dtype=np.float64)
+
+    def fit_transform(self, texts) -> np.ndarray:
+        """``fit(texts).transform(texts)``."""
+        return self.fit(texts).transform(texts)
+
+    def get_feature_names_out(self) -> np.ndarray:
+        """The n-gram of each column, an array of str of shape (n_features_,)."""
+        if not hasattr(self, "vocabulary_"):
+            raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
+        return np.array(self.vocabulary_, dtype=object)

@@ -1,0 +1,111 @@
+"""Tests of BagOfNgrams: counts, names, weighting, and clear errors on bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataprog_helpers import BagOfNgrams, NotFittedError
+
+CORPUS = ["Check out my channel!", "I love this song", "love, love song", "sub 4 sub"]
+
+
+def _column(model: BagOfNgrams, name: str) -> int:
+    return int(np.flatnonzero(model.get_feature_names_out() == name)[0])
+
+
+def test_counts_are_the_occurrences_of_each_word_and_unseen_words_go_to_column_0():
+    model = BagOfNgrams().fit(CORPUS)
+    X = model.transform(CORPUS + ["brand new words love"])
+    assert X.dtype == np.float64 and X.shape == (5, model.n_features_)
+    assert model.vocabulary_[0] == "[UNK]" and len(set(model.vocabulary_)) == model.n_features_
+    love, song, sub = (_column(model, word) for word in ("love", "song", "sub"))
+    np.testing.assert_array_equal(X[:, love], [0, 1, 2, 0, 1])
+    np.testing.assert_array_equal(X[:, song], [0, 1, 1, 0, 0])
+    np.testing.assert_array_equal(X[:, sub], [0, 0, 0, 2, 0])
+    assert X[4, 0] == 3  # "brand", "new", "words"
+    # Lower case and no punctuation: "Check" and "channel!" are "check" and "channel".
+    assert {"check", "channel"} <= set(model.vocabulary_)
+
+
+def test_bigrams_multi_hot_and_the_vocabulary_cap():
+    bigrams = BagOfNgrams(ngrams=2).fit(CORPUS)
+    assert {"this song", "love song", "check out"} <= set(bigrams.vocabulary_)
+    hot = BagOfNgrams(output_mode="multi_hot").fit(CORPUS).transform(CORPUS)
+    assert set(np.unique(hot)) == {0.0, 1.0}
+    capped = BagOfNgrams(max_tokens=4).fit(CORPUS)
+    assert capped.n_features_ == 4 and capped.vocabulary_[1] == "love"  # 3 times; the most
+
+
+def test_tf_idf_weighs_each_count_by_the_inverse_document_frequency():
+    model = BagOfNgrams(output_mode="tf_idf").fit(CORPUS)
+    counts = BagOfNgrams().fit(CORPUS).transform(CORPUS)
+    X = model.transform(CORPUS)
+    for word, df in (("love", 2), ("song", 2), ("sub", 1)):
+        column = _column(model, word)
+        np.testing.assert_allclose(X[:, column],
+                                   counts[:, column] * np.log(1 + len(CORPUS) / (1 + df)),
+                                   rtol=1e-6)
+
+
+def test_character_ngrams_see_punctuation_and_are_named_as_written():
+    model = BagOfNgrams(split="character", ngrams=(3,), standardize="lower").fit(CORPUS)
+    names = set(model.vocabulary_)
+    assert {"lov", "ve,", "ub ", "el!"} <= names
+    X = model.transform(["love"])
+    assert X[0, _column(model, "lov")] == 1 and X[0, _column(model, "ove")] == 1
+
+
+def test_the_same_texts_in_any_container_give_the_same_features():
+    reference = BagOfNgrams(ngrams=2).fit(CORPUS)
+    for container in (tuple(CORPUS), np.array(CORPUS, dtype=object), pd.Series(CORPUS)):
+        model = BagOfNgrams(ngrams=2).fit(container)
+        assert model.vocabulary_ == reference.vocabulary_
+        np.testing.assert_array_equal(model.transform(container), reference.transform(CORPUS))
+
+
+@pytest.mark.parametrize(
+    ("texts", "error", "pattern"),
+    [
+        ("one string", TypeError, r"texts must be a sequence of strings, not a single string"),
+        (["fine", "also fine", None], TypeError, r"texts\[2\] is NoneType None, not a string"),
+        (["fine", 3], TypeError, r"texts\[1\] is int 3, not a string"),
+        (pd.Series(["a", float("nan")]), TypeError, r"texts\[1\] is float nan, not a string"),
+        ([], ValueError, r"texts is empty"),
+        (np.array([["a", "b"]]), ValueError, r"texts must be one-dimensional"),
+        ({"a": 1}, TypeError, r"texts must be a list, tuple, 1-d array or pandas Series"),
+    ],
+    ids=["string", "none", "int", "nan", "empty", "2d", "dict"],
+)
+def test_texts_that_are_not_strings_are_rejected_by_name(texts, error, pattern):
+    with pytest.raises(error, match=pattern):
+        BagOfNgrams().fit(texts)
+    fitted = BagOfNgrams().fit(CORPUS)
+    with pytest.raises(error, match=pattern):
+        fitted.transform(texts)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "pattern"),
+    [
+        ({"ngrams": 0}, ValueError, r"ngrams must lie in \[1, "),
+        ({"ngrams": "2"}, TypeError, r"ngrams must be a positive int or a non-empty tuple"),
+        ({"ngrams": (1, 0)}, ValueError, r"each of ngrams must lie in \[1, "),
+        ({"ngrams": True}, TypeError, r"ngrams must be a positive int"),
+        ({"split": "chars"}, ValueError, r"split must be one of \('whitespace', 'character'\)"),
+        ({"output_mode": "tfidf"}, ValueError, r"output_mode must be one of"),
+        ({"max_tokens": 1}, ValueError, r"max_tokens must lie in \[2, "),
+        ({"standardize": "upper"}, ValueError, r"standardize must be one of"),
+    ],
+    ids=["zero-ngrams", "str-ngrams", "zero-in-tuple", "bool-ngrams", "split", "mode",
+         "one-token", "standardize"],
+)
+def test_bad_hyperparameters_are_rejected_at_fit(params, error, pattern):
+    with pytest.raises(error, match=pattern):
+        BagOfNgrams(**params).fit(CORPUS)
+
+
+def test_transform_before_fit_says_so():
+    with pytest.raises(NotFittedError, match=r"BagOfNgrams is not fitted yet"):
+        BagOfNgrams().transform(CORPUS)
+    with pytest.raises(NotFittedError, match=r"BagOfNgrams is not fitted yet"):
+        BagOfNgrams().get_feature_names_out()
