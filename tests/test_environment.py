@@ -106,3 +106,13 @@ def test_repository_tracks_executable_bits_of_scripts():
     if not modes:
         pytest.skip("not a git checkout")
     assert modes[0::4] == ["100755", "100755"]
+
+
+def test_textblob_sentiment_works_offline_from_the_wheel():
+    # The text lesson's sentiment LF reads TextBlob's pattern lexicon, which ships in
+    # the wheel: no corpus download (the tests run without network).
+    from textblob import TextBlob
+
+    assert TextBlob("I love this song, it is wonderful").sentiment.polarity > 0.5
+    assert TextBlob("This is terrible and awful").sentiment.polarity < -0.5
+    assert TextBlob("the video has five parts").sentiment.polarity == 0.0
