@@ -109,7 +109,7 @@ from .base import (
     choose_orientation,
     table_log_odds,
 )
-from .dependencies import check_dependencies
+from .dependencies import check_dependencies, connected_groups
 from .statistics import VoteStatistics, distinct_patterns
 from .symmetric import _fit_correlations
 
@@ -173,20 +173,7 @@ class _Block:
 
 def _factors_of(dependencies: list[tuple[int, int]], n_lfs: int) -> list[_Factor]:
     """Singletons, and the connected groups of the declared dependent pairs."""
-    parent = list(range(n_lfs))
-
-    def root(lf: int) -> int:
-        while parent[lf] != lf:
-            parent[lf] = parent[parent[lf]]
-            lf = parent[lf]
-        return lf
-
-    for i, j in dependencies:
-        parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for lf in range(n_lfs):
-        groups.setdefault(root(lf), []).append(lf)
-    factors = [_Factor(tuple(members)) for members in sorted(groups.values())]
+    factors = [_Factor(tuple(members)) for members in connected_groups(dependencies, n_lfs)]
     too_large = [factor.lfs for factor in factors if len(factor.lfs) > BLOCK_LFS]
     if too_large:
         raise ValueError(

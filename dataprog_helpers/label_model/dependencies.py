@@ -33,6 +33,7 @@ from ..analysis import log_odds_weights
 
 __all__ = [
     "check_dependencies",
+    "connected_groups",
     "dependency_forest",
     "dependency_log_odds",
     "pair_joint",
@@ -81,6 +82,27 @@ def check_dependencies(dependencies: Iterable | None, n_lfs: int) -> list[tuple[
             )
         pairs.add((min(i, j), max(i, j)))
     return sorted(pairs)
+
+
+def connected_groups(pairs: Iterable[tuple[int, int]], n_lfs: int) -> list[list[int]]:
+    """The groups of LFs that ``pairs`` connect (an LF in no pair is a group of one).
+
+    Each group is sorted, and the groups are sorted by their first LF.
+    """
+    parent = list(range(n_lfs))
+
+    def root(lf: int) -> int:
+        while parent[lf] != lf:
+            parent[lf] = parent[parent[lf]]
+            lf = parent[lf]
+        return lf
+
+    for i, j in pairs:
+        parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for lf in range(n_lfs):
+        groups.setdefault(root(lf), []).append(lf)
+    return sorted(groups.values())
 
 
 def pair_joint(q_i: float, q_j: float, z_ij: float, floor: float) -> np.ndarray:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .dependencies import connected_groups
 from .statistics import VoteStatistics
 from .symmetric import _covote_groups, _signs_from_agreements
 
@@ -115,17 +116,7 @@ def _kept_entries(informative: np.ndarray, pairs: list[tuple[int, int]], n_lfs: 
 
 def _largest_group(pairs: list[tuple[int, int]], n_lfs: int) -> int:
     """Size of the largest connected group of LFs that ``pairs`` join."""
-    parent = list(range(n_lfs))
-
-    def root(lf: int) -> int:
-        while parent[lf] != lf:
-            parent[lf] = parent[parent[lf]]
-            lf = parent[lf]
-        return lf
-
-    for i, j in pairs:
-        parent[root(i)] = root(j)
-    return int(np.max(np.unique([root(lf) for lf in range(n_lfs)], return_counts=True)[1]))
+    return max(len(group) for group in connected_groups(pairs, n_lfs))
 
 
 def _still_identifiable(pairs: list[tuple[int, int]], n_lfs: int) -> bool:
