@@ -442,6 +442,28 @@ def test_class_conditional_search_flags_no_group_the_model_cannot_fit():
     assert find_dependencies(L, model="class-conditional", seed=3) == found  # deterministic
 
 
+def test_class_conditional_search_warns_when_max_rounds_cuts_it_short():
+    # Two-sided explorer, copies at correlation 0.5, seed 3: after the first refit the
+    # flags are the six copies' pairs and one more; a later refit clears the extra
+    # pair.  max_rounds=1 stops before that and says so.
+    y, L = _explorer(False, 0.5, 3)
+    with pytest.warns(ConvergenceWarning, match=r"max_rounds=1 refits"):
+        cut_short = find_dependencies(L, model="class-conditional", max_rounds=1)
+    assert set(EXPLORER_COPY_PAIRS) < set(cut_short)
+    assert sorted(find_dependencies(L, model="class-conditional")) == EXPLORER_COPY_PAIRS
+
+
+def test_class_conditional_search_ignores_an_lf_that_never_votes():
+    # Its indicators have no variance, so no standard error: it informs nothing and
+    # is flagged with nothing, without a warning.
+    y, L = _explorer(True, 0.5, 0)
+    silent = np.column_stack([L, np.zeros(len(L), dtype=np.int8)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = find_dependencies(silent, model="class-conditional")
+    assert sorted(found) == EXPLORER_COPY_PAIRS
+
+
 @pytest.mark.parametrize("model", ["class_conditional", "Symmetric", None, 1])
 def test_find_dependencies_rejects_an_unknown_model(model):
     y, L, _ = near_copy_setting()
