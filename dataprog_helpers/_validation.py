@@ -10,9 +10,11 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse
 
 __all__ = [
     "check_features",
+    "check_sparse_features",
     "check_label_matrix",
     "check_labels",
     "check_positive_int",
@@ -107,17 +109,57 @@ def check_probabilities(probabilities, name: str = "y_prob", dtype=np.float64) -
     return array.astype(dtype)
 
 
-def check_features(features, name: str = "X", dtype=np.float64) -> np.ndarray:
+def check_features(
+    features, name: str = "X", dtype=np.float64, accept_sparse: bool = False
+) -> np.ndarray | scipy.sparse.csr_array:
     """Validate a finite feature matrix and return it as ``dtype`` (n, d).
 
     Values too large for ``dtype`` (beyond 3.4e38 for float32) are an error, not
-    a silent infinity.
+    a silent infinity.  A SciPy sparse matrix is returned as a CSR array (see
+    :func:`check_sparse_features`) if ``accept_sparse``, and is an error otherwise.
     """
+    if scipy.sparse.issparse(features):
+        if accept_sparse:
+            return check_sparse_features(features, name, dtype=dtype)
+        raise TypeError(
+            f"{name} is a SciPy sparse matrix, which this function does not take; "
+            f"pass {name}.toarray()"
+        )
     with np.errstate(over="ignore"):  # reported below, by name
         converted = _checked_array(features, name, 2, "(n_points, n_features)").astype(dtype)
     if not np.all(np.isfinite(converted)):
         raise ValueError(f"{name} has values too large for {np.dtype(dtype).name}")
     return converted
+
+
+def check_sparse_features(
+    features, name: str = "X", dtype=np.float64
+) -> scipy.sparse.csr_array:
+    """Validate a finite sparse feature matrix and return it as a CSR array of ``dtype``.
+
+    The result is a new ``scipy.sparse.csr_array`` of shape (n, d) with its
+    duplicate entries summed and its column indices sorted, so that its rows
+    can be read in order.  Stored values too large for ``dtype`` are an error.
+    """
+    if features.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D with shape (n_points, n_features), got shape {features.shape}"
+        )
+    if not (features.dtype == bool or np.issubdtype(features.dtype, np.number)):
+        raise TypeError(f"{name} must hold numbers, got dtype {features.dtype}")
+    if np.issubdtype(features.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {features.dtype}")
+    if 0 in features.shape:
+        raise ValueError(f"{name} is empty (shape {features.shape})")
+    with np.errstate(over="ignore"):  # reported below, by name
+        matrix = scipy.sparse.csr_array(features, dtype=dtype, copy=True)
+    matrix.sum_duplicates()
+    if not np.all(np.isfinite(matrix.data)):
+        raise ValueError(
+            f"{name} contains NaN or infinite values, or values too large for "
+            f"{np.dtype(dtype).name}"
+        )
+    return matrix
 
 
 #: How far a row of ``conditional_probabilities`` may miss summing to 1.
@@ -156,7 +198,8 @@ def check_conditional_probabilities(value, name: str = "conditional_probabilitie
 
 def check_same_length(**arrays: np.ndarray) -> None:
     """Raise if the given arrays do not all have the same number of rows."""
-    lengths = {name: len(array) for name, array in arrays.items()}
+    lengths = {name: np.shape(array)[0] if not scipy.sparse.issparse(array) else array.shape[0]
+               for name, array in arrays.items()}
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} has {length}" for name, length in lengths.items())
         raise ValueError(f"inconsistent numbers of points: {described}")

@@ -334,6 +334,8 @@ def hand_label_curve(
 ) -> pd.DataFrame:
     """Test accuracy of a classifier trained on k hand-labeled points, for each k.
 
+    ``X_train`` and ``X_test`` may be NumPy arrays or SciPy sparse matrices.
+
     For every k in ``sizes`` and each of ``n_draws`` draws, k training points are
     chosen at random without replacement, a :class:`NoiseAwareClassifier` with
     ``classifier_params`` is trained on their gold labels, and it is scored on
@@ -344,7 +346,8 @@ def hand_label_curve(
     -------
     pandas.DataFrame with columns ``n_labels``, ``draw`` and ``accuracy``
     """
-    X_train, X_test = check_features(X_train, "X_train"), check_features(X_test, "X_test")
+    X_train = check_features(X_train, "X_train", accept_sparse=True)
+    X_test = check_features(X_test, "X_test", accept_sparse=True)
     y_train, y_test = check_labels(y_train, "y_train"), check_labels(y_test, "y_test")
     check_same_length(X_train=X_train, y_train=y_train)
     check_same_length(X_test=X_test, y_test=y_test)

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 import pandas as pd
+import scipy.sparse
 import tensorflow as tf
 
 from ._validation import NotFittedError, check_positive_int
@@ -36,6 +37,8 @@ from ._validation import NotFittedError, check_positive_int
 __all__ = ["BagOfNgrams"]
 
 SPLITS = ("whitespace", "character")
+#: At most this many dense entries at a time when TF-IDF features are made sparse.
+_DENSE_BLOCK_ENTRIES = 2**22
 OUTPUT_MODES = ("count", "multi_hot", "tf_idf")
 STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
 
@@ -95,6 +98,15 @@ class BagOfNgrams:
     standardize : str or None, default "lower_and_strip_punctuation"
         Keras's standardisation before splitting: ``"lower"``,
         ``"strip_punctuation"``, both, or None (the texts as they are).
+    sparse : bool, default False
+        Return ``scipy.sparse.csr_array`` instead of a dense array.  A text holds
+        a few dozen of the vocabulary's thousands of n-grams, so the sparse
+        matrix takes a small fraction of the dense one's memory, and
+        :class:`~dataprog_helpers.NoiseAwareClassifier` trains on it in time
+        proportional to its stored entries.  Counts and presence are sparse
+        all the way; TF-IDF is computed densely a block of rows at a time
+        (Keras's own sparse TF-IDF output fails), so its time grows with
+        n_texts x n_features.
 
     Attributes
     ----------
@@ -109,12 +121,14 @@ class BagOfNgrams:
 
     def __init__(self, ngrams: int | tuple[int, ...] = 1, split: str = "whitespace",
                  output_mode: str = "count", max_tokens: int | None = None,
-                 standardize: str | None = "lower_and_strip_punctuation") -> None:
+                 standardize: str | None = "lower_and_strip_punctuation",
+                 sparse: bool = False) -> None:
         self.ngrams = ngrams
         self.split = split
         self.output_mode = output_mode
         self.max_tokens = max_tokens
         self.standardize = standardize
+        self.sparse = sparse
 
     def _check_hyperparameters(self) -> int | tuple[int, ...]:
         if isinstance(self.ngrams, numbers.Integral) and not isinstance(self.ngrams, bool):
@@ -132,6 +146,8 @@ class BagOfNgrams:
                 raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
         if self.max_tokens is not None:
             check_positive_int(self.max_tokens, "max_tokens", minimum=2)
+        if not isinstance(self.sparse, bool):
+            raise TypeError(f"sparse must be True or False, got {self.sparse!r}")
         return ngrams
 
     def fit(self, texts) -> BagOfNgrams:
@@ -150,6 +166,9 @@ class BagOfNgrams:
         vectorizer = keras.layers.TextVectorization(
             max_tokens=self.max_tokens, standardize=self.standardize, split=self.split,
             ngrams=None if ngrams == 1 else ngrams, output_mode=self.output_mode,
+            # Keras 3.15's sparse TF-IDF output fails (a GatherNd shape error), so
+            # TF-IDF is computed densely, a block of rows at a time, in transform.
+            sparse=self.sparse and self.output_mode != "tf_idf",
         )
         vectorizer.adapt(tf.constant(texts))
         vocabulary = [str(token) for token in vectorizer.get_vocabulary()]
@@ -162,14 +181,35 @@ class BagOfNgrams:
         self.n_features_ = len(vocabulary)
         return self
 
-    def transform(self, texts) -> np.ndarray:
-        """The features of ``texts``, a float64 array of shape (n_texts, n_features_)."""
+    def transform(self, texts) -> np.ndarray | scipy.sparse.csr_array:
+        """The features of ``texts``, float64 of shape (n_texts, n_features_).
+
+        A dense array, or with ``sparse=True`` a ``scipy.sparse.csr_array``
+        holding the same numbers.
+        """
         if not hasattr(self, "vectorizer_"):
             raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
         texts = check_texts(texts)
-        return np.asarray(self.vectorizer_(tf.constant(texts)), dtype=np.float64)
+        if not self.sparse:
+            return np.asarray(self.vectorizer_(tf.constant(texts)), dtype=np.float64)
+        if self.output_mode == "tf_idf":
+            block = max(1, _DENSE_BLOCK_ENTRIES // self.n_features_)
+            return scipy.sparse.vstack([
+                scipy.sparse.csr_array(
+                    np.asarray(self.vectorizer_(tf.constant(texts[start : start + block])),
+                               dtype=np.float64))
+                for start in range(0, len(texts), block)
+            ], format="csr")
+        features = self.vectorizer_(tf.constant(texts))
+        rows, columns = features.indices.numpy().T
+        matrix = scipy.sparse.csr_array(
+            (features.values.numpy().astype(np.float64), (rows, columns)),
+            shape=(len(texts), self.n_features_),
+        )
+        matrix.sum_duplicates()
+        return matrix
 
-    def fit_transform(self, texts) -> np.ndarray:
+    def fit_transform(self, texts) -> np.ndarray | scipy.sparse.csr_array:
         """``fit(texts).transform(texts)``."""
         return self.fit(texts).transform(texts)
 

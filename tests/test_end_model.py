@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import scipy.sparse
 import tensorflow as tf
 
 from dataprog_helpers import (
@@ -426,3 +427,92 @@ def test_fitted_model_rejects_bad_features(small_model, method, X, pattern):
 def test_score_rejects_bad_labels(small_model, y, pattern):
     with pytest.raises(ValueError, match=pattern):
         small_model.score(np.ones((3, 100)), y)
+
+
+# --- sparse features ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sparse_problem():
+    """300 points, 400 features of which about 2% are non-zero, with soft labels."""
+    rng = np.random.default_rng(3)
+    X = scipy.sparse.random_array((300, 400), density=0.02, rng=rng, format="csr")
+    weights = rng.standard_normal(400)
+    soft = 1 / (1 + np.exp(-3 * (X @ weights)))
+    return X, soft
+
+
+@pytest.mark.parametrize("hidden_units", [(), (16,)], ids=["logreg", "mlp"])
+def test_a_sparse_matrix_trains_the_same_model_as_its_dense_copy(sparse_problem, hidden_units):
+    # Only the order of float64 sums differs (measured: logits within 1e-13).
+    X, soft = sparse_problem
+    settings = {"hidden_units": hidden_units, "l2": 1e-3, "epochs": 10, "seed": 0}
+    dense = NoiseAwareClassifier(**settings).fit(X.toarray(), soft)
+    sparse = NoiseAwareClassifier(**settings).fit(X, soft)
+    np.testing.assert_allclose(sparse.loss_history_, dense.loss_history_, rtol=1e-10)
+    np.testing.assert_allclose(sparse.decision_function(X), dense.decision_function(X.toarray()),
+                               atol=1e-10)
+    # Predictions take either form, whatever the model was trained on.
+    np.testing.assert_allclose(dense.decision_function(X), dense.decision_function(X.toarray()),
+                               atol=1e-10)
+
+
+@pytest.mark.parametrize("to_format", [scipy.sparse.coo_array, scipy.sparse.csc_matrix,
+                                       scipy.sparse.lil_array], ids=["coo", "csc", "lil"])
+def test_any_scipy_sparse_format_is_accepted(sparse_problem, to_format):
+    X, soft = sparse_problem
+    reference = NoiseAwareClassifier(epochs=2, seed=0).fit(X, soft).decision_function(X)
+    model = NoiseAwareClassifier(epochs=2, seed=0).fit(to_format(X), soft)
+    np.testing.assert_allclose(model.decision_function(to_format(X)), reference, atol=1e-12)
+
+
+def test_sparse_duplicate_entries_are_summed_as_scipy_does(sparse_problem):
+    X, soft = sparse_problem
+    rows, columns = X.nonzero()
+    halves = scipy.sparse.coo_array(
+        (np.concatenate([X.data, X.data]) / 2, (np.tile(rows, 2), np.tile(columns, 2))),
+        shape=X.shape)
+    reference = NoiseAwareClassifier(epochs=2, seed=0).fit(X, soft)
+    model = NoiseAwareClassifier(epochs=2, seed=0).fit(halves, soft)
+    np.testing.assert_allclose(model.decision_function(X), reference.decision_function(X),
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("X", "error", "pattern"),
+    [
+        (scipy.sparse.csr_array((5, 2)), None, None),  # all zeros: fine
+        (scipy.sparse.csr_array(np.array([[np.nan, 0.0]] * 5)), ValueError,
+         r"X contains NaN or infinite values"),
+        (scipy.sparse.csr_array(np.array([[np.inf, 0.0]] * 5)), ValueError,
+         r"X contains NaN or infinite values"),
+        (scipy.sparse.csr_array((0, 2)), ValueError, r"X is empty \(shape \(0, 2\)\)"),
+        (scipy.sparse.csr_array((5, 0)), ValueError, r"X is empty"),
+        (scipy.sparse.csr_array(np.ones((5, 2), dtype=complex)), TypeError,
+         r"X must hold real numbers"),
+        (scipy.sparse.coo_array(np.ones(5)), ValueError, r"X must be 2-D"),
+        (scipy.sparse.csr_array(np.ones((4, 2))), ValueError,
+         r"inconsistent numbers of points: X has 4, y_prob has 5"),
+    ],
+    ids=["zeros", "nan", "inf", "no-rows", "no-columns", "complex", "1-D", "lengths"],
+)
+def test_fit_checks_sparse_features_like_dense_ones(X, error, pattern):
+    if error is None:
+        NoiseAwareClassifier(epochs=1).fit(X, np.full(5, 0.5))
+        return
+    with pytest.raises(error, match=pattern):
+        NoiseAwareClassifier(epochs=1).fit(X, np.full(5, 0.5))
+
+
+def test_a_fitted_model_checks_the_width_of_sparse_features(sparse_problem):
+    X, soft = sparse_problem
+    model = NoiseAwareClassifier(epochs=1).fit(X, soft)
+    with pytest.raises(ValueError, match=r"X has 399 features but the model was fitted on 400"):
+        model.predict(X[:, :399])
+
+
+def test_float32_training_on_sparse_features(sparse_problem):
+    X, soft = sparse_problem
+    model = NoiseAwareClassifier(epochs=2, dtype="float32").fit(X, soft)
+    assert model.model_.layers[0].kernel.dtype == "float32"
+    assert np.all((model.predict_proba(X) >= 0) & (model.predict_proba(X) <= 1))

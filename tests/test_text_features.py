@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 
 from dataprog_helpers import BagOfNgrams, NotFittedError
 
@@ -63,6 +64,21 @@ def test_the_same_texts_in_any_container_give_the_same_features():
         np.testing.assert_array_equal(model.transform(container), reference.transform(CORPUS))
 
 
+@pytest.mark.parametrize("output_mode", ["count", "multi_hot", "tf_idf"])
+@pytest.mark.parametrize("split", ["whitespace", "character"])
+def test_sparse_output_holds_the_same_numbers_as_the_dense_one(output_mode, split):
+    settings = {"ngrams": 2, "split": split, "output_mode": output_mode}
+    dense = BagOfNgrams(**settings).fit(CORPUS)
+    sparse = BagOfNgrams(**settings, sparse=True).fit(CORPUS)
+    assert sparse.vocabulary_ == dense.vocabulary_
+    texts = CORPUS + ["brand new words love", ""]
+    X = sparse.transform(texts)
+    assert isinstance(X, scipy.sparse.csr_array) and X.dtype == np.float64
+    assert X.shape == (6, dense.n_features_) and X.has_canonical_format
+    np.testing.assert_allclose(X.toarray(), dense.transform(texts), rtol=1e-6)
+    assert X.nnz == np.count_nonzero(dense.transform(texts))
+
+
 @pytest.mark.parametrize(
     ("texts", "error", "pattern"),
     [
@@ -95,9 +111,10 @@ def test_texts_that_are_not_strings_are_rejected_by_name(texts, error, pattern):
         ({"output_mode": "tfidf"}, ValueError, r"output_mode must be one of"),
         ({"max_tokens": 1}, ValueError, r"max_tokens must lie in \[2, "),
         ({"standardize": "upper"}, ValueError, r"standardize must be one of"),
+        ({"sparse": 1}, TypeError, r"sparse must be True or False, got 1"),
     ],
     ids=["zero-ngrams", "str-ngrams", "zero-in-tuple", "bool-ngrams", "split", "mode",
-         "one-token", "standardize"],
+         "one-token", "standardize", "int-sparse"],
 )
 def test_bad_hyperparameters_are_rejected_at_fit(params, error, pattern):
     with pytest.raises(error, match=pattern):

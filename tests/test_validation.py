@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse
 
 from dataprog_helpers._validation import (
     ConvergenceWarning,
@@ -146,6 +147,16 @@ def test_check_features_returns_float64_of_the_same_shape():
     result = check_features(np.arange(6).reshape(3, 2), "feats")
     assert result.dtype == np.float64
     np.testing.assert_array_equal(result, [[0, 1], [2, 3], [4, 5]])
+
+
+def test_check_features_takes_a_sparse_matrix_only_where_asked():
+    sparse = scipy.sparse.coo_array(np.array([[0, 2], [1, 0], [0, 0]]))
+    with pytest.raises(TypeError, match=r"feats is a SciPy sparse matrix.*pass feats.toarray\(\)"):
+        check_features(sparse, "feats")
+    result = check_features(sparse, "feats", accept_sparse=True)
+    assert isinstance(result, scipy.sparse.csr_array) and result.dtype == np.float64
+    np.testing.assert_array_equal(result.toarray(), sparse.toarray())
+    assert result is not sparse
 
 
 def test_check_features_converts_to_the_requested_precision():
