@@ -55,6 +55,7 @@ from .label_model import (
     vote_distribution_table,
 )
 from .labeling import LabelingFunctionError, apply_lfs, lf_names
+from .lf_development import LFDevelopmentRound
 from .plots import (
     plot_accuracy_bars,
     plot_accuracy_estimates,
@@ -101,6 +102,7 @@ __all__ = [
     "add_near_copies",
     "LabelingFunctionError",
     "apply_lfs",
+    "LFDevelopmentRound",
     "calibration_table",
     "conditional_posterior_proba",
     "estimate_class_prior",

@@ -1,0 +1,154 @@
+"""One round of the loop of writing labeling functions: apply, summarise, inspect.
+
+Writing LFs is a loop: write a few, look at how they vote on the unlabeled set
+(coverage, overlaps, conflicts) and how often they are right on a small labeled
+dev set, read the dev examples they get wrong and the ones no LF covers, then
+refine or add an LF and measure again.  :class:`LFDevelopmentRound` is one turn
+of that loop: it applies the LFs once and answers each of those questions with
+a table.
+
+Every dev accuracy comes with its binomial standard error
+``sqrt(a (1 - a) / votes)``: an LF that votes on 15 dev examples is measured to
+about +/- 0.1, so small differences between rounds are noise, and choosing LFs
+by many such comparisons overfits the dev set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_labels
+from .analysis import accuracy, lf_summary, majority_vote
+from .label_model import ClassConditionalLabelModel
+from .labeling import apply_lfs, lf_names
+
+__all__ = ["LFDevelopmentRound"]
+
+#: The class-conditional model identifies its parameters from at least three LFs.
+MIN_LABEL_MODEL_LFS = 3
+
+
+def _binomial_se(accuracies: pd.Series, votes: pd.Series) -> pd.Series:
+    """``sqrt(a (1 - a) / n)`` per row; NaN where an LF never votes."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(accuracies * (1 - accuracies) / votes.where(votes > 0))
+
+
+class LFDevelopmentRound:
+    """A set of LFs applied to an unlabeled and a dev frame, with the tables to judge it.
+
+    Parameters
+    ----------
+    lfs : sequence of callables
+        The labeling functions (each ``lf(row) -> int`` in {-1, 0, +1}).
+    unlabeled : pandas.DataFrame
+        The rows the label model will learn from; their labels, if any, are not read.
+    dev : pandas.DataFrame
+        A small labeled frame, with gold labels in {-1, +1} in ``label_column``.
+    label_column : str, default "y"
+    text_column : str, default "text"
+        The column :meth:`mistakes` and :meth:`uncovered` show.
+
+    Attributes
+    ----------
+    names : list of str
+        The LFs' names.
+    unlabeled_label_matrix : ndarray of int8, shape (n_unlabeled, n_lfs)
+    dev_label_matrix : ndarray of int8, shape (n_dev, n_lfs)
+    dev_labels : ndarray of int8, shape (n_dev,)
+    label_model : ClassConditionalLabelModel or None
+        Fitted on the columns of ``unlabeled_label_matrix`` of the LFs that vote
+        at least once there (an LF that never votes has nothing to learn from);
+        None if fewer than three LFs vote (the model's parameters need three).
+    label_model_lfs : list of str
+        The names of those LFs, the columns ``label_model`` expects.
+    """
+
+    def __init__(self, lfs: Sequence[Callable], unlabeled: pd.DataFrame, dev: pd.DataFrame,
+                 label_column: str = "y", text_column: str = "text") -> None:
+        for name, frame in (("unlabeled", unlabeled), ("dev", dev)):
+            if not isinstance(frame, pd.DataFrame):
+                raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+        for column in (label_column, text_column):
+            if column not in dev.columns:
+                raise ValueError(f"dev has no column {column!r}; its columns are "
+                                 f"{list(dev.columns)}")
+        self.lfs = list(lfs)
+        self.names = lf_names(self.lfs)
+        self.text_column = text_column
+        self.dev = dev
+        self.dev_labels = check_labels(dev[label_column].to_numpy(), f"dev[{label_column!r}]")
+        self.unlabeled_label_matrix = apply_lfs(self.lfs, unlabeled, progress=False)
+        self.dev_label_matrix = apply_lfs(self.lfs, dev, progress=False)
+        voting = (self.unlabeled_label_matrix != 0).any(axis=0)
+        self._label_model_columns = np.flatnonzero(voting)
+        self.label_model_lfs = [self.names[j] for j in self._label_model_columns]
+        self.label_model = (
+            ClassConditionalLabelModel().fit(self.unlabeled_label_matrix[:, voting])
+            if voting.sum() >= MIN_LABEL_MODEL_LFS else None)
+
+    def report(self) -> pd.DataFrame:
+        """One row per LF: how it votes on the unlabeled rows and how often it is right on dev.
+
+        Columns: ``polarity``, ``coverage``, ``overlaps``, ``conflicts`` (on the
+        unlabeled rows, see :func:`~dataprog_helpers.lf_summary`), ``dev votes``,
+        ``dev accuracy`` and its binomial standard error ``dev accuracy se``.
+        """
+        unlabeled = lf_summary(self.unlabeled_label_matrix, lf_names=self.names)
+        dev = lf_summary(self.dev_label_matrix, self.dev_labels, lf_names=self.names)
+        report = unlabeled[["polarity", "coverage", "overlaps", "conflicts"]].copy()
+        report["dev votes"] = dev["votes"]
+        report["dev accuracy"] = dev["accuracy"]
+        report["dev accuracy se"] = _binomial_se(dev["accuracy"], dev["votes"])
+        return report
+
+    def summary(self) -> pd.Series:
+        """The round in one line: LFs, coverage of the unlabeled rows, dev accuracies.
+
+        ``dev majority vote`` counts a tie (or no vote at all) as half right;
+        ``dev label model`` is the class-conditional model fitted on the
+        unlabeled rows (NaN without a label model).  ``dev accuracy se`` is
+        the larger binomial standard error of the two.
+        """
+        vote = accuracy(self.dev_labels, majority_vote(self.dev_label_matrix))
+        model = (np.nan if self.label_model is None else self.label_model.score(
+            self.dev_label_matrix[:, self._label_model_columns], self.dev_labels))
+        n_dev = len(self.dev_labels)
+        measured = [a for a in (vote, model) if not np.isnan(a)]
+        worst = min(measured, key=lambda a: abs(a - 0.5))
+        return pd.Series({
+            "LFs": len(self.lfs),
+            "coverage": float((self.unlabeled_label_matrix != 0).any(axis=1).mean()),
+            "dev majority vote": vote,
+            "dev label model": model,
+            "dev accuracy se": float(np.sqrt(worst * (1 - worst) / n_dev)),
+        })
+
+    def mistakes(self, lf: str | None = None) -> pd.DataFrame:
+        """The dev rows an LF votes on wrongly: columns ``lf``, ``vote``, ``label`` and the text.
+
+        Parameters
+        ----------
+        lf : str, optional
+            One LF's name; by default every LF's mistakes, in the order of the LFs.
+        """
+        if lf is not None and lf not in self.names:
+            raise ValueError(f"lf must be one of this round's LFs {self.names}, got {lf!r}")
+        rows = []
+        for j, name in enumerate(self.names):
+            if lf is not None and name != lf:
+                continue
+            votes = self.dev_label_matrix[:, j]
+            for i in np.flatnonzero((votes != 0) & (votes != self.dev_labels)):
+                rows.append({"lf": name, "vote": int(votes[i]), "label": int(self.dev_labels[i]),
+                             self.text_column: self.dev[self.text_column].iloc[i]})
+        return pd.DataFrame(rows, columns=["lf", "vote", "label", self.text_column])
+
+    def uncovered(self) -> pd.DataFrame:
+        """The dev rows on which every LF abstains: columns ``label`` and the text."""
+        nobody = ~(self.dev_label_matrix != 0).any(axis=1)
+        return pd.DataFrame({"label": self.dev_labels[nobody],
+                             self.text_column: self.dev[self.text_column].to_numpy()[nobody]})
