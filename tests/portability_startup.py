@@ -45,12 +45,17 @@ def _install_portability_proxy() -> None:
     import hashlib
 
     import numpy as np
+    import scipy.sparse
 
     import dataprog_helpers.end_model as end_model
     import dataprog_helpers.label_model.class_conditional as class_conditional
     import dataprog_helpers.label_model.statistics as statistics
 
     def perturbed(array):
+        if scipy.sparse.issparse(array):  # the stored entries; the zeros stay exact zeros
+            matrix = array.copy()
+            matrix.data = perturbed(matrix.data)
+            return matrix
         # Seeded by the values themselves, as a processor's rounding is: equal inputs get
         # equal perturbations (streamed and whole statistics stay identical), others not.
         values = np.ascontiguousarray(np.ma.getdata(array))
