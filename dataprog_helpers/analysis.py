@@ -21,6 +21,7 @@ __all__ = [
     "calibration_table",
     "expected_calibration_error",
     "f1_score",
+    "labels_from_probabilities",
     "lf_summary",
     "log_odds_weights",
     "loglog_slope",
@@ -37,6 +38,23 @@ TIE_POLICIES = ("half", "wrong", "exclude")
 def sigmoid(scores: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-s)), written with tanh so it never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(scores, dtype=np.float64)))
+
+
+def labels_from_probabilities(probabilities, ties: str = "zero") -> np.ndarray:
+    """Most probable labels from probabilities P(y = +1), shape (n_points,), int8.
+
+    ``+1`` where the probability is above 1/2 and ``-1`` where it is below.  At
+    exactly 1/2, ``ties="zero"`` gives 0 ("no decision", scored by
+    :func:`accuracy`'s ``ties``) and ``ties="positive"`` gives +1 (for a
+    classifier that must always answer).
+    """
+    if ties not in ("zero", "positive"):
+        raise ValueError(f'ties must be "zero" or "positive", got {ties!r}')
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    labels = np.sign(probabilities - 0.5).astype(np.int8)
+    if ties == "positive":
+        labels[labels == 0] = 1
+    return labels
 
 
 def log_odds_weights(accuracies) -> np.ndarray:
