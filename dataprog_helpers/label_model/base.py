@@ -15,8 +15,6 @@ model fills all three entries, so an abstention can carry evidence too.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .._validation import (
@@ -28,6 +26,7 @@ from .._validation import (
     check_same_length,
 )
 from ..analysis import accuracy, sigmoid
+from ._warn import warn_at_caller
 from .statistics import _CHUNK_ROWS, VoteStatistics
 
 __all__ = ["BaseLabelModel", "table_log_odds"]
@@ -118,7 +117,6 @@ def choose_orientation(
     dev_evidence: float | None,
     strength: str,
     if_wrong: str,
-    stacklevel: int,
 ) -> bool:
     """Whether to flip a solution that fits the votes equally well either way round.
 
@@ -149,12 +147,11 @@ def choose_orientation(
         flip = dev_evidence < 0
     else:
         if dev_evidence is not None:
-            warnings.warn(
+            warn_at_caller(
                 "the dev labels do not decide the sign of the solution (the LFs' votes on "
                 "them are balanced or absent); falling back to the assumption that the LFs "
                 "are better than random on average",
                 IdentifiabilityWarning,
-                stacklevel=stacklevel,
             )
         flip = bool(polarities.mean() < 0)
     oriented = -polarities if flip else polarities
@@ -162,18 +159,17 @@ def choose_orientation(
     worse = int(np.sum(oriented < 0))
     if decided:
         if oriented.mean() < 0:
-            warnings.warn(
+            warn_at_caller(
                 f"the dev labels say the LFs are worse than random on average (mean "
                 f"estimated accuracy {oriented_accuracies.mean():.3f}; "
                 f"{int(np.sum(oriented_accuracies < 0.5))} of {oriented.size} below 0.5): "
                 "check their polarity; the model follows the dev labels",
                 IdentifiabilityWarning,
-                stacklevel=stacklevel,
             )
         return flip
     better, worse_total = oriented[oriented > 0].sum(), -oriented[oriented < 0].sum()
     if worse_total > SIGN_MARGIN * better:
-        warnings.warn(
+        warn_at_caller(
             f"the sign of the solution is uncertain: the {worse} of {oriented.size} LFs "
             f"estimated worse than random carry a total {strength} of {worse_total:.2f}, more "
             f"than {SIGN_MARGIN:g} x the {better:.2f} of those estimated better than random, so "
@@ -181,7 +177,6 @@ def choose_orientation(
             f"narrow margin; if it is wrong, {if_wrong}. Pass a few labeled points "
             "(dev_label_matrix, dev_labels) to fit() to decide the sign",
             IdentifiabilityWarning,
-            stacklevel=stacklevel,
         )
     return flip
 

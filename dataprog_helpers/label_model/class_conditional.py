@@ -79,7 +79,6 @@ other.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,6 +98,7 @@ from .._validation import (
     check_seed,
 )
 from ..analysis import sigmoid
+from ._warn import warn_at_caller
 from .base import (
     BaseLabelModel,
     check_class_prior,
@@ -485,12 +485,11 @@ class ClassConditionalLabelModel(BaseLabelModel):
         structure = min(structures, key=lambda name: (bic[name], name != "class-conditional"))
         tables, prior, history, steps, converged = fits[structure]
         if not converged:
-            warnings.warn(
+            warn_at_caller(
                 f"ClassConditionalLabelModel stopped after max_iter={self.max_iter} "
                 f"iterations before every change fell below tol={self.tol:.0e}; increase "
                 "max_iter",
                 ConvergenceWarning,
-                stacklevel=3,
             )
         marginals = fit.marginals(tables)
         accuracies = _accuracies(marginals, prior)
@@ -500,7 +499,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
             dev_evidence = float(dev_set[1].astype(np.float64) @ scores)
         sign_flipped = choose_orientation(
             _polarities(marginals), accuracies, dev_evidence, strength="polarity",
-            if_wrong="the two classes are swapped", stacklevel=4,
+            if_wrong="the two classes are swapped",
         )
         if sign_flipped:
             tables = [table[::-1].copy() for table in tables]
@@ -647,13 +646,12 @@ def _warn_of_shared_abstentions(fit: _Fit) -> None:
         if len({factor_of[lf] for lf in members}) > 1:
             pairs = [(members[0], other) for other in members[1:]
                      if factor_of[other] != factor_of[members[0]]]
-            warnings.warn(
+            warn_at_caller(
                 f"LFs {members} vote on exactly the same points. The class-conditional "
                 "model reads whether an LF votes as evidence about the class, so it may "
                 "take their shared abstentions for the class itself; if they come from one "
                 f"heuristic, declare them dependent, e.g. dependencies={pairs}",
                 IdentifiabilityWarning,
-                stacklevel=4,
             )
             return
 
@@ -1073,11 +1071,10 @@ class _Fit:
         s1, s2, s3 = strength_sums
         expected_per_kappa = s1**3 - 3.0 * s1 * s2 + 2.0 * s3
         if not expected_per_kappa > 1e-12:
-            warnings.warn(
+            warn_at_caller(
                 "the votes' third moments are too weak to estimate the class prior (fewer "
                 "than three informative LFs); the moment estimate uses 0.5",
                 IdentifiabilityWarning,
-                stacklevel=5,
             )
             return 0.5
         kappa = observed / expected_per_kappa

@@ -25,6 +25,7 @@ from .._validation import (
     check_real_in_range,
     check_seed,
 )
+from ._warn import warn_at_caller
 from .base import MIN_LFS
 from .class_conditional import BLOCK_LFS
 from .indicator_residuals import find_class_conditional_dependencies
@@ -219,9 +220,8 @@ def find_dependencies(
 
 
 def _warn_max_rounds(max_rounds: int) -> None:
-    warnings.warn(
+    warn_at_caller(
         f"find_dependencies stopped after max_rounds={max_rounds} refits with the flagged "
         "set still changing; the pairs returned are those of the last round",
         ConvergenceWarning,
-        stacklevel=3,
     )

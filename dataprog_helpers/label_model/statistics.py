@@ -14,13 +14,13 @@ two parts of it (two files, two Dask partitions) are merged by adding them:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validation import check_label_matrix, check_positive_int
+from ._warn import warn_at_caller
 
 __all__ = ["VoteStatistics"]
 
@@ -89,12 +89,11 @@ def _chunk_products(
             signed_counts = _cross(rows, magnitudes) if signed else None
         if _exact_counts(products, counts, votes, signed_counts, vote_sums):
             if dtype is np.float64:
-                warnings.warn(
+                warn_at_caller(
                     "the BLAS library computed float32 products of votes wrongly, so the "
                     "vote statistics were computed in float64 (correct, but slower); "
                     "OPENBLAS_CORETYPE=NEOVERSEN1 selects an OpenBLAS kernel without the fault",
                     RuntimeWarning,
-                    stacklevel=3,
                 )
             if signed_counts is not None:
                 signed_counts = signed_counts.astype(np.float64)

@@ -28,8 +28,6 @@ from vote statistics accumulated chunk by chunk, for label matrices of any size.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import tensorflow as tf
 
@@ -42,6 +40,7 @@ from .._validation import (
     check_seed,
 )
 from ..analysis import log_odds_weights, sigmoid
+from ._warn import warn_at_caller
 from .base import (
     BaseLabelModel,
     check_class_prior,
@@ -322,12 +321,11 @@ def triplet_correlations(
         )
     undetermined = np.flatnonzero(denominators <= 0)
     if undetermined.size:
-        warnings.warn(
+        warn_at_caller(
             f"the triplet estimate of LF(s) {undetermined.tolist()} is undetermined: their "
             "triplets' agreements are indistinguishable from sampling noise, so their "
             "accuracy is set to 0.5 (weight 0)",
             IdentifiabilityWarning,
-            stacklevel=5,
         )
     squares = np.divide(numerators, denominators, out=np.zeros_like(numerators),
                         where=denominators > 0)
@@ -516,11 +514,10 @@ class LabelModel(BaseLabelModel):
         )
         converged = bool(change.numpy() <= self.tol)
         if not converged:
-            warnings.warn(
+            warn_at_caller(
                 f"LabelModel stopped after max_steps={self.max_steps} steps with the largest "
                 f"step {float(change):.2e} above tol={self.tol:.0e}; increase max_steps",
                 ConvergenceWarning,
-                stacklevel=4,
             )
         return correlations.numpy(), int(n_iter), converged, losses.numpy()
 
@@ -574,7 +571,7 @@ class LabelModel(BaseLabelModel):
         )
         sign_flipped = choose_orientation(
             solution, (1.0 + solution) / 2.0, dev_evidence, strength="|q|",
-            if_wrong="every accuracy p is really 1 - p", stacklevel=4,
+            if_wrong="every accuracy p is really 1 - p",
         )
         correlations = -solution if sign_flipped else solution
         accuracies = (1.0 + correlations) / 2.0
