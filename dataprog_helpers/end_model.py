@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse
 import tensorflow as tf
 
+from ._chunks import row_chunks
 from ._validation import (
     NotFittedError,
     check_features,
@@ -38,15 +39,12 @@ from ._validation import (
     check_real_in_range,
     check_same_length,
 )
-from .analysis import accuracy, sigmoid
+from .analysis import accuracy, labels_from_probabilities, sigmoid
 
 __all__ = ["NoiseAwareClassifier", "noise_aware_loss"]
 
 #: The precisions :class:`NoiseAwareClassifier` computes in.
 _DTYPES = ("float64", "float32")
-
-#: Rows scored per eager call in ``decision_function`` (bounds memory for huge X).
-_PREDICT_ROWS = 65_536
 
 
 def noise_aware_loss(soft_labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
@@ -346,8 +344,8 @@ class NoiseAwareClassifier:
         X = self._check_fitted_features(X)
         dtype = self.model_.layers[-1].kernel.dtype
         logits = []
-        for start in range(0, X.shape[0], _PREDICT_ROWS):
-            chunk = X[start : start + _PREDICT_ROWS]
+        for rows in row_chunks(X.shape[0]):  # one eager call per chunk bounds the memory
+            chunk = X[rows]
             if scipy.sparse.issparse(chunk):
                 chunk = _SparseRows(chunk, dtype).rows()
             logits.append(_logits(self.model_, chunk, training=False).numpy())
@@ -368,7 +366,9 @@ class NoiseAwareClassifier:
     def predict(self, X) -> np.ndarray:
         """Predicted labels in {-1, +1}, shape (n_points,) (+1 where P(y = +1 | x) >= 1/2)."""
         if self.correct_shrinkage:
-            return np.where(self.predict_proba(X) >= 0.5, 1, -1).astype(np.int8)
+            return labels_from_probabilities(self.predict_proba(X), ties="positive")
+        # Not the rule predict_proba(X) >= 1/2: sigmoid rounds logits within ~1e-16 of 0
+        # to exactly 1/2, and the sign of the logit decides those.
         return np.where(self.decision_function(X) >= 0, 1, -1).astype(np.int8)
 
     def score(self, X, y) -> float:

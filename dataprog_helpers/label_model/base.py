@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._chunks import row_chunks
 from .._validation import (
     IdentifiabilityWarning,
     NotFittedError,
@@ -27,7 +28,7 @@ from .._validation import (
 )
 from ..analysis import accuracy, sigmoid
 from ._warn import warn_at_caller
-from .statistics import _CHUNK_ROWS, VoteStatistics
+from .statistics import VoteStatistics
 
 __all__ = ["BaseLabelModel", "table_log_odds"]
 
@@ -203,11 +204,11 @@ def table_log_odds(
     offsets = (vote_log_ratios[:, 2] + vote_log_ratios[:, 0]) / 2.0 - vote_log_ratios[:, 1]
     uses_offsets = bool(np.any(offsets != 0.0))
     scores = np.empty(label_matrix.shape[0])
-    for start in range(0, label_matrix.shape[0], _CHUNK_ROWS):
-        rows = label_matrix[start : start + _CHUNK_ROWS].astype(np.float64)
-        scores[start : start + _CHUNK_ROWS] = rows @ slopes
+    for chunk in row_chunks(label_matrix.shape[0]):
+        rows = label_matrix[chunk].astype(np.float64)
+        scores[chunk] = rows @ slopes
         if uses_offsets:
-            scores[start : start + _CHUNK_ROWS] += np.abs(rows, out=rows) @ offsets
+            scores[chunk] += np.abs(rows, out=rows) @ offsets
         del rows  # before the next chunk's copy: one float64 chunk in memory at a time
     abstention_total = float(np.sum(vote_log_ratios[:, 1]))
     if abstention_total != 0.0:

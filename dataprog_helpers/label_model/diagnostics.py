@@ -29,7 +29,7 @@ from ._warn import warn_at_caller
 from .base import MIN_LFS
 from .class_conditional import BLOCK_LFS
 from .indicator_residuals import find_class_conditional_dependencies
-from .statistics import VoteStatistics
+from .statistics import VoteStatistics, agreement_variance
 from .symmetric import LabelModel, _check_correlations, _signs_from_agreements
 
 __all__ = ["find_dependencies", "standardized_residuals"]
@@ -41,8 +41,10 @@ def standardized_residuals(
     """Residuals ``Z_ij - q_i q_j`` divided by their standard errors under the model.
 
     ``Z_ij`` is a mean of ``n_ij`` products of votes in {-1, +1} with mean
-    ``q_i q_j``, so its standard error is ``sqrt((1 - (q_i q_j)^2) / n_ij)``.
-    Under the model each entry is roughly standard normal.
+    ``q_i q_j``, so its standard error is ``sqrt((1 - (q_i q_j)^2) / n_ij)``
+    (:func:`~dataprog_helpers.label_model.statistics.agreement_variance`, with
+    ``1 - (q_i q_j)^2`` kept above 1e-12).  Under the model each entry is
+    roughly standard normal.
 
     Returns
     -------
@@ -54,7 +56,7 @@ def standardized_residuals(
     correlations = _check_correlations(correlations, statistics.n_lfs)
     agreements = statistics.agreements()
     expected = np.outer(correlations, correlations)
-    variance = np.maximum(1.0 - expected**2, 1e-12) / np.maximum(statistics.counts, 1.0)
+    variance = agreement_variance(expected, statistics.counts, floor=1e-12)
     return np.ma.MaskedArray(
         (agreements.filled(0.0) - expected) / np.sqrt(variance),
         mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
@@ -76,6 +78,8 @@ def _median_triplet_correlations(statistics: VoteStatistics) -> np.ndarray:
     observed = ~np.ma.getmaskarray(agreements)
     np.fill_diagonal(observed, False)
     values = agreements.filled(0.0)
+    # Two standard errors of Z_jk = 0: agreement_variance(0, n) = 1 / n, written as
+    # 2 / sqrt(n) (which rounds differently from 2 sqrt(1 / n)).
     usable = observed & (np.abs(values) >= 2.0 / np.sqrt(np.maximum(statistics.counts, 1.0)))
     n_lfs = statistics.n_lfs
     squares = np.zeros(n_lfs)

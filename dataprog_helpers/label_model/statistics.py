@@ -19,15 +19,45 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._chunks import CHUNK_ROWS, row_chunks
 from .._validation import check_label_matrix, check_positive_int
 from ._warn import warn_at_caller
 
-__all__ = ["VoteStatistics"]
+__all__ = ["VoteStatistics", "agreement_variance"]
 
-#: Rows of the label matrix processed at once when accumulating overlap statistics.
-#: Sums over at most this many rows are exact in float32, and the temporary
-#: float32 copies stay small even for millions of points.
-_CHUNK_ROWS = 65_536
+#: The old name of :data:`dataprog_helpers._chunks.CHUNK_ROWS`, still imported by
+#: ``tests/conftest.py``; use ``CHUNK_ROWS``.
+_CHUNK_ROWS = CHUNK_ROWS
+
+
+def agreement_variance(agreements, counts: np.ndarray, floor: float | None = None) -> np.ndarray:
+    """Sampling variance ``(1 - Z^2) / n`` of an agreement estimate.
+
+    An agreement ``Z_ij`` is the mean of the ``n_ij`` products ``lambda_i lambda_j``
+    (each -1 or +1) over the points where both LFs vote; a product with mean
+    ``Z`` has variance ``1 - Z^2``, so the mean of ``n`` independent ones has
+    variance ``(1 - Z^2) / n``.  Used by the triplet estimate (with the observed
+    Z) and by the standardised residuals (with the model's ``q_i q_j``).
+
+    Parameters
+    ----------
+    agreements : float or ndarray of shape (m, m)
+        The mean ``Z`` of the products (observed or expected).
+    counts : ndarray of shape (m, m)
+        Co-vote counts ``n``; counts below 1 (pairs that never co-vote) are taken
+        as 1, so the result is finite.
+    floor : float, optional
+        Lower bound on ``1 - Z^2`` (none by default), so that a standard error
+        of an expected ``|Z|`` of 1 is not 0.
+
+    Returns
+    -------
+    ndarray of shape (m, m)
+    """
+    spread = 1.0 - agreements**2
+    if floor is not None:
+        spread = np.maximum(spread, floor)
+    return spread / np.maximum(counts, 1.0)
 
 
 def _gram(rows: np.ndarray) -> np.ndarray:
@@ -69,7 +99,7 @@ def _exact_counts(
 def _chunk_products(
     chunk: np.ndarray, signed: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """``(L.T @ L, |L|.T @ |L|, L.T @ |L| or None)`` of at most ``_CHUNK_ROWS`` rows, checked.
+    """``(L.T @ L, |L|.T @ |L|, L.T @ |L| or None)`` of at most ``CHUNK_ROWS`` rows, checked.
 
     float32 products are exact for these sizes and fast.  Some BLAS kernels compute
     them wrongly, though: OpenBLAS's float32 kernels for Arm's SME (Apple M4) have
@@ -144,7 +174,7 @@ class VoteStatistics:
     large for memory are the sums of the statistics of its chunks: feed the chunks
     to :meth:`update` (or :meth:`from_chunks`) one at a time, or add up the
     statistics of separate parts with :meth:`merge`.  Each chunk is converted to
-    float32 for the matrix products; sums over at most ``_CHUNK_ROWS`` rows of
+    float32 for the matrix products; sums over at most ``CHUNK_ROWS`` rows of
     products of -1, 0 and +1 are exact in float32, and the running totals are
     float64.  Every chunk's products are checked to be those integers (see
     :func:`_chunk_products`), so a faulty BLAS kernel cannot corrupt the
@@ -257,8 +287,8 @@ class VoteStatistics:
             raise ValueError(
                 f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
             )
-        for start in range(0, chunk.shape[0], _CHUNK_ROWS):
-            rows = chunk[start : start + _CHUNK_ROWS]
+        for part in row_chunks(chunk.shape[0]):
+            rows = chunk[part]
             products, counts, signed_counts = _chunk_products(rows, signed=self.has_patterns)
             self.products += products
             self.counts += counts

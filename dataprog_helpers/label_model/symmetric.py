@@ -51,7 +51,7 @@ from .base import (
     table_log_odds,
 )
 from .dependencies import check_dependencies, dependency_forest, dependency_log_odds
-from .statistics import VoteStatistics
+from .statistics import VoteStatistics, agreement_variance
 
 __all__ = [
     "LabelModel",
@@ -280,7 +280,8 @@ def triplet_correlations(
 
     a weighted average of the per-triplet ratios with weights ``Z_jk^2``: tiny,
     noisy denominators get tiny weight.  ``v_jk = (1 - Z_jk^2) / n_jk`` is the
-    sampling variance of ``Z_jk`` (a mean of ``n_jk`` products of votes); without
+    sampling variance of ``Z_jk`` (a mean of ``n_jk`` products of votes;
+    :func:`~dataprog_helpers.label_model.statistics.agreement_variance`); without
     it the denominator would overstate ``(q_j q_k)^2`` by that much on average,
     which is more than the signal when pairs co-vote a few hundred times.  Both
     sums are diagonals of matrix products, so the cost is a few m x m matrix
@@ -309,7 +310,7 @@ def triplet_correlations(
         If an LF belongs to no triplet whose three pairs are all used.
     """
     masked = agreements * mask
-    variances = mask * (1.0 - masked**2) / np.maximum(counts, 1.0)
+    variances = mask * agreement_variance(masked, counts)
     numerators = np.sum((masked @ masked) * masked, axis=1)  # diag(A^3): A is symmetric
     denominators = np.sum((mask @ (masked**2 - variances)) * mask, axis=1)
     in_triangle = np.sum((mask @ mask) * mask, axis=1) > 0
