@@ -28,6 +28,8 @@ import keras
 import numpy as np
 import scipy.sparse
 import tensorflow as tf
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.metadata_routing import UNUSED
 
 from ._chunks import row_chunks
 from ._validation import (
@@ -127,7 +129,7 @@ class _Float32Draw(keras.initializers.Initializer):
         return {"seed": self.seed}
 
 
-class NoiseAwareClassifier:
+class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression or a small MLP trained with the noise-aware loss.
 
     The features may be a NumPy array or a SciPy sparse matrix (such as
@@ -166,8 +168,7 @@ class NoiseAwareClassifier:
         float64 the same differences are about 1e-16 instead of 1e-7 relative
         and do not change the fitted model's predictions.  ``"float32"``
         halves the memory of the inputs and takes somewhat less time on large
-        ones (measured: 20-30% less for logistic regression), at the price of
-        results that may differ between machines.  The initial weights are
+        ones, at the price of results that may differ between machines.  The initial weights are
         drawn in float32 either way, so the two start from the same network.
 
     Attributes
@@ -177,11 +178,47 @@ class NoiseAwareClassifier:
     loss_history_ : ndarray of shape (epochs,)
         Training loss (on all training points) after each epoch.
     n_features_ : int
+        Number of features the model was fitted on.
+    n_features_in_ : int
+        The same number, under scikit-learn's name.
+    classes_ : ndarray of shape (2,)
+        ``array([-1, 1])``: the labels :meth:`predict` gives (scikit-learn's
+        attribute; the fitted targets are P(y = +1), not labels).
     target_means_ : ndarray of shape (2,)
         Estimated ``(E[t | y = -1], E[t | y = +1])`` of the training targets t,
         from ``E[t (1 - t)] / (1 - pi)`` and ``E[t^2] / pi`` with ``pi = mean(t)``
         (NaN where ``pi`` is 0 or 1).
+
+    Notes
+    -----
+    A scikit-learn classifier (``ClassifierMixin``, ``BaseEstimator``):
+    ``get_params``, ``set_params``, :func:`sklearn.base.clone` and ``repr``
+    work, parameters are checked by :meth:`fit`, and the model can be the last
+    step of a ``Pipeline`` (e.g. after :class:`~dataprog_helpers.BagOfNgrams`)
+    or be tuned by ``GridSearchCV``.  Two of the course's conventions differ
+    from scikit-learn's: :meth:`fit` takes targets P(y = +1) in [0, 1], not
+    class labels, and :meth:`predict_proba` returns P(y = +1) of shape
+    (n_points,), not one column per class.
+
+    To choose the weight decay ``l2`` with a few gold-labeled dev points, put
+    them after the training points, with their labels written as the targets
+    0 and 1, and give ``GridSearchCV`` that one split: it trains on the soft
+    labels and scores (:meth:`score`) on the dev labels::
+
+        X = np.vstack([X_train, X_dev])
+        targets = np.concatenate([soft_labels, (y_dev == 1).astype(float)])
+        train, dev = np.arange(len(X_train)), np.arange(len(X_train), len(X))
+        search = GridSearchCV(NoiseAwareClassifier(), {"l2": [0.0, 1e-4, 1e-3]},
+                              cv=[(train, dev)], refit=False).fit(X, targets)
+        search.best_params_
+
+    (With ``refit=True``, the default, the best setting is refitted on every
+    row of X, the dev points included.)
     """
+
+    # fit's second argument is the target, not metadata to route (scikit-learn
+    # takes every argument not named X or y for metadata).
+    __metadata_request__fit = {"y_prob": UNUSED}
 
     def __init__(
         self,
@@ -324,8 +361,16 @@ class NoiseAwareClassifier:
         self.loss_history_ = tf.function(train).get_concrete_function()().numpy()
         self.model_ = model
         self.n_features_ = X.shape[1]
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.array([-1, 1])
         self.target_means_ = target_means
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_class = False  # one logit: P(y = +1)
+        return tags
 
     def _check_fitted_features(self, X) -> np.ndarray:
         if not hasattr(self, "model_"):
@@ -372,8 +417,61 @@ class NoiseAwareClassifier:
         return np.where(self.decision_function(X) >= 0, 1, -1).astype(np.int8)
 
     def score(self, X, y) -> float:
-        """Accuracy of :meth:`predict` against gold labels ``y`` in {-1, +1}."""
-        y = check_labels(y, "y")
+        """Accuracy of :meth:`predict` against gold labels.
+
+        Parameters
+        ----------
+        X : array-like or SciPy sparse matrix of shape (n_points, n_features)
+        y : array-like of shape (n_points,)
+            Gold labels in {-1, +1}, or targets P(y = +1) in [0, 1] as :meth:`fit`
+            takes them, each read as its more probable label (``t > 1/2`` is +1,
+            ``t < 1/2`` is -1), so the hard targets 1 and 0 are the labels +1 and
+            -1.  That lets ``GridSearchCV`` score dev points whose gold labels
+            are written as targets (class Notes).  A 1 means +1 either way; ``y``
+            holding a negative value is read as labels (and must then be -1 and
+            +1 only), otherwise as targets.  A target of exactly 1/2 names no
+            label and is refused.
+
+        Returns
+        -------
+        float
+            The share of points whose prediction is their label.
+        """
+        y = _gold_labels(y, "y")
         predictions = self.predict(X)
         check_same_length(X=predictions, y=y)
         return accuracy(y, predictions)
+
+
+def _gold_labels(y, name: str = "y") -> np.ndarray:
+    """Gold labels in {-1, +1}, int8 of shape (n,), from labels or targets P(y = +1).
+
+    See :meth:`NoiseAwareClassifier.score`: values with a negative one among them
+    are labels (checked by :func:`check_labels`); otherwise they are targets in
+    [0, 1], and ``t > 1/2`` gives +1, ``t < 1/2`` gives -1.
+
+    Raises
+    ------
+    ValueError
+        If the values are neither, or a target is exactly 1/2.
+    """
+    try:
+        values = np.asarray(y)
+    except (TypeError, ValueError):  # e.g. ragged lists: the checks below name the problem
+        values = np.asarray(())
+    if values.dtype.kind in "iuf" and values.size:
+        if np.any(values < 0):
+            return check_labels(y, name)
+        if np.any(values > 1):
+            raise ValueError(
+                f"{name} must hold gold labels in {{-1, +1}} or targets P(y = +1) in [0, 1]; "
+                f"found values up to {np.nanmax(values):.3g}"
+            )
+    targets = check_probabilities(y, name)
+    halves = np.flatnonzero(targets == 0.5)
+    if halves.size:
+        raise ValueError(
+            f"{name} has targets of exactly 1/2 (at positions {halves[:5].tolist()}), which "
+            "name no gold label; pass labels in {-1, +1} or targets on either side of 1/2"
+        )
+    return labels_from_probabilities(targets)

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 import tensorflow as tf
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.metadata_routing import UNUSED
 
 from ._validation import NotFittedError, check_positive_int
 
@@ -80,7 +82,7 @@ def check_texts(texts, name: str = "texts") -> list[str]:
     return texts
 
 
-class BagOfNgrams:
+class BagOfNgrams(TransformerMixin, BaseEstimator):
     """Texts as counts of word or character n-grams (``keras.layers.TextVectorization``).
 
     Parameters
@@ -117,7 +119,23 @@ class BagOfNgrams:
         a word n-gram are joined by a space, characters of a character n-gram
         are written as they are (``"lov"``).
     n_features_ : int
+        Number of columns, ``len(vocabulary_)``.
+
+    Notes
+    -----
+    A scikit-learn transformer (``TransformerMixin``, ``BaseEstimator``):
+    ``get_params``, ``set_params``, :func:`sklearn.base.clone` and ``repr``
+    work, parameters are checked by :meth:`fit`, and it can be the first step of
+    a ``Pipeline`` that ends in :class:`~dataprog_helpers.NoiseAwareClassifier`,
+    e.g. ``make_pipeline(BagOfNgrams(), NoiseAwareClassifier()).fit(texts,
+    soft_labels)``, whose parameters (``bagofngrams__ngrams``, say) a
+    ``GridSearchCV`` can tune.  Its input is a sequence of texts, not a 2-D array.
     """
+
+    # The texts are the data, not metadata to route (scikit-learn takes every
+    # argument not named X or y for metadata).
+    __metadata_request__fit = {"texts": UNUSED}
+    __metadata_request__transform = {"texts": UNUSED}
 
     def __init__(self, ngrams: int | tuple[int, ...] = 1, split: str = "whitespace",
                  output_mode: str = "count", max_tokens: int | None = None,
@@ -150,12 +168,15 @@ class BagOfNgrams:
             raise TypeError(f"sparse must be True or False, got {self.sparse!r}")
         return ngrams
 
-    def fit(self, texts) -> BagOfNgrams:
+    def fit(self, texts, y=None) -> BagOfNgrams:
         """Learn the vocabulary (and, for ``"tf_idf"``, the document frequencies).
 
         Parameters
         ----------
         texts : sequence of str, shape (n_texts,)
+        y : ignored
+            Accepted for scikit-learn's ``Pipeline``, which passes the targets
+            to every step.
 
         Returns
         -------
@@ -209,12 +230,22 @@ class BagOfNgrams:
         matrix.sum_duplicates()
         return matrix
 
-    def fit_transform(self, texts) -> np.ndarray | scipy.sparse.csr_array:
-        """``fit(texts).transform(texts)``."""
+    def fit_transform(self, texts, y=None) -> np.ndarray | scipy.sparse.csr_array:
+        """``fit(texts).transform(texts)`` (``y`` is ignored, as by :meth:`fit`)."""
         return self.fit(texts).transform(texts)
 
-    def get_feature_names_out(self) -> np.ndarray:
-        """The n-gram of each column, an array of str of shape (n_features_,)."""
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The n-gram of each column, an array of str of shape (n_features_,).
+
+        ``input_features`` is ignored: texts have no input columns to name (the
+        argument is scikit-learn's, e.g. for ``Pipeline.get_feature_names_out``).
+        """
         if not hasattr(self, "vocabulary_"):
             raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
         return np.array(self.vocabulary_, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags

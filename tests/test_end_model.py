@@ -92,7 +92,7 @@ def test_logreg_on_gold_labels_is_within_002_of_the_bayes_optimal_classifier(log
     data = run.data
     # Features are conditionally independent given a balanced y, so the Bayes rule
     # is naive Bayes with weights log(a / (1 - a)) and no bias.
-    weights = np.log(data.feature_accs / (1 - data.feature_accs))
+    weights = np.log(data.feature_accuracies / (1 - data.feature_accuracies))
     bayes = accuracy(data.y_test, np.where(data.X_test @ weights >= 0, 1, -1))
     # Each test accuracy has a binomial SE of ~0.008 on 2,000 points (accuracy ~0.86),
     # and 101 parameters fitted on 8,000 points add little excess risk: 0.02 is ~2.5 SE.
@@ -244,7 +244,7 @@ def test_float32_network_amplifies_a_one_ulp_change_of_its_inputs(unregularised_
 def imbalanced_run():
     """10% positives (20,000 points, seed 0): soft labels from a label model that estimates
     the class prior, and logistic regressions fitted on them with and without correction."""
-    data = make_tutorial_data(n=20_000, class_balance=0.1, acc_range=(0.55, 0.85), seed=0)
+    data = make_tutorial_data(n=20_000, class_prior=0.1, accuracy_range=(0.55, 0.85), seed=0)
     label_model = LabelModel(seed=0, class_prior="estimate").fit(data.L_train)
     soft_labels = label_model.predict_proba(data.L_train)
     return SimpleNamespace(
@@ -417,12 +417,15 @@ def test_fitted_model_rejects_bad_features(small_model, method, X, pattern):
 @pytest.mark.parametrize(
     ("y", "pattern"),
     [
-        (np.array([0, 1, 1]), r"y must contain only -1 and \+1"),
+        # 0 / 1 are targets P(y = +1) now (score reads them as labels), but with a -1
+        # the values are labels, and 0 is none.
+        (np.array([-1, 0, 1]), r"y must contain only -1 and \+1"),
+        (np.array([0.0, 0.5, 1.0]), r"y has targets of exactly 1/2"),
         (np.ones(4), r"inconsistent numbers of points: X has 3, y has 4"),
         (np.array([1.0, np.nan, 1.0]), r"y contains NaN"),
         (np.ones((3, 1)), r"y must be 1-D"),
     ],
-    ids=["zero-one", "length", "nan", "2-D"],
+    ids=["labels-with-zero", "half", "length", "nan", "2-D"],
 )
 def test_score_rejects_bad_labels(small_model, y, pattern):
     with pytest.raises(ValueError, match=pattern):

@@ -16,6 +16,8 @@ model fills all three entries, so an abstention can carry evidence too.
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.metadata_routing import UNUSED
 
 from .._chunks import row_chunks
 from .._validation import (
@@ -218,13 +220,33 @@ def table_log_odds(
     return scores
 
 
-class BaseLabelModel:
+class BaseLabelModel(BaseEstimator):
     """Prediction and scoring shared by the label models.
 
     A fitted model has ``vote_log_ratios_`` (shape (n_lfs, 3), the tables ``T_i``
     of the module docstring) and ``class_prior_``; a model with dependent LFs
     adds their joint terms in :meth:`_joint_log_odds`.
+
+    The models are scikit-learn estimators (:class:`sklearn.base.BaseEstimator`):
+    the constructor stores its parameters unchanged and ``fit`` validates them,
+    so ``get_params``, ``set_params``, :func:`sklearn.base.clone` and ``repr``
+    work, and a model can be the last step of a ``Pipeline`` or be tuned by
+    ``GridSearchCV``.  They keep the course's conventions, which differ from
+    scikit-learn's: ``fit(label_matrix, dev_label_matrix=None, dev_labels=None)``
+    learns from votes in {-1, 0, +1} without labels (its second argument is not
+    ``y``), and :meth:`predict_proba` is P(y = +1) of shape (n_points,).  A search
+    over their parameters therefore fits without ``y`` and scores with a
+    ``scoring=`` callable ``scoring(model, label_matrix, y=None)``, e.g. accuracy
+    on a few labeled points held aside.
     """
+
+    # The first argument of every method is the data, not metadata to route
+    # (scikit-learn takes every argument not named X or y for metadata).
+    __metadata_request__fit = {"label_matrix": UNUSED}
+    __metadata_request__decision_function = {"label_matrix": UNUSED}
+    __metadata_request__predict = {"label_matrix": UNUSED}
+    __metadata_request__predict_proba = {"label_matrix": UNUSED}
+    __metadata_request__score = {"label_matrix": UNUSED}
 
     def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
         """What declared dependencies add to the posterior log-odds (None: nothing)."""
