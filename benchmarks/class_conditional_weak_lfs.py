@@ -5,7 +5,7 @@ Run with ``python benchmarks/class_conditional_weak_lfs.py`` (also in ``make ben
 Symmetric LFs (class-independent accuracy and voting, the symmetric model's
 assumptions, no dependencies), 10 LFs with accuracies uniform in [0.55, 0.8],
 5,000 points, scored on the same points, five seeds per setting.  Coverage and
-class balance vary: at low coverage a point gets few votes and the likelihood is
+the class prior vary: at low coverage a point gets few votes and the likelihood is
 flat, so the class-conditional model's full tables (four free parameters per LF)
 and its prior are barely identified, while the symmetric model's one parameter per
 LF and its first-moment prior are not.  Columns: mean accuracy of majority vote,
@@ -32,14 +32,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.synthetic import _draw_labels  # noqa: E402
+from dataprog_helpers.analysis import labels_from_probabilities  # noqa: E402
+from dataprog_helpers.synthetic import draw_labels  # noqa: E402
 
 SEEDS = range(5)
-SETTINGS = [(coverage, balance) for balance in (0.5, 0.2) for coverage in (0.1, 0.2, 0.3, 0.6)]
+SETTINGS = [(coverage, prior) for prior in (0.5, 0.2) for coverage in (0.1, 0.2, 0.3, 0.6)]
 
 
-def one_setting(coverage: float, balance: float, seed: int) -> dict:
-    y = _draw_labels(5_000, balance, np.random.default_rng(seed))
+def one_setting(coverage: float, class_prior: float, seed: int) -> dict:
+    y = draw_labels(5_000, class_prior, np.random.default_rng(seed))
     L, accuracies = dh.make_label_matrix(y, 10, coverage, (0.55, 0.8), seed=seed + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # narrow-orientation warnings: counted in the scores
@@ -47,7 +48,7 @@ def one_setting(coverage: float, balance: float, seed: int) -> dict:
         per_class = dh.ClassConditionalLabelModel(structure="class-conditional").fit(L)
         auto = dh.ClassConditionalLabelModel(structure="auto").fit(L)
         ceiling = dh.ClassConditionalLabelModel().fit_supervised(L, y)
-    oracle = np.sign(dh.posterior_proba(L, accuracies, balance) - 0.5).astype(np.int8)
+    oracle = labels_from_probabilities(dh.posterior_proba(L, accuracies, class_prior))
     return {
         "majority vote": dh.accuracy(y, dh.majority_vote(L)),
         "LabelModel": symmetric.score(L, y),
@@ -78,10 +79,10 @@ def one_sided(seed: int) -> dict:
 
 def main() -> None:
     rows = []
-    for coverage, balance in SETTINGS:
+    for coverage, class_prior in SETTINGS:
         for seed in SEEDS:
-            rows.append({"coverage": coverage, "P(y = +1)": balance, "seed": seed,
-                         **one_setting(coverage, balance, seed)})
+            rows.append({"coverage": coverage, "P(y = +1)": class_prior, "seed": seed,
+                         **one_setting(coverage, class_prior, seed)})
     table = pd.DataFrame(rows)
     table["full - LM, worst"] = table["class-conditional"] - table["LabelModel"]
     table["auto - LM, worst"] = table["auto"] - table["LabelModel"]

@@ -6,13 +6,13 @@ Run with ``make benchmark`` (or ``python benchmarks/dependency_search.py``).
   independent LFs, 8,000 training points), the fraction on which any pair is
   flagged.  The nominal family-wise level is ``significance = 1e-3``.
 - Detection: LF 0 gets three near-copies and LF 1 two (9 dependent pairs in
-  all), each copy repeating its source's vote with probability ``repeat``; over
-  20 seeds per ``repeat``, the mean number of true pairs found and of other
+  all), each copy repeating its source's vote with probability ``copy_rate``; over
+  20 seeds per ``copy_rate``, the mean number of true pairs found and of other
   pairs flagged, and the test accuracy of the label model without and with the
   found dependencies against that of the model on the 20 original LFs.
 - The class-conditional search (``model="class-conditional"``) on notebook 0's
-  explorer, two-sided and one-sided: false alarms at correlation 0 over 100
-  seeds each; with three copies of LF 0 repeating it on a share ``correlation``
+  explorer, two-sided and one-sided: false alarms at copy rate 0 over 100
+  seeds each; with three copies of LF 0 repeating it on a share ``copy_rate``
   of the points (6 dependent pairs), over 10 seeds, the true and other pairs
   found and the class-conditional model's posterior accuracy without them, with
   the found pairs and with the true ones declared; and the pairs it flags on
@@ -43,12 +43,14 @@ COPY_GROUP = {0, 7, 8, 9}  # LF 0 and its three copies in the explorer's 10 LFs
 COPY_PAIRS = [(0, 7), (0, 8), (0, 9), (7, 8), (7, 9), (8, 9)]
 
 
-def with_copies(data: dh.TutorialData, repeat: float, seed: int):
+def with_copies(data: dh.TutorialData, copy_rate: float, seed: int):
     """Train and test label matrices with 3 copies of LF 0 and 2 of LF 1 appended."""
     matrices = []
     for offset, (L, y) in enumerate(((data.L_train, data.y_train), (data.L_test, data.y_test))):
-        copied, accs = dh.add_near_copies(L, y, data.lf_accs, 0, 3, repeat, seed=seed + offset)
-        copied, _ = dh.add_near_copies(copied, y, accs, 1, 2, repeat, seed=seed + 10 + offset)
+        copied, accuracies = dh.add_near_copies(L, y, data.lf_accuracies, 0, 3, copy_rate,
+                                                seed=seed + offset)
+        copied, _ = dh.add_near_copies(copied, y, accuracies, 1, 2, copy_rate,
+                                       seed=seed + 10 + offset)
         matrices.append(copied)
     return matrices
 
@@ -62,14 +64,14 @@ def main() -> None:
           f"({np.mean(alarms):.1%}); nominal level 0.1%")
 
     rows = []
-    for repeat in (0.5, 0.7, 0.9):
+    for copy_rate in (0.5, 0.7, 0.9):
         for seed in DETECTION_SEEDS:
             data = dh.make_tutorial_data(seed=seed)
-            L_train, L_test = with_copies(data, repeat, seed=100 + seed)
+            L_train, L_test = with_copies(data, copy_rate, seed=100 + seed)
             found = dh.find_dependencies(L_train, seed=seed)
             true_found = sum(any({i, j} <= group for group in GROUPS) for i, j in found)
             rows.append({
-                "repeat": repeat,
+                "copy rate": copy_rate,
                 "true pairs found (of 9)": true_found,
                 "other pairs flagged": len(found) - true_found,
                 "original 20 LFs": dh.LabelModel(seed=seed).fit(data.L_train)
@@ -78,15 +80,15 @@ def main() -> None:
                 "dependencies found": dh.LabelModel(seed=seed, dependencies=found)
                 .fit(L_train).score(L_test, data.y_test),
             })
-    table = pd.DataFrame(rows).groupby("repeat").mean()
+    table = pd.DataFrame(rows).groupby("copy rate").mean()
     print(f"\nDetection, mean over {len(DETECTION_SEEDS)} seeds (last three columns: "
           "label model test accuracy)")
     print(table.round(3).to_string())
     class_conditional_search()
 
 
-def _explorer_votes(one_sided: bool, correlation: float, seed: int):
-    settings = dh.ExplorerSettings(one_sided=one_sided, correlation=correlation, seed=seed)
+def _explorer_votes(one_sided: bool, copy_rate: float, seed: int):
+    settings = dh.ExplorerSettings(one_sided=one_sided, copy_rate=copy_rate, seed=seed)
     y, L, _ = dh.simulate_label_matrix(settings)
     return y, L
 
@@ -106,18 +108,18 @@ def class_conditional_search() -> None:
         alarms = [bool(dh.find_dependencies(_explorer_votes(one_sided, 0.0, seed)[1],
                                             model="class-conditional"))
                   for seed in EXPLORER_FALSE_ALARM_SEEDS]
-        print(f"  {'one' if one_sided else 'two'}-sided, correlation 0: a pair flagged on "
+        print(f"  {'one' if one_sided else 'two'}-sided, copy rate 0: a pair flagged on "
               f"{sum(alarms)} of {len(alarms)} data sets; nominal level 0.1%")
     rows = []
     for one_sided in (False, True):
-        for correlation in (0.25, 0.5, 1.0):
+        for copy_rate in (0.25, 0.5, 1.0):
             for seed in EXPLORER_SEEDS:
-                y, L = _explorer_votes(one_sided, correlation, seed)
+                y, L = _explorer_votes(one_sided, copy_rate, seed)
                 found = dh.find_dependencies(L, model="class-conditional")
                 true_found = sum({i, j} <= COPY_GROUP for i, j in found)
                 rows.append({
                     "LFs": "one-sided" if one_sided else "two-sided",
-                    "correlation": correlation,
+                    "copy rate": copy_rate,
                     "true pairs found (of 6)": true_found,
                     "other pairs flagged": len(found) - true_found,
                     "exactly the copies": set(found) <= set(COPY_PAIRS) and true_found >= 3,
@@ -125,7 +127,7 @@ def class_conditional_search() -> None:
                     "dependencies found": _class_conditional_score(L, y, found),
                     "copies declared": _class_conditional_score(L, y, COPY_PAIRS),
                 })
-    table = pd.DataFrame(rows).groupby(["LFs", "correlation"]).mean()
+    table = pd.DataFrame(rows).groupby(["LFs", "copy rate"]).mean()
     print(f"Mean over {len(EXPLORER_SEEDS)} seeds ('exactly the copies': share of seeds whose "
           "pairs are all copies' pairs, at least the three with LF 0; last three columns: "
           "class-conditional posterior accuracy)")

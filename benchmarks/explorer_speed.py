@@ -33,7 +33,7 @@ SETTINGS = {
     "m=30": {"n_lfs": 30},
     "n=50,000": {"n_points": 50_000},
     "m=30, n=50,000, coverage 1": {"n_lfs": 30, "n_points": 50_000, "coverage": 1.0},
-    "correlation 0.9, P(y=+1) 0.1": {"correlation": 0.9, "class_balance": 0.1},
+    "copy rate 0.9, P(y=+1) 0.1": {"copy_rate": 0.9, "class_prior": 0.1},
     "one-sided LFs": {"one_sided": True},
 }
 

@@ -52,7 +52,8 @@ def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
 
 def synthetic_label_matrix(n: int, m: int, seed: int = 0) -> np.ndarray:
     y = np.random.default_rng(seed).choice(np.array([-1, 1], dtype=np.int8), size=n)
-    label_matrix, _ = dh.make_label_matrix(y, m, coverage=0.25, acc_range=(0.45, 0.75), seed=seed)
+    label_matrix, _ = dh.make_label_matrix(y, m, coverage=0.25, accuracy_range=(0.45, 0.75),
+                                          seed=seed)
     return label_matrix
 
 
@@ -74,8 +75,6 @@ def main() -> None:
         label_matrix = synthetic_label_matrix(n, m)
         seconds = median_seconds(lambda lm=label_matrix: model.fit(lm), repeats=3)
         print(f"  n = {n:>9,}, m = {m:>3}: {seconds:6.3f} s  ({model.n_iter_} steps)")
-    print("  (for orientation: Snorkel 0.10's LabelModel takes about 0.6 s at n = 100,000, m = 50 "
-          "on this 2-core machine; not measured here)")
 
     print("\nGradient descent vs the triplet method, fitted to the same statistics "
           "(n = 20,000, 3 seeds, median of 5 fits each):")

@@ -7,7 +7,8 @@ is its own, and does the whole label-model pipeline:
 
 1. simulate the label matrix, stored as int8 (n x m bytes);
 2. accumulate the vote statistics chunk by chunk (``VoteStatistics.from_chunks``
-   over slices of 65,536 rows: no float copy of L larger than one chunk);
+   over slices of the package's ``CHUNK_ROWS`` rows: no float copy of L larger
+   than one chunk);
 3. fit the label model on the statistics;
 4. compute the posterior of every point (also chunk by chunk).
 
@@ -15,8 +16,8 @@ is its own, and does the whole label-model pipeline:
 
 It prints the seconds of each stage, the peak of memory allocated by NumPy
 (tracemalloc) and the growth of the process's peak resident memory over its
-size after start-up (TensorFlow's import alone takes several hundred MB, the same at
-every n).  A float64 copy of L would need 8 n m bytes: 800 MB at n = 10^6.
+size after start-up (which includes TensorFlow's import, the same at every n).  A
+float64 copy of L would need 8 n m bytes: 800 MB at n = 10^6.
 """
 
 from __future__ import annotations

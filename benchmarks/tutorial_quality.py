@@ -33,7 +33,7 @@ def main() -> None:
     for seed in SEEDS:
         data = dh.make_tutorial_data(seed=seed)
         results = evaluate_pipeline(data, seed=seed)
-        oracle_labels = dh.posterior_proba(data.L_train, data.lf_accs)
+        oracle_labels = dh.posterior_proba(data.L_train, data.lf_accuracies)
         oracle_logreg = dh.NoiseAwareClassifier(seed=seed).fit(data.X_train, oracle_labels)
         results["logreg_oracle_soft"] = oracle_logreg.score(data.X_test, data.y_test)
         rows[seed] = results

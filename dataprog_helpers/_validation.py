@@ -7,7 +7,11 @@ wrong, so that bad input never turns into a silent NaN further down.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
+import warnings
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse
@@ -20,9 +24,11 @@ __all__ = [
     "check_positive_int",
     "check_predictions",
     "check_probabilities",
+    "check_probability_range",
     "check_real_in_range",
     "check_same_length",
     "check_seed",
+    "renamed_keywords",
 ]
 
 
@@ -252,6 +258,69 @@ def check_real_in_range(
         right = "]" if include_high else ")"
         raise ValueError(f"{name} must lie in {left}{low}, {high}{right}, got {value}")
     return value
+
+
+def check_probability_range(value, name: str) -> tuple[float, float]:
+    """Validate a pair ``(low, high)`` with 0 <= low <= high <= 1 and return it as floats.
+
+    Parameters
+    ----------
+    value : pair of real numbers
+        E.g. a range of accuracies P(vote = y | the LF votes).
+    name : str
+        Argument name used in error messages; a bad bound is named ``name[0]`` or
+        ``name[1]``.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+    """
+    try:
+        low, high = (float(bound) for bound in value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from error
+    check_real_in_range(low, f"{name}[0]", 0.0, 1.0)
+    check_real_in_range(high, f"{name}[1]", 0.0, 1.0)
+    if low > high:
+        raise ValueError(f"{name} must satisfy low <= high, got {value!r}")
+    return low, high
+
+
+def renamed_keywords(**new_by_old: str) -> Callable:
+    """Decorate a function so that it still takes its parameters' old names, with a warning.
+
+    ``@renamed_keywords(acc_range="accuracy_range")`` lets callers pass
+    ``acc_range=...`` as a keyword: it is passed on as ``accuracy_range`` with a
+    ``DeprecationWarning`` naming the new name (pointing at the caller's line).
+    Passing both names, the new one by keyword or by position, is a ``TypeError``.
+    The old names are keyword-only and do not appear in the signature.
+    """
+
+    def decorate(function: Callable) -> Callable:
+        parameters = list(inspect.signature(function).parameters)
+        positions = {new: parameters.index(new) for new in new_by_old.values()}
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            for old, new in new_by_old.items():
+                if old not in kwargs:
+                    continue
+                if new in kwargs or len(args) > positions[new]:
+                    raise TypeError(
+                        f"{function.__name__}() got both {new!r} and its deprecated old "
+                        f"name {old!r}; pass only {new!r}"
+                    )
+                warnings.warn(
+                    f"{function.__name__}(): the keyword {old!r} is deprecated; use {new!r}",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class NotFittedError(ValueError, AttributeError):

@@ -1,4 +1,6 @@
-"""Pure-NumPy analysis of a label matrix: majority vote, overlaps, LF summaries, scoring."""
+"""Analysis of a label matrix and of predictions: majority vote, agreements and overlaps,
+LF summaries, scores and calibration (NumPy, and scikit-learn's metrics where they
+compute the same thing)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from ._validation import (
 
 __all__ = [
     "accuracy",
+    "agreement_matrix",
     "calibration_table",
     "expected_calibration_error",
     "f1_score",
@@ -128,21 +131,44 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
     return float(correct.mean())
 
 
+def _positive_or_not(predictions: np.ndarray) -> np.ndarray:
+    """Checked predictions with every 0 (no decision) made -1, as int8 of shape (n,).
+
+    For the scores of the positive class, where a 0 counts as not predicting +1,
+    so that scikit-learn sees the two classes -1 and +1 only.
+    """
+    return np.where(predictions == 1, 1, -1).astype(np.int8)
+
+
 def f1_score(y_true, y_pred) -> float:
     """F1 score of the positive class: ``2 TP / (2 TP + FP + FN)``.
 
     Under class imbalance accuracy flatters a predictor that always says -1; F1
     counts only how well the rare +1 class is found.  A 0 in ``y_pred`` (no
     decision) counts as not predicting +1.  Returns 0.0 when there is no
-    positive in either ``y_true`` or ``y_pred``.
+    positive in either ``y_true`` or ``y_pred``.  Computed by
+    ``sklearn.metrics.f1_score(pos_label=1, zero_division=0.0)`` once the 0s are
+    made -1.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Gold labels in {-1, +1}.
+    y_pred : array-like of shape (n,)
+        Predictions in {-1, 0, +1}.
+
+    Returns
+    -------
+    float
     """
+    from sklearn import metrics  # imported here: importing the package stays quick
+
     y_true = check_labels(y_true, "y_true")
     y_pred = check_predictions(y_pred, "y_pred")
     check_same_length(y_true=y_true, y_pred=y_pred)
-    true_positives = np.sum((y_pred == 1) & (y_true == 1))
-    wrong = np.sum((y_pred == 1) & (y_true == -1)) + np.sum((y_pred != 1) & (y_true == 1))
-    denominator = 2 * true_positives + wrong
-    return float(2 * true_positives / denominator) if denominator else 0.0
+    return float(
+        metrics.f1_score(y_true, _positive_or_not(y_pred), pos_label=1, zero_division=0.0)
+    )
 
 
 def overlap_counts(label_matrix) -> np.ndarray:
@@ -159,15 +185,17 @@ def overlap_counts(label_matrix) -> np.ndarray:
     return VoteStatistics.from_label_matrix(label_matrix, patterns=False).counts.astype(np.int64)
 
 
-def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
+def agreement_matrix(label_matrix) -> np.ma.MaskedArray:
     """Agreement matrix Z of the labeling functions.
 
     .. math:: Z_{ij} = \\frac{\\sum_k L_{ki} L_{kj}}{\\#\\{k : L_{ki} \\ne 0, L_{kj} \\ne 0\\}}
 
     the mean product of the votes of LFs i and j over the points both label,
-    an estimate of E[lambda_i lambda_j | both vote].  For conditionally
-    independent LFs with accuracies p, ``Z_ij = q_i q_j`` (i != j) with
-    ``q = 2 p - 1``.
+    an estimate of their agreement E[lambda_i lambda_j | both vote].  For
+    conditionally independent LFs with accuracies p, ``Z_ij = q_i q_j`` (i != j)
+    with the correlations ``q = 2 p - 1``.  How many points each pair co-votes
+    on (its overlap) is :func:`overlap_counts`.  ``overlap_matrix`` is an alias
+    of this function, its old name.
 
     Parameters
     ----------
@@ -183,6 +211,10 @@ def overlap_matrix(label_matrix) -> np.ma.MaskedArray:
     from .label_model.statistics import VoteStatistics  # the label models import this module
 
     return VoteStatistics.from_label_matrix(label_matrix, patterns=False).agreements()
+
+
+#: The old name of :func:`agreement_matrix`, kept as an alias.
+overlap_matrix = agreement_matrix
 
 
 def lf_summary(
@@ -248,6 +280,10 @@ def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
     The points are grouped into ``n_bins`` equal-width bins of their predicted
     probability.  A calibrated predictor has ``observed`` close to ``predicted``
     in every bin: of the points given 0.8, about 80% are positive.
+    Not ``sklearn.calibration.calibration_curve``: its bins are closed on the
+    right, (low, high], so a probability on an edge, such as the 0.5 of a point
+    no LF votes on, falls one bin lower than in these [low, high) bins, and it
+    returns no counts, which :func:`expected_calibration_error` weights by.
 
     Parameters
     ----------
@@ -290,7 +326,8 @@ def expected_calibration_error(y, probabilities, n_bins: int = 10) -> float:
     """Mean |observed - predicted| over the bins of :func:`calibration_table`, weighted by count.
 
     0 for a perfectly calibrated predictor; the expected calibration error
-    (ECE) of Naeini et al. (AAAI 2015).
+    (ECE) of Naeini et al. (AAAI 2015).  scikit-learn has no such function, and
+    its ``calibration_curve`` bins differently (see :func:`calibration_table`).
     """
     table = calibration_table(y, probabilities, n_bins)
     gaps = np.abs(table["observed"] - table["predicted"])
@@ -342,10 +379,15 @@ def score_table(
     pandas.DataFrame indexed by name
         ``accuracy`` (:func:`accuracy`); for the positive class ``precision``
         (the fraction of predicted +1 that are +1; NaN if none is predicted),
-        ``recall`` (the fraction of true +1 predicted +1) and ``F1``
-        (:func:`f1_score`, their harmonic mean); and ``ECE``
-        (:func:`expected_calibration_error` with ``n_bins`` bins).
+        ``recall`` (the fraction of true +1 predicted +1; NaN if there is none)
+        and ``F1`` (:func:`f1_score`, their harmonic mean), with a 0 (no
+        decision) counted as not predicting +1; and ``ECE``
+        (:func:`expected_calibration_error` with ``n_bins`` bins).  Precision
+        and recall are scikit-learn's ``precision_score`` and ``recall_score``
+        with ``zero_division=nan``.
     """
+    from sklearn import metrics  # imported here: importing the package stays quick
+
     probabilities = dict(probabilities or {})
     unknown = set(probabilities) - set(predictions)
     if unknown:
@@ -355,10 +397,11 @@ def score_table(
     def precision_recall(predicted) -> tuple[float, float]:
         predicted = check_predictions(predicted, "predictions")
         check_same_length(y=y, predictions=predicted)
-        hits = np.sum((predicted == 1) & (y == 1))
-        n_predicted, n_positive = np.sum(predicted == 1), np.sum(y == 1)
-        return (hits / n_predicted if n_predicted else np.nan,
-                hits / n_positive if n_positive else np.nan)
+        positive = _positive_or_not(predicted)
+        return tuple(
+            float(score(y, positive, pos_label=1, zero_division=np.nan))
+            for score in (metrics.precision_score, metrics.recall_score)
+        )
 
     rows = {
         name: {

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._chunks import CHUNK_ROWS, row_chunks
 from ._validation import (
     check_features,
     check_labels,
@@ -31,7 +32,7 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
-from .analysis import accuracy, majority_vote
+from .analysis import accuracy, labels_from_probabilities, majority_vote
 from .end_model import NoiseAwareClassifier
 from .label_model import LabelModel, VoteStatistics, posterior_proba
 from .synthetic import TutorialData, make_features, make_label_matrix, make_tutorial_data
@@ -61,6 +62,18 @@ def _positive_probability(y: np.ndarray) -> np.ndarray:
     return (y == 1).astype(np.float64)
 
 
+def _simulate_votes(n: int, n_lfs: int, coverage: float, seed: int):
+    """Balanced labels (seed ``seed``) and the votes of ``n_lfs`` LFs on them (``seed + 1``).
+
+    The LFs' accuracies are drawn in [0.45, 0.75] (:func:`make_label_matrix`'s
+    default).  Returns ``y`` (n,), the label matrix (n, n_lfs) and the true
+    accuracies (n_lfs,).
+    """
+    _, y, _ = make_features(n, 1, seed=seed)
+    label_matrix, true_accuracies = make_label_matrix(y, n_lfs, coverage, seed=seed + 1)
+    return y, label_matrix, true_accuracies
+
+
 def evaluate_pipeline(data: TutorialData, seed: int = 0, end_models: bool = True) -> dict:
     """Run all three steps on one data set and score every stage on the test split.
 
@@ -70,7 +83,7 @@ def evaluate_pipeline(data: TutorialData, seed: int = 0, end_models: bool = True
     seed : int
         Seed of the label model and end models.
     end_models : bool
-        Also train the end models (the slow part, a few seconds).
+        Also train the end models (the slow part).
 
     Returns
     -------
@@ -81,9 +94,9 @@ def evaluate_pipeline(data: TutorialData, seed: int = 0, end_models: bool = True
         ``{logreg,mlp}_{noise_aware,gold}``.
     """
     label_model = LabelModel(seed=seed).fit(data.L_train)
-    oracle = np.sign(posterior_proba(data.L_test, data.lf_accs) - 0.5).astype(np.int8)
+    oracle = labels_from_probabilities(posterior_proba(data.L_test, data.lf_accuracies))
     results = {
-        "lf_accuracy_error": float(np.abs(label_model.accuracies_ - data.lf_accs).mean()),
+        "lf_accuracy_error": float(np.abs(label_model.accuracies_ - data.lf_accuracies).mean()),
         "majority_vote": accuracy(data.y_test, majority_vote(data.L_test)),
         "label_model": label_model.score(data.L_test, data.y_test),
         "oracle_posterior": accuracy(data.y_test, oracle),
@@ -171,8 +184,7 @@ def compare_estimators(
     rows = []
     for n_lfs in n_lfs_values:
         for seed in seeds:
-            _, y, _ = make_features(n, 1, seed=seed)
-            label_matrix, true_accuracies = make_label_matrix(y, n_lfs, coverage, seed=seed + 1)
+            _, label_matrix, true_accuracies = _simulate_votes(n, n_lfs, coverage, seed)
             start = time.perf_counter()
             statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=False)
             statistics_seconds = time.perf_counter() - start
@@ -206,8 +218,7 @@ def label_model_error_curve(
     seeds = _check_seeds(seeds)
     errors = np.empty((len(seeds), len(sizes)))
     for row, seed in enumerate(seeds):
-        _, y, _ = make_features(max(sizes), 1, seed=seed)
-        label_matrix, true_accuracies = make_label_matrix(y, n_lfs, coverage, seed=seed + 1)
+        _, label_matrix, true_accuracies = _simulate_votes(max(sizes), n_lfs, coverage, seed)
         for column, n in enumerate(sizes):
             model = LabelModel(seed=seed, max_steps=5000).fit(label_matrix[:n])
             errors[row, column] = np.abs(model.accuracies_ - true_accuracies).mean()
@@ -228,9 +239,7 @@ def end_model_excess_error_curve(
     models are trained on the first n and all are scored on the same last
     ``n_test``, so the excess error is a paired difference.  Each fit takes
     about ``steps`` optimiser steps (``epochs = ceil(steps * batch_size / n)``,
-    at least 5), so small and large n are trained to the same precision; 2,500
-    steps of 256 gave the same excess errors to within 0.0003 (measured for
-    n = 10^3 ... 3 * 10^4, two seeds).
+    at least 5), so small and large n are trained to the same precision.
 
     Returns
     -------
@@ -270,13 +279,14 @@ def end_model_excess_error_curve(
     return excess
 
 
-def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int = 0) -> dict:
+def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = CHUNK_ROWS, seed: int = 0) -> dict:
     """The label model end to end on n points, with the label matrix streamed in chunks.
 
     Stages: simulate the label matrix (int8, ``n * n_lfs`` bytes); accumulate
-    its vote statistics over chunks of ``chunk_rows`` rows
-    (:meth:`VoteStatistics.from_chunks` without patterns); fit the label model on the statistics;
-    compute every posterior (chunk by chunk inside ``predict_proba``).
+    its vote statistics over chunks of ``chunk_rows`` rows (by default the
+    package's chunk size, ``dataprog_helpers._chunks.CHUNK_ROWS``) with
+    :meth:`VoteStatistics.from_chunks` without patterns; fit the label model on
+    the statistics; compute every posterior (chunk by chunk inside ``predict_proba``).
 
     Returns
     -------
@@ -297,12 +307,11 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
     baseline, _ = tracemalloc.get_traced_memory()
     seconds = {}
     start = time.perf_counter()
-    _, y, _ = make_features(n, 1, seed=seed)
-    label_matrix, true_accuracies = make_label_matrix(y, n_lfs, 0.25, seed=seed + 1)
+    y, label_matrix, true_accuracies = _simulate_votes(n, n_lfs, 0.25, seed)
     seconds["simulate"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    chunks = (label_matrix[row : row + chunk_rows] for row in range(0, n, chunk_rows))
+    chunks = (label_matrix[rows] for rows in row_chunks(n, chunk_rows))
     statistics = VoteStatistics.from_chunks(chunks, patterns=False)
     seconds["statistics"] = time.perf_counter() - start
 
@@ -324,7 +333,7 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = 65_536, seed: int 
         "label_matrix_mb": label_matrix.nbytes / 2**20,
         "float64_copy_mb": 8 * label_matrix.size / 2**20,
         "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
-        "posterior_accuracy": accuracy(y, np.sign(posterior - 0.5).astype(np.int8)),
+        "posterior_accuracy": accuracy(y, labels_from_probabilities(posterior)),
     }
 
 

@@ -21,11 +21,11 @@ from ._validation import (
 from .analysis import calibration_table, loglog_slope
 
 __all__ = [
+    "draw_reference_lines",
     "plot_accuracy_bars",
+    "plot_agreement_matrix",
     "plot_accuracy_estimates",
     "plot_estimator_comparison",
-    "plot_explorer",
-    "plot_explorer_sweep",
     "plot_hand_label_curve",
     "plot_label_matrix",
     "plot_leaderboard",
@@ -54,8 +54,16 @@ def _named_values(argument, name: str) -> dict:
     return dict(argument)
 
 
-def _reference_lines(ax: Axes, reference_lines: Mapping[str, float]) -> None:
-    """Horizontal grey lines at given accuracies, named in the legend with the value."""
+def draw_reference_lines(ax: Axes, reference_lines: Mapping[str, float]) -> None:
+    """Draw horizontal grey lines at given accuracies on ``ax``, named in the legend.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    reference_lines : mapping of name to accuracy
+        One line per entry, labelled ``"name (value)"`` with the value to 3
+        decimals; the line styles cycle through dotted, dashed and dash-dotted.
+    """
     line_styles = [":", "--", "-."]
     for k, (name, value) in enumerate(reference_lines.items()):
         ax.axhline(value, linestyle=line_styles[k % len(line_styles)], color="dimgrey",
@@ -80,10 +88,15 @@ def plot_label_matrix(label_matrix, n_points: int = 40, ax: Axes | None = None) 
     return ax
 
 
-def plot_overlap_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
-                        title: str = "Agreement matrix Z",
-                        colorbar_label: str = "$Z_{ij}$, mean product of votes") -> Axes:
-    """Heat map of an (m, m) agreement matrix, without its diagonal.
+def plot_agreement_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
+                          title: str = "Agreement matrix Z",
+                          colorbar_label: str = "agreement $Z_{ij}$, mean product of votes",
+                          ) -> Axes:
+    """Heat map of an (m, m) agreement matrix Z, without its diagonal.
+
+    ``agreements`` is e.g. :func:`~dataprog_helpers.analysis.agreement_matrix`'s
+    Z, of shape (n_lfs, n_lfs), whose entry Z_ij = E[lambda_i lambda_j | both vote]
+    is the agreement of LFs i and j.
 
     Masked (missing) entries and the diagonal are left blank; the colour scale is
     symmetric around 0 (blue: the pair tends to agree, red: to disagree).  Any
@@ -105,6 +118,10 @@ def plot_overlap_matrix(agreements: np.ma.MaskedArray, ax: Axes | None = None,
     ax.set_ylabel("labeling function i")
     ax.set_title(title)
     return ax
+
+
+#: The old name of :func:`plot_agreement_matrix`, kept as an alias.
+plot_overlap_matrix = plot_agreement_matrix
 
 
 def plot_loss_curve(loss_history, ax: Axes | None = None,
@@ -198,7 +215,7 @@ def plot_accuracy_bars(results: pd.DataFrame, ax: Axes | None = None,
         bars = ax.bar(positions + (k - (n_cols - 1) / 2) * width, results[column], width,
                       label=str(column))
         ax.bar_label(bars, labels=[f"{value:.3f}" for value in rounded[column]], fontsize=8)
-    _reference_lines(ax, reference_lines)
+    draw_reference_lines(ax, reference_lines)
     ax.set_xticks(positions, [str(label) for label in results.index])
     low = min([float(np.nanmin(results.to_numpy(dtype=float)))] + list(reference_lines.values()))
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
@@ -353,7 +370,7 @@ def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, flo
     for name, (low, high) in bands.items():
         ax.axhspan(low, high, color="grey", alpha=0.15,
                    label=f"{name} ({np.round(low, 3):.3f} to {np.round(high, 3):.3f})")
-    _reference_lines(ax, reference_lines)
+    draw_reference_lines(ax, reference_lines)
     ax.set_xlabel("number of hand-labeled training points k (log scale)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
@@ -393,151 +410,6 @@ def plot_two_lf_ambiguity(agreement: float, true_correlations: tuple[float, floa
     ax.set_title(f"Two LFs: every point fits $Z_{{12}} = {agreement:.2f}$")
     ax.legend(loc="lower left", fontsize=8)
     return ax
-
-
-def plot_explorer(result, axes=None) -> np.ndarray:
-    """The explorer's three linked panels for one explorer result.
-
-    Left: estimated against true LF accuracies, the correlated near-copies
-    marked apart, and the class-conditional model's estimates beside the label
-    model's.  Middle: the posterior P(y = +1 | votes) by true class, of the
-    model whose assumptions the simulated LFs meet: the label model's, or the
-    class-conditional model's for one-sided LFs (the title says which).  Right:
-    the accuracy of majority vote, the label model, the class-conditional model
-    and the oracle (true parameters and class balance), with the chance level
-    of always answering the majority class.
-
-    Parameters
-    ----------
-    result : ExplorerResult
-        From :func:`~dataprog_helpers.explorer.run_explorer`.
-    axes : sequence of three Axes, optional
-        Where to draw (a new 1 x 3 figure if None).
-
-    Returns
-    -------
-    ndarray of three Axes
-    """
-    if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(13.0, 4.2), layout="constrained")
-    axes = np.asarray(axes, dtype=object).ravel()
-    if axes.size != 3:
-        raise ValueError(f"axes must hold 3 Axes, got {axes.size}")
-    settings = result.settings
-    accuracy_ax, posterior_ax, score_ax = axes
-    if np.all(np.isfinite(result.estimated_accuracies)):
-        title = f"LF accuracies (label model: mean error {result.mean_absolute_error:.3f})"
-        plot_accuracy_estimates(result.true_accuracies, result.estimated_accuracies,
-                                ax=accuracy_ax, title=title, label="label model")
-        if result.is_copy.any():
-            accuracy_ax.scatter(result.true_accuracies[result.is_copy],
-                                result.estimated_accuracies[result.is_copy], marker="x",
-                                color="tab:red", s=60, zorder=4, label="near-copy of LF 0")
-        if np.all(np.isfinite(result.class_conditional_accuracies)):
-            accuracy_ax.scatter(result.true_accuracies, result.class_conditional_accuracies,
-                                marker="^", facecolors="none", edgecolors="tab:orange", s=40,
-                                zorder=3, label="class-conditional model "
-                                f"(mean error {result.class_conditional_error:.3f})")
-        accuracy_ax.legend(loc="best", fontsize=8)
-    else:
-        accuracy_ax.text(0.5, 0.5, "label model not fitted", ha="center", va="center",
-                         transform=accuracy_ax.transAxes)
-        accuracy_ax.set_xlabel("true accuracy P(right | votes)")
-        accuracy_ax.set_ylabel("estimated accuracy")
-        accuracy_ax.set_title("LF accuracies")
-    if settings.one_sided:
-        plot_posterior_histogram(result.class_conditional_probabilities, result.y,
-                                 ax=posterior_ax, bins=25,
-                                 title="Class-conditional posterior by true class")
-    else:
-        plot_posterior_histogram(result.probabilities, result.y, ax=posterior_ax, bins=25,
-                                 title="Label model posterior by true class")
-    names = list(result.scores)
-    values = [result.scores[name] for name in names]
-    bars = score_ax.bar([name.replace(" ", "\n") for name in names], values,
-                        color=[_METHOD_COLOURS.get(name, "tab:purple") for name in names])
-    score_ax.bar_label(bars, labels=[f"{value:.3f}" for value in values], fontsize=9)
-    chance = max(settings.class_balance, 1 - settings.class_balance)
-    _reference_lines(score_ax, {"majority class": chance})
-    score_ax.set_ylim(min(0.4, min(values) - 0.05), 1.05)
-    score_ax.set_xlabel("method")
-    score_ax.set_ylabel("accuracy (ties count half)")
-    score_ax.set_title(f"m = {settings.n_lfs}{' one-sided' if settings.one_sided else ''}, "
-                       f"coverage {settings.coverage:.2f}, "
-                       f"correlation {settings.correlation:.2f}", fontsize=10)
-    score_ax.legend(loc="lower right", fontsize=8)
-    return axes
-
-
-_SETTING_LABELS = {
-    "n_lfs": "number of LFs m",
-    "coverage": "coverage",
-    "accuracy_range": "accuracy range (midpoint)",
-    "class_balance": "class balance P(y = +1)",
-    "correlation": "correlation of the copies",
-    "n_points": "number of points n",
-}
-
-
-#: One colour per method across the explorer's figures.
-_METHOD_COLOURS = {"majority vote": "tab:grey", "label model": "tab:blue",
-                   "class-conditional": "tab:orange", "oracle": "tab:green"}
-
-#: The sweep's columns of LF-accuracy errors, and the model each belongs to.
-_SWEEP_ERRORS = {"mean accuracy error": "label model",
-                 "class-conditional accuracy error": "class-conditional"}
-
-
-def plot_explorer_sweep(sweep: pd.DataFrame, axes=None) -> np.ndarray:
-    """One column of panels per swept setting: what moving that one slider does.
-
-    Top row: each method's accuracy.  Bottom row: each label model's mean
-    |estimated - true| LF accuracy.
-
-    Parameters
-    ----------
-    sweep : pandas.DataFrame
-        From :func:`~dataprog_helpers.explorer.explorer_sweep`.
-    axes : array of Axes of shape (2, number of settings), optional
-        Where to draw (a new grid if None).
-
-    Returns
-    -------
-    ndarray of Axes, shape (2, number of settings)
-    """
-    if (not isinstance(sweep, pd.DataFrame) or sweep.empty
-            or list(sweep.index.names) != ["setting", "value"]
-            or "mean accuracy error" not in sweep.columns):
-        raise ValueError("sweep must be the non-empty table returned by explorer_sweep")
-    names = list(dict.fromkeys(sweep.index.get_level_values("setting")))
-    if axes is None:
-        _, axes = plt.subplots(2, len(names), figsize=(3.2 * len(names), 5.6),
-                               layout="constrained", sharey="row", squeeze=False)
-    axes = np.asarray(axes, dtype=object).reshape(2, -1)
-    if axes.shape[1] != len(names):
-        raise ValueError(f"axes must have shape (2, {len(names)}), one column per setting, "
-                         f"got {axes.shape}")
-    methods = [column for column in sweep.columns if column not in _SWEEP_ERRORS]
-    errors = [column for column in _SWEEP_ERRORS if column in sweep.columns]
-    for (score_ax, error_ax), name in zip(axes.T, names, strict=True):
-        rows = sweep.xs(name, level="setting")
-        # A range setting such as accuracy_range is plotted at its midpoint.
-        positions = [float(np.mean(value)) for value in rows.index]
-        for method, marker in zip(methods, "os^v", strict=False):
-            score_ax.plot(positions, rows[method], marker=marker, label=method,
-                          color=_METHOD_COLOURS.get(method))
-        for column, marker in zip(errors, "s^", strict=False):
-            model = _SWEEP_ERRORS[column]
-            error_ax.plot(positions, rows[column], marker=marker, label=model,
-                          color=_METHOD_COLOURS[model])
-        score_ax.set_title(f"varying {_SETTING_LABELS.get(name, name).split(' (')[0]}",
-                           fontsize=10)
-        error_ax.set_xlabel(_SETTING_LABELS.get(name, name))
-    axes[0, 0].set_ylabel("accuracy (ties count half)")
-    axes[1, 0].set_ylabel("mean |estimated - true|\nLF accuracy")
-    axes[0, 0].legend(fontsize=8)
-    axes[1, 0].legend(fontsize=8)
-    return axes
 
 
 #: Columns :func:`plot_leaderboard` reads from a leaderboard table.

@@ -1,7 +1,7 @@
 """Synthetic data for the tutorial: features, gold labels and noisy labeling functions.
 
 The generative story follows the data programming tutorial: each point has a
-label y in {-1, +1} (balanced unless ``class_balance`` says otherwise); each
+label y in {-1, +1} (balanced unless ``class_prior`` = P(y = +1) says otherwise); each
 binary feature copies the label with its own probability (between 0.4 and 0.6,
 so every single feature is weak); each labeling
 function (LF) votes on a point with probability ``coverage`` and, when it votes,
@@ -28,19 +28,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._chunks import row_chunks
 from ._validation import (
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
     check_positive_int,
+    check_probability_range,
     check_real_in_range,
     check_same_length,
     check_seed,
+    renamed_keywords,
 )
 
 __all__ = [
     "TutorialData",
     "add_near_copies",
+    "draw_labels",
     "make_features",
     "make_label_matrix",
     "make_one_sided_label_matrix",
@@ -48,36 +52,42 @@ __all__ = [
     "sample_label_matrix",
 ]
 
-#: Rows drawn per block.  Data sets of at most this many points are drawn in one
-#: block, so their random numbers do not depend on the block size.
-_BLOCK_ROWS = 65_536
+def draw_labels(n: int, class_prior: float, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` gold labels, each +1 with probability ``class_prior`` and -1 otherwise.
 
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    class_prior : float in (0, 1)
+        P(y = +1).
+    rng : numpy.random.Generator
+        Where the random numbers come from; it advances by the draws.
 
-def _blocks(n: int):
-    for start in range(0, n, _BLOCK_ROWS):
-        yield slice(start, min(start + _BLOCK_ROWS, n))
+    Returns
+    -------
+    y : ndarray of int8, shape (n,)
+        Labels in {-1, +1}, independent across points.
 
-
-def _draw_labels(n: int, class_balance: float, rng: np.random.Generator) -> np.ndarray:
-    if class_balance == 0.5:  # the tutorial's stream: every seed keeps its data
+    Notes
+    -----
+    At ``class_prior`` = 0.5 the labels are ``rng.choice([-1, 1], size=n)``, the
+    tutorial's stream, so that every seed keeps its data; otherwise they are
+    ``rng.random(n) < class_prior``, mapped to +1 and -1.
+    """
+    n = check_positive_int(n, "n")
+    class_prior = check_real_in_range(
+        class_prior, "class_prior", 0.0, 1.0, include_low=False, include_high=False
+    )
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    if class_prior == 0.5:  # the tutorial's stream: every seed keeps its data
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
-    return np.where(rng.random(n) < class_balance, 1, -1).astype(np.int8)
+    return np.where(rng.random(n) < class_prior, 1, -1).astype(np.int8)
 
 
-def _check_probability_range(value, name: str) -> tuple[float, float]:
-    """Validate a pair ``(low, high)`` with 0 <= low <= high <= 1 and return it as floats."""
-    try:
-        low, high = (float(bound) for bound in value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from error
-    check_real_in_range(low, f"{name}[0]", 0.0, 1.0)
-    check_real_in_range(high, f"{name}[1]", 0.0, 1.0)
-    if low > high:
-        raise ValueError(f"{name} must satisfy low <= high, got {value!r}")
-    return low, high
-
-
-def make_features(n: int, d: int, seed: int | None = None, class_balance: float = 0.5):
+@renamed_keywords(class_balance="class_prior")
+def make_features(n: int, d: int, seed: int | None = None, class_prior: float = 0.5):
     """Draw labels and weak binary features.
 
     Parameters
@@ -88,39 +98,42 @@ def make_features(n: int, d: int, seed: int | None = None, class_balance: float 
         Number of features.
     seed : int or None
         Seed of ``np.random.default_rng``.
-    class_balance : float in (0, 1), default 0.5
-        P(y = +1).
+    class_prior : float in (0, 1), default 0.5
+        P(y = +1).  The old keyword ``class_balance=`` still works, with a
+        ``DeprecationWarning``.
 
     Returns
     -------
     X : ndarray of float32, shape (n, d)
-        Features in {-1, +1}: ``X[i, j] = y[i]`` with probability ``feature_accs[j]``,
-        otherwise ``-y[i]``.
+        Features in {-1, +1}: ``X[i, j] = y[i]`` with probability
+        ``feature_accuracies[j]``, otherwise ``-y[i]``.
     y : ndarray of int8, shape (n,)
-        Gold labels in {-1, +1}, +1 with probability ``class_balance``.
-    feature_accs : ndarray of float64, shape (d,)
+        Gold labels in {-1, +1}, +1 with probability ``class_prior``
+        (:func:`draw_labels`).
+    feature_accuracies : ndarray of float64, shape (d,)
         P(X[:, j] = y), drawn uniformly in [0.4, 0.6].
     """
     n = check_positive_int(n, "n")
     d = check_positive_int(d, "d")
-    class_balance = check_real_in_range(
-        class_balance, "class_balance", 0.0, 1.0, include_low=False, include_high=False
+    class_prior = check_real_in_range(
+        class_prior, "class_prior", 0.0, 1.0, include_low=False, include_high=False
     )
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
-    y = _draw_labels(n, class_balance, rng)
-    feature_accs = rng.uniform(0.4, 0.6, size=d)
+    y = draw_labels(n, class_prior, rng)
+    feature_accuracies = rng.uniform(0.4, 0.6, size=d)
     X = np.empty((n, d), dtype=np.float32)
-    for rows in _blocks(n):
-        agrees = rng.random((rows.stop - rows.start, d)) < feature_accs
+    for rows in row_chunks(n):
+        agrees = rng.random((rows.stop - rows.start, d)) < feature_accuracies
         X[rows] = np.where(agrees, y[rows, None], -y[rows, None])
-    return X, y, feature_accs
+    return X, y, feature_accuracies
 
 
+@renamed_keywords(acc_range="accuracy_range")
 def make_label_matrix(
     y,
     m: int,
     coverage: float,
-    acc_range: tuple[float, float] = (0.45, 0.75),
+    accuracy_range: tuple[float, float] = (0.45, 0.75),
     seed: int | None = None,
 ):
     """Simulate ``m`` conditionally independent labeling functions.
@@ -133,9 +146,10 @@ def make_label_matrix(
         Number of labeling functions.
     coverage : float in (0, 1]
         Probability that an LF votes on a point (the same for every LF and class).
-    acc_range : (low, high)
-        Each LF's accuracy ``lf_accs[j]`` = P(vote = y | LF votes) is drawn
-        uniformly in [low, high], with 0 <= low <= high <= 1.
+    accuracy_range : (low, high), default (0.45, 0.75)
+        Each LF's accuracy ``lf_accuracies[j]`` = P(vote = y | LF votes) is drawn
+        uniformly in [low, high], with 0 <= low <= high <= 1.  The old keyword
+        ``acc_range=`` still works, with a ``DeprecationWarning``.
     seed : int or None
         Seed of ``np.random.default_rng``.
 
@@ -143,25 +157,24 @@ def make_label_matrix(
     -------
     L : ndarray of int8, shape (n, m)
         Votes in {-1, 0, +1}; 0 means the LF abstained.
-    lf_accs : ndarray of float64, shape (m,)
+    lf_accuracies : ndarray of float64, shape (m,)
         The true accuracy of each LF.
     """
     y = check_labels(y, "y")
     m = check_positive_int(m, "m")
     coverage = check_real_in_range(coverage, "coverage", 0.0, 1.0, include_low=False)
-    low, high = _check_probability_range(acc_range, "acc_range")
+    low, high = check_probability_range(accuracy_range, "accuracy_range")
 
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
-    lf_accs = rng.uniform(low, high, size=m)
+    lf_accuracies = rng.uniform(low, high, size=m)
     L = np.empty((len(y), m), dtype=np.int8)
-    for rows in _blocks(len(y)):
+    for rows in row_chunks(len(y)):
         shape = (rows.stop - rows.start, m)
         votes = rng.random(shape) < coverage
-        correct = rng.random(shape) < lf_accs
+        correct = rng.random(shape) < lf_accuracies
         signed_y = y[rows, None]
         L[rows] = np.where(votes, np.where(correct, signed_y, -signed_y), 0)
-    return L, lf_accs
-
+    return L, lf_accuracies
 
 
 def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -> np.ndarray:
@@ -198,7 +211,8 @@ def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -
     so P(-1) = p[0], P(+1) = p[2] and P(0) = 1 - p[0] - p[2] = p[1] up to the
     1e-9 tolerance, and a vote of probability 0 is never drawn.  The uniforms
     are drawn row by row, a block of rows at a time (so the temporaries are a few
-    arrays of 65,536 x m): L does not depend on the block size.
+    arrays of ``CHUNK_ROWS`` x m, see ``dataprog_helpers._chunks``): L does not
+    depend on the block size.
     """
     y = check_labels(y, "y")
     table = check_conditional_probabilities(conditional_probabilities)
@@ -208,7 +222,7 @@ def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -
     low = np.ascontiguousarray(table[:, :, 0].T)
     high = np.maximum(1.0 - table[:, :, 2].T, low)
     L = np.empty((len(y), m), dtype=np.int8)
-    for rows in _blocks(len(y)):
+    for rows in row_chunks(len(y)):
         classes = (y[rows] == 1).astype(np.intp)  # c = 0 for y = -1, 1 for y = +1
         u = rng.random((rows.stop - rows.start, m))
         votes = L[rows]  # a view of the block's rows, filled in place
@@ -289,13 +303,13 @@ def make_one_sided_label_matrix(
     """
     y = check_labels(y, "y")
     m = check_positive_int(m, "m")
-    hit_range = _check_probability_range(hit_range, "hit_range")
-    false_vote_range = _check_probability_range(false_vote_range, "false_vote_range")
+    hit_range = check_probability_range(hit_range, "hit_range")
+    false_vote_range = check_probability_range(false_vote_range, "false_vote_range")
     two_sided_share = check_real_in_range(two_sided_share, "two_sided_share", 0.0, 1.0)
-    coverage_range = _check_probability_range(
+    coverage_range = check_probability_range(
         two_sided_coverage_range, "two_sided_coverage_range"
     )
-    accuracy_range = _check_probability_range(
+    accuracy_range = check_probability_range(
         two_sided_accuracy_range, "two_sided_accuracy_range"
     )
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
@@ -322,34 +336,37 @@ def make_one_sided_label_matrix(
     return sample_label_matrix(y, table, seed=vote_seed), table
 
 
+@renamed_keywords(lf_accs="lf_accuracies", repeat="copy_rate")
 def add_near_copies(
     label_matrix,
     y,
-    lf_accs,
+    lf_accuracies,
     source: int,
     n_copies: int,
-    repeat: float = 0.9,
+    copy_rate: float = 0.9,
     seed: int | None = None,
 ):
     """Append ``n_copies`` near-copies of LF ``source``: LFs that are *not* independent.
 
     Each copy votes exactly where the source votes.  With probability
-    ``repeat`` it repeats the source's vote; otherwise it votes on its own,
+    ``copy_rate`` it repeats the source's vote; otherwise it votes on its own,
     right with the source's accuracy.  So every copy has the source's accuracy
     and coverage, but given y the copies and the source agree far more often
     than independent LFs would: the label model's assumption is broken.
+    The old keywords ``lf_accs=`` and ``repeat=`` still work, with a
+    ``DeprecationWarning``.
 
     Parameters
     ----------
     label_matrix : array-like of shape (n, m)
     y : array-like of shape (n,)
         Gold labels in {-1, +1} (used for the copies' own votes).
-    lf_accs : array-like of shape (m,)
+    lf_accuracies : array-like of shape (m,)
         True accuracies of the LFs in ``label_matrix``.
     source : int
         Index of the LF to copy.
     n_copies : int
-    repeat : float in [0, 1], default 0.9
+    copy_rate : float in [0, 1], default 0.9
         Probability that a copy repeats the source's vote.
     seed : int or None
 
@@ -357,28 +374,30 @@ def add_near_copies(
     -------
     L : ndarray of int8, shape (n, m + n_copies)
         The input columns followed by the copies.
-    lf_accs : ndarray of float64, shape (m + n_copies,)
+    lf_accuracies : ndarray of float64, shape (m + n_copies,)
     """
     label_matrix = check_label_matrix(label_matrix)
     y = check_labels(y, "y")
     check_same_length(label_matrix=label_matrix, y=y)
-    lf_accs = np.asarray(lf_accs, dtype=np.float64)
+    lf_accuracies = np.asarray(lf_accuracies, dtype=np.float64)
     n_lfs = label_matrix.shape[1]
-    if lf_accs.shape != (n_lfs,):
-        raise ValueError(f"lf_accs must have shape ({n_lfs},), got {lf_accs.shape}")
+    if lf_accuracies.shape != (n_lfs,):
+        raise ValueError(
+            f"lf_accuracies must have shape ({n_lfs},), got {lf_accuracies.shape}"
+        )
     source = check_positive_int(source, "source", minimum=0, maximum=n_lfs - 1)
     n_copies = check_positive_int(n_copies, "n_copies")
-    repeat = check_real_in_range(repeat, "repeat", 0.0, 1.0)
+    copy_rate = check_real_in_range(copy_rate, "copy_rate", 0.0, 1.0)
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
     shape = (len(y), n_copies)
-    repeats = rng.random(shape) < repeat
-    correct = rng.random(shape) < lf_accs[source]
+    repeats = rng.random(shape) < copy_rate
+    correct = rng.random(shape) < lf_accuracies[source]
     own_votes = np.where(correct, y[:, None], -y[:, None])
     source_votes = label_matrix[:, [source]]
     copies = np.where(source_votes == 0, 0, np.where(repeats, source_votes, own_votes))
     return (
         np.hstack([label_matrix, copies.astype(np.int8)]),
-        np.concatenate([lf_accs, np.full(n_copies, lf_accs[source])]),
+        np.concatenate([lf_accuracies, np.full(n_copies, lf_accuracies[source])]),
     )
 
 
@@ -391,8 +410,10 @@ class TutorialData:
     X_train, X_test : ndarray of float32, shapes (n_train, d) and (n_test, d)
     y_train, y_test : ndarray of int8 in {-1, +1}
     L_train, L_test : ndarray of int8 in {-1, 0, +1}, shapes (n_train, m), (n_test, m)
-    feature_accs : ndarray of shape (d,)
-    lf_accs : ndarray of shape (m,)
+    feature_accuracies : ndarray of float64, shape (d,)
+        P(X[:, j] = y) of each feature.
+    lf_accuracies : ndarray of float64, shape (m,)
+        P(vote = y | LF votes) of each LF.
     """
 
     X_train: np.ndarray
@@ -401,33 +422,36 @@ class TutorialData:
     y_test: np.ndarray
     L_train: np.ndarray
     L_test: np.ndarray
-    feature_accs: np.ndarray
-    lf_accs: np.ndarray
+    feature_accuracies: np.ndarray
+    lf_accuracies: np.ndarray
 
 
+@renamed_keywords(acc_range="accuracy_range", class_balance="class_prior")
 def make_tutorial_data(
     n: int = 10_000,
     d: int = 100,
     m: int = 20,
     coverage: float = 0.25,
-    acc_range: tuple[float, float] = (0.45, 0.75),
+    accuracy_range: tuple[float, float] = (0.45, 0.75),
     test_fraction: float = 0.2,
     seed: int = 0,
-    class_balance: float = 0.5,
+    class_prior: float = 0.5,
 ) -> TutorialData:
     """Generate the tutorial's setting and split it into train and test sets.
 
     The defaults are the tutorial's: 10,000 points, 100 features, 20 LFs voting
-    on 25% of the points with accuracies in [0.45, 0.75], an 80/20 split, and
-    balanced classes (``class_balance`` = P(y = +1) = 0.5).
-    Features use ``seed``, the LFs ``seed + 1`` and the split ``seed + 2``.
+    on 25% of the points with accuracies in ``accuracy_range`` = [0.45, 0.75],
+    an 80/20 split, and balanced classes (``class_prior`` = P(y = +1) = 0.5).
+    Features use ``seed`` (:func:`make_features`), the LFs ``seed + 1``
+    (:func:`make_label_matrix`) and the split ``seed + 2``.  The old keywords
+    ``acc_range=`` and ``class_balance=`` still work, with a ``DeprecationWarning``.
     """
     seed = check_seed(seed)
     test_fraction = check_real_in_range(
         test_fraction, "test_fraction", 0.0, 1.0, include_low=False, include_high=False
     )
-    X, y, feature_accs = make_features(n, d, seed, class_balance)
-    L, lf_accs = make_label_matrix(y, m, coverage, acc_range, seed + 1)
+    X, y, feature_accuracies = make_features(n, d, seed, class_prior)
+    L, lf_accuracies = make_label_matrix(y, m, coverage, accuracy_range, seed + 1)
     order = np.random.default_rng(seed + 2).permutation(n)
     n_test = int(round(test_fraction * n))
     if n_test == 0 or n_test == n:
@@ -442,6 +466,6 @@ def make_tutorial_data(
         y_test=y[test],
         L_train=L[train],
         L_test=L[test],
-        feature_accs=feature_accs,
-        lf_accs=lf_accs,
+        feature_accuracies=feature_accuracies,
+        lf_accuracies=lf_accuracies,
     )

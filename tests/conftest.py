@@ -32,8 +32,8 @@ from dataprog_helpers import (  # noqa: E402
     posterior_proba,
     youtube_spam_splits,
 )
-from dataprog_helpers.label_model.statistics import _CHUNK_ROWS  # noqa: E402
-from dataprog_helpers.synthetic import _BLOCK_ROWS  # noqa: E402
+from dataprog_helpers._chunks import CHUNK_ROWS  # noqa: E402
+from dataprog_helpers.analysis import labels_from_probabilities  # noqa: E402
 
 
 def bonferroni_z(n_comparisons: int, family_alpha: float = 1e-3) -> float:
@@ -102,22 +102,24 @@ def tutorial_run():
     def run(seed: int) -> SimpleNamespace:
         data = make_tutorial_data(seed=seed)
         label_model = LabelModel(seed=seed).fit(data.L_train)
-        oracle_predictions = np.sign(posterior_proba(data.L_test, data.lf_accs) - 0.5)
+        oracle_predictions = labels_from_probabilities(
+            posterior_proba(data.L_test, data.lf_accuracies)
+        )
         return SimpleNamespace(
             data=data,
             label_model=label_model,
             label_model_accuracy=label_model.score(data.L_test, data.y_test),
-            oracle_accuracy=accuracy(data.y_test, oracle_predictions.astype(np.int8)),
+            oracle_accuracy=accuracy(data.y_test, oracle_predictions),
         )
 
     return run
 
 
 #: The near-copy scenario: ``N_COPIES`` copies that repeat the vote of the tutorial LF
-#: whose accuracy is closest to ``NEAR_COPY_SOURCE_ACCURACY`` with probability ``REPEAT``.
+#: whose accuracy is closest to ``NEAR_COPY_SOURCE_ACCURACY`` with probability ``COPY_RATE``.
 NEAR_COPY_SOURCE_ACCURACY = 0.58
 N_COPIES = 5
-REPEAT = 0.9
+COPY_RATE = 0.9
 
 
 @pytest.fixture(scope="session")
@@ -136,12 +138,14 @@ def near_copy_run(tutorial_run):
         base = tutorial_run(seed)
         data = base.data
         n_lfs = data.L_train.shape[1]
-        source = int(np.argmin(np.abs(data.lf_accs - NEAR_COPY_SOURCE_ACCURACY)))
-        L_train, lf_accs = add_near_copies(
-            data.L_train, data.y_train, data.lf_accs, source, N_COPIES, REPEAT, seed=seed + 100
+        source = int(np.argmin(np.abs(data.lf_accuracies - NEAR_COPY_SOURCE_ACCURACY)))
+        L_train, lf_accuracies = add_near_copies(
+            data.L_train, data.y_train, data.lf_accuracies, source, N_COPIES, COPY_RATE,
+            seed=seed + 100,
         )
         L_test, _ = add_near_copies(
-            data.L_test, data.y_test, data.lf_accs, source, N_COPIES, REPEAT, seed=seed + 200
+            data.L_test, data.y_test, data.lf_accuracies, source, N_COPIES, COPY_RATE,
+            seed=seed + 200,
         )
         group = [source, *range(n_lfs, n_lfs + N_COPIES)]
         pairs = sorted((min(i, j), max(i, j)) for i, j in itertools.combinations(group, 2))
@@ -152,7 +156,7 @@ def near_copy_run(tutorial_run):
             pairs=pairs,
             L_train=L_train,
             L_test=L_test,
-            lf_accs=lf_accs,
+            lf_accuracies=lf_accuracies,
             original=base.label_model,
             naive=LabelModel(seed=seed).fit(L_train),
             declared=LabelModel(seed=seed, dependencies=pairs).fit(L_train),
@@ -169,12 +173,13 @@ def two_block_data():
     that drawing and accumulating in blocks of ``block_rows`` rows changes nothing.
     """
     n = 70_000
-    # The package draws (synthetic) and accumulates (analysis, label_model) in blocks.
-    assert _CHUNK_ROWS == _BLOCK_ROWS < n, "the fixture no longer spans two blocks"
-    X, y, feature_accs = make_features(n, 2, seed=6)
-    L, lf_accs = make_label_matrix(y, 3, 0.5, acc_range=(0.55, 0.9), seed=7)
-    return SimpleNamespace(X=X, y=y, feature_accs=feature_accs, L=L, lf_accs=lf_accs,
-                           coverage=0.5, block_rows=_BLOCK_ROWS)
+    # The package draws (synthetic) and accumulates (analysis, label_model) in chunks
+    # of CHUNK_ROWS rows.
+    assert CHUNK_ROWS < n, "the fixture no longer spans two blocks"
+    X, y, feature_accuracies = make_features(n, 2, seed=6)
+    L, lf_accuracies = make_label_matrix(y, 3, 0.5, accuracy_range=(0.55, 0.9), seed=7)
+    return SimpleNamespace(X=X, y=y, feature_accuracies=feature_accuracies, L=L,
+                           lf_accuracies=lf_accuracies, coverage=0.5, block_rows=CHUNK_ROWS)
 
 
 @pytest.fixture

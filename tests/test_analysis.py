@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dataprog_helpers as dh
 from dataprog_helpers import (
     VoteStatistics,
     accuracy,
+    agreement_matrix,
     calibration_table,
     expected_calibration_error,
     f1_score,
@@ -14,9 +16,9 @@ from dataprog_helpers import (
     loglog_slope,
     majority_vote,
     overlap_counts,
-    overlap_matrix,
     score_table,
 )
+from dataprog_helpers.analysis import labels_from_probabilities
 
 
 def _brute_force_overlaps(L):
@@ -118,7 +120,7 @@ def test_accuracy_rejects_scalar_prediction_with_value_error():
         accuracy([1], 1)
 
 
-# --- overlap_counts / overlap_matrix ------------------------------------------------------
+# --- overlap_counts / agreement_matrix ----------------------------------------------------
 
 
 def test_overlap_counts_equals_brute_force_count(random_sparse_matrix):
@@ -129,9 +131,9 @@ def test_overlap_counts_equals_brute_force_count(random_sparse_matrix):
     np.testing.assert_array_equal(np.diag(result), (random_sparse_matrix != 0).sum(axis=0))
 
 
-def test_overlap_matrix_equals_brute_force_mean_product_of_votes(random_sparse_matrix):
+def test_agreement_matrix_equals_brute_force_mean_product_of_votes(random_sparse_matrix):
     _, means = _brute_force_overlaps(random_sparse_matrix)
-    Z = overlap_matrix(random_sparse_matrix)
+    Z = agreement_matrix(random_sparse_matrix)
     assert isinstance(Z, np.ma.MaskedArray)
     np.testing.assert_array_equal(Z.mask, np.isnan(means))
     observed = ~np.isnan(means)
@@ -139,17 +141,22 @@ def test_overlap_matrix_equals_brute_force_mean_product_of_votes(random_sparse_m
     np.testing.assert_allclose(Z.data[observed], means[observed], rtol=1e-12, atol=0)
 
 
-def test_overlap_matrix_masks_pairs_that_never_co_vote_without_nan(random_sparse_matrix):
-    Z = overlap_matrix(random_sparse_matrix)
+def test_overlap_matrix_is_the_old_name_of_agreement_matrix():
+    assert dh.overlap_matrix is agreement_matrix
+    assert dh.analysis.overlap_matrix is agreement_matrix
+
+
+def test_agreement_matrix_masks_pairs_that_never_co_vote_without_nan(random_sparse_matrix):
+    Z = agreement_matrix(random_sparse_matrix)
     assert Z.mask[4, 5] and Z.mask[5, 4]
     assert Z.mask.sum() == 2  # every other pair of this matrix co-votes somewhere
     assert np.all(np.isfinite(Z.data))
     assert np.all(np.isfinite(Z.filled(0.0)))
 
 
-def test_overlap_matrix_has_unit_diagonal_for_voting_lfs_and_masked_for_silent_ones():
+def test_agreement_matrix_has_unit_diagonal_for_voting_lfs_and_masked_for_silent_ones():
     L = np.array([[1, 0, -1], [-1, 0, -1], [0, 0, 1]])
-    Z = overlap_matrix(L)
+    Z = agreement_matrix(L)
     assert Z[0, 0] == 1.0 and Z[2, 2] == 1.0
     assert Z.mask[1, 1]
     assert np.all(Z.mask[1, :]) and np.all(Z.mask[:, 1])
@@ -157,7 +164,7 @@ def test_overlap_matrix_has_unit_diagonal_for_voting_lfs_and_masked_for_silent_o
     assert Z[0, 2] == 0.0 and Z[2, 0] == 0.0
 
 
-@pytest.mark.parametrize("function", [overlap_matrix, overlap_counts, majority_vote])
+@pytest.mark.parametrize("function", [agreement_matrix, overlap_counts, majority_vote])
 @pytest.mark.parametrize(
     ("votes", "pattern"),
     [
@@ -296,10 +303,10 @@ def test_vote_statistics_accept_chunks_given_as_nested_lists(small_label_matrix)
     )
 
 
-def test_vote_statistics_agree_with_overlap_matrix_and_overlap_counts(random_sparse_matrix):
+def test_vote_statistics_agree_with_agreement_matrix_and_overlap_counts(random_sparse_matrix):
     L = random_sparse_matrix
     statistics = VoteStatistics.from_chunks([L[:25], L[25:]])
-    Z, expected = statistics.agreements(), overlap_matrix(L)
+    Z, expected = statistics.agreements(), agreement_matrix(L)
     assert isinstance(Z, np.ma.MaskedArray)
     np.testing.assert_array_equal(Z.mask, expected.mask)
     np.testing.assert_array_equal(Z.filled(0.0), expected.filled(0.0))
@@ -622,6 +629,67 @@ def test_score_table_combines_accuracy_f1_and_calibration():
     assert np.isnan(table.loc["always -1", "ECE"])
 
 
+def _random_predictions(seed: int):
+    """Labels and predictions in {-1, 0, +1} of a random size, with the corner cases."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    y = rng.choice([-1, 1], size=n, p=[0.7, 0.3] if seed % 2 else [0.5, 0.5])
+    predictions = rng.choice([-1, 0, 1], size=n)
+    if seed % 7 == 0:
+        predictions[:] = -1  # no positive predicted
+    if seed % 11 == 0:
+        y[:] = -1  # no positive to find
+    return y, predictions
+
+
+def _hand_scores(y, predictions):
+    """Precision, recall and F1 of the positive class from the counts, 0 not being +1."""
+    hits = np.sum((predictions == 1) & (y == 1))
+    n_predicted, n_positive = np.sum(predictions == 1), np.sum(y == 1)
+    wrong = n_predicted - hits + n_positive - hits
+    return (hits / n_predicted if n_predicted else np.nan,
+            hits / n_positive if n_positive else np.nan,
+            2 * hits / (2 * hits + wrong) if 2 * hits + wrong else 0.0)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_f1_precision_and_recall_equal_the_counts_exactly(seed):
+    # scikit-learn computes them; the formulas from the counts must give the same floats.
+    y, predictions = _random_predictions(seed)
+    precision, recall, f1 = _hand_scores(y, predictions)
+    table = score_table(y, {"p": predictions})
+    assert f1_score(y, predictions) == f1 == table.loc["p", "F1"]
+    for name, expected in (("precision", precision), ("recall", recall)):
+        got = table.loc["p", name]
+        assert (np.isnan(got) and np.isnan(expected)) or got == expected
+
+
 def test_score_table_rejects_probabilities_of_unknown_predictors():
     with pytest.raises(ValueError, match=r"probabilities has names not in predictions: \['b'\]"):
         score_table([1, -1], {"a": [1, -1]}, {"b": [0.5, 0.5]})
+
+
+# --- labels_from_probabilities -------------------------------------------------------------
+
+
+def test_labels_from_probabilities_decides_by_one_half_with_zero_for_ties():
+    probabilities = [0.0, 0.2, 0.5, 0.5000001, 0.9, 1.0]
+    labels = labels_from_probabilities(probabilities)
+    assert labels.dtype == np.int8 and labels.shape == (6,)
+    np.testing.assert_array_equal(labels, [-1, -1, 0, 1, 1, 1])
+    random = np.random.default_rng(0).random(1_000)
+    random[::10] = 0.5
+    np.testing.assert_array_equal(labels_from_probabilities(random, ties="zero"),
+                                  np.sign(random - 0.5).astype(np.int8))
+
+
+def test_labels_from_probabilities_can_break_ties_towards_plus_one():
+    labels = labels_from_probabilities(np.array([0.5, 0.1, 0.7, 0.5]), ties="positive")
+    assert labels.dtype == np.int8
+    np.testing.assert_array_equal(labels, [1, -1, 1, 1])
+
+
+@pytest.mark.parametrize("ties", ["half", "Zero", None, 0])
+def test_labels_from_probabilities_rejects_an_unknown_tie_policy(ties):
+    with pytest.raises(ValueError, match=r'ties must be "zero" or "positive", got'):
+        labels_from_probabilities([0.5], ties=ties)

@@ -334,7 +334,7 @@ def test_lfs_that_vote_on_the_same_points_are_warned_about_and_declaring_them_he
     # The explorer's seven independent LFs, plus three near-copies of LF 0 that vote
     # exactly where it votes, each casting its own vote (add_near_copies, repeat 0).
     y, L, accuracies = simulate_label_matrix(ExplorerSettings())
-    L, _ = add_near_copies(L[:, :7], y, accuracies[:7], source=0, n_copies=3, repeat=0.0,
+    L, _ = add_near_copies(L[:, :7], y, accuracies[:7], source=0, n_copies=3, copy_rate=0.0,
                            seed=2)
     with pytest.warns(IdentifiabilityWarning, match=r"LFs \[0, 7, 8, 9\] vote on exactly the "
                       r"same points.*dependencies=\[\(0, 7\), \(0, 8\), \(0, 9\)\]"):
@@ -361,8 +361,8 @@ def test_lfs_that_vote_on_the_same_points_are_warned_about_and_declaring_them_he
 EXPLORER_COPY_PAIRS = [(0, 7), (0, 8), (0, 9), (7, 8), (7, 9), (8, 9)]
 
 
-def _explorer(one_sided: bool, correlation: float, seed: int):
-    settings = ExplorerSettings(one_sided=one_sided, correlation=correlation, seed=seed)
+def _explorer(one_sided: bool, copy_rate: float, seed: int):
+    settings = ExplorerSettings(one_sided=one_sided, copy_rate=copy_rate, seed=seed)
     y, L, _ = simulate_label_matrix(settings)
     return y, L
 
@@ -393,14 +393,14 @@ def test_class_conditional_search_finds_the_near_copies_of_one_sided_lfs():
     # is +-1 (the explorer), sees nothing; the indicators' covariance shows the
     # copies.  Measured on the explorer (seeds 0-9, benchmarks/dependency_search.py):
     # only copies' pairs, the three with LF 0 among them, on 10/10 seeds at
-    # correlation 0.5 and 8/10 at 1 (seeds 4 and 6 add pairs of other LFs); declaring
+    # copy_rate 0.5 and 8/10 at 1 (seeds 4 and 6 add pairs of other LFs); declaring
     # what it finds lifts the posterior from 0.55-0.70 to 0.70-0.82 on every seed.
     y, L, pairs = near_copy_setting()
     assert not set(find_dependencies(L)) & set(pairs)
     assert sorted(find_dependencies(L, model="class-conditional")) == sorted(pairs)
-    for correlation in (0.5, 1.0):
+    for copy_rate in (0.5, 1.0):
         for seed in range(3):
-            y, L = _explorer(True, correlation, seed)
+            y, L = _explorer(True, copy_rate, seed)
             assert find_dependencies(L) == []
             found = find_dependencies(L, model="class-conditional")
             assert {(0, 7), (0, 8), (0, 9)} <= set(found) <= set(EXPLORER_COPY_PAIRS), found
@@ -410,7 +410,7 @@ def test_class_conditional_search_finds_the_near_copies_of_one_sided_lfs():
 
 
 def test_class_conditional_search_finds_the_near_copies_of_two_sided_lfs():
-    # Measured: exactly the six pairs on seeds 0-8 at correlation 0.5; seed 9 adds 16
+    # Measured: exactly the six pairs on seeds 0-8 at copy rate 0.5; seed 9 adds 16
     # pairs of other LFs (the weak LFs' covariances lie within about 5 standard errors
     # of 0, so few triplets are usable, and most of those involve the copies).
     for seed in range(3):
@@ -421,7 +421,7 @@ def test_class_conditional_search_finds_the_near_copies_of_two_sided_lfs():
 def test_class_conditional_search_rarely_flags_conditionally_independent_lfs():
     # Nominal family-wise level 1e-3 per data set (Bonferroni over 4 indicator pairs
     # of each of the 45 pairs of LFs).  Measured: a pair on 1 of 200 explorer data
-    # sets at correlation 0 (two-sided seed 10), as often as the symmetric search.
+    # sets at copy rate 0 (two-sided seed 10), as often as the symmetric search.
     # At ~0.5% per data set, two or more alarms in these 20 have probability ~0.5%.
     alarms = {(one_sided, seed): found
               for one_sided in (False, True) for seed in range(10)
@@ -443,7 +443,7 @@ def test_class_conditional_search_flags_no_group_the_model_cannot_fit():
 
 
 def test_class_conditional_search_warns_when_max_rounds_cuts_it_short():
-    # Two-sided explorer, copies at correlation 0.5, seed 3: after the first refit the
+    # Two-sided explorer, copies at copy rate 0.5, seed 3: after the first refit the
     # flags are the six copies' pairs and one more; a later refit clears the extra
     # pair.  max_rounds=1 stops before that and says so.
     y, L = _explorer(False, 0.5, 3)

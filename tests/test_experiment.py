@@ -1,5 +1,7 @@
 """Tests of dataprog_helpers.experiment, at small sizes (notebook 5 runs the big ones)."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from dataprog_helpers import (
     make_features,
     make_label_matrix,
 )
+from dataprog_helpers._chunks import CHUNK_ROWS
 from dataprog_helpers.experiment import (
     compare_estimators,
     end_model_excess_error_curve,
@@ -46,7 +49,7 @@ def test_evaluate_pipeline_scores_agree_with_the_individual_helpers(
     run = tutorial_run(0)  # the same data set, LabelModel(seed=0) and oracle
     data = tutorial_data
     assert label_model_results["lf_accuracy_error"] == pytest.approx(
-        np.abs(run.label_model.accuracies_ - data.lf_accs).mean(), abs=1e-12
+        np.abs(run.label_model.accuracies_ - data.lf_accuracies).mean(), abs=1e-12
     )
     assert label_model_results["label_model"] == run.label_model_accuracy
     assert label_model_results["oracle_posterior"] == run.oracle_accuracy
@@ -131,6 +134,15 @@ def test_streaming_run_reports_sizes_and_a_reproducible_memory_peak(fitted_label
     assert first["traced_peak_mb"] == pytest.approx(second["traced_peak_mb"], abs=1e-3)
     assert first["accuracy_error"] < 0.05
     assert 0.5 < first["posterior_accuracy"] <= 1.0
+
+
+def test_streaming_run_chunks_by_the_package_chunk_size_unless_told_otherwise():
+    assert inspect.signature(streaming_run).parameters["chunk_rows"].default == CHUNK_ROWS
+    # The chunking changes no number: the statistics are exact integer sums.
+    whole = streaming_run(5_000, n_lfs=8)
+    chunked = streaming_run(5_000, n_lfs=8, chunk_rows=1_000)
+    assert whole["accuracy_error"] == chunked["accuracy_error"]
+    assert whole["posterior_accuracy"] == chunked["posterior_accuracy"]
 
 
 def test_median_seconds_calls_once_untimed_then_repeats():

@@ -14,6 +14,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import dataprog_helpers as dh
+from dataprog_helpers import explorer as explorer_module
+from dataprog_helpers import plots
+from dataprog_helpers.analysis import labels_from_probabilities
 from dataprog_helpers.explorer import simulate_label_matrix
 
 SMALL = dh.ExplorerSettings(n_points=2_000)
@@ -29,9 +32,10 @@ SMALL = dh.ExplorerSettings(n_points=2_000)
         ({"accuracy_range": (0.8, 0.6)}, "accuracy_range"),
         ({"accuracy_range": (0.5, 1.2)}, "accuracy_range[1]"),
         ({"accuracy_range": 0.7}, "accuracy_range"),
-        ({"class_balance": 1.0}, "class_balance"),
-        ({"class_balance": float("nan")}, "class_balance"),
-        ({"correlation": -0.1}, "correlation"),
+        ({"class_prior": 1.0}, "class_prior"),
+        ({"class_prior": float("nan")}, "class_prior"),
+        ({"copy_rate": -0.1}, "copy_rate"),
+        ({"copy_rate": 1.1}, "copy_rate"),
         ({"n_points": 50}, "n_points"),
         ({"seed": -1}, "seed"),
         ({"one_sided": 1}, "one_sided"),
@@ -43,17 +47,17 @@ def test_bad_settings_raise_a_clear_error(changes, argument):
 
 
 def test_simulation_has_the_requested_shape_and_copies():
-    settings = dataclasses.replace(SMALL, n_lfs=9, correlation=1.0)
+    settings = dataclasses.replace(SMALL, n_lfs=9, copy_rate=1.0)
     y, label_matrix, true_accuracies = simulate_label_matrix(settings)
     assert label_matrix.shape == (2_000, 9) and y.shape == (2_000,)
     assert settings.n_copies == 3
-    # correlation 1: every copy repeats LF 0's vote exactly
+    # copy rate 1: every copy repeats LF 0's vote exactly
     np.testing.assert_array_equal(label_matrix[:, 6:], np.repeat(label_matrix[:, [0]], 3, 1))
     np.testing.assert_allclose(true_accuracies[6:], true_accuracies[0])
 
 
 @pytest.mark.parametrize("one_sided", [False, True])
-def test_at_correlation_zero_the_copies_are_independent_lfs(one_sided):
+def test_at_copy_rate_zero_the_copies_are_independent_lfs(one_sided):
     settings = dataclasses.replace(SMALL, n_points=40_000, one_sided=one_sided)
     y, label_matrix, true_accuracies = simulate_label_matrix(settings)
     lf_0, copies = label_matrix[:, 0], label_matrix[:, -settings.n_copies:]
@@ -68,7 +72,7 @@ def test_at_correlation_zero_the_copies_are_independent_lfs(one_sided):
 
 
 def test_one_sided_lfs_vote_one_way_with_the_stated_coverage_and_accuracy():
-    settings = dataclasses.replace(SMALL, n_points=40_000, one_sided=True, correlation=0.0)
+    settings = dataclasses.replace(SMALL, n_points=40_000, one_sided=True, copy_rate=0.0)
     y, label_matrix, true_accuracies = simulate_label_matrix(settings)
     n_independent = settings.n_lfs - settings.n_copies
     for lf, column in enumerate(label_matrix.T):
@@ -93,7 +97,7 @@ def test_one_sided_lfs_break_the_symmetric_model_and_not_the_class_conditional_o
     assert result.class_conditional_error < 0.05 < result.mean_absolute_error
     by_class = result.class_conditional_probabilities
     assert by_class.shape == result.y.shape
-    assert dh.accuracy(result.y, np.sign(by_class - 0.5).astype(np.int8)) == pytest.approx(
+    assert dh.accuracy(result.y, labels_from_probabilities(by_class)) == pytest.approx(
         result.scores["class-conditional"], abs=1e-3)
 
 
@@ -135,11 +139,11 @@ def test_independent_lfs_are_estimated_well_and_beat_majority_vote(seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_correlated_copies_are_over_trusted(seed):
-    # 10,000 points: at correlation 0 the copies are ordinary LFs, and on 2,000 points
+def test_near_copies_are_over_trusted(seed):
+    # 10,000 points: at copy rate 0 the copies are ordinary LFs, and on 2,000 points
     # the estimation noise of any three LFs' mean accuracy reaches 0.06.
-    def copies_overestimate(correlation):
-        result = dh.run_explorer(dataclasses.replace(SMALL, correlation=correlation, seed=seed,
+    def copies_overestimate(copy_rate):
+        result = dh.run_explorer(dataclasses.replace(SMALL, copy_rate=copy_rate, seed=seed,
                                                      n_points=10_000))
         error = result.estimated_accuracies - result.true_accuracies
         return error[result.is_copy].mean()
@@ -148,9 +152,9 @@ def test_correlated_copies_are_over_trusted(seed):
     assert copies_overestimate(0.95) > 0.1
 
 
-def test_class_balance_is_estimated():
-    result = dh.run_explorer(dataclasses.replace(SMALL, class_balance=0.2, n_points=10_000))
-    assert result.estimated_class_balance == pytest.approx(0.2, abs=0.03)
+def test_class_prior_is_estimated():
+    result = dh.run_explorer(dataclasses.replace(SMALL, class_prior=0.2, n_points=10_000))
+    assert result.estimated_class_prior == pytest.approx(0.2, abs=0.03)
 
 
 def test_a_hopeless_setting_reports_why_instead_of_raising():
@@ -174,7 +178,7 @@ def test_update_refits_and_redraws_the_three_panels():
     assert result.scores != before.scores
     titles = [ax.get_title() for ax in explorer.figure.axes]
     assert titles[1] == "Label model posterior by true class"
-    assert "m = 12, coverage 0.60" in titles[2]
+    assert titles[2] == "m = 12, coverage 0.60, copy rate 0.00"
     assert len(explorer.figure.axes) == 3  # redrawn, not stacked
 
 
@@ -203,15 +207,15 @@ def test_moving_a_slider_calls_the_update_function():
     box = explorer.widgets()
     sliders = {slider.description: slider for slider in _sliders(box)}
     assert set(sliders) == {"LFs (m)", "coverage", "accuracy range", "P(y = +1)",
-                            "correlation", "points (n)", "one-sided LFs"}
+                            "copy rate", "points (n)", "one-sided LFs"}
     assert all(not slider.continuous_update for name, slider in sliders.items()
                if name != "one-sided LFs")
     image = box.children[1]
     first_png = bytes(image.value)
     assert first_png.startswith(b"\x89PNG")
-    sliders["correlation"].value = 0.5
+    sliders["copy rate"].value = 0.5
     sliders["accuracy range"].value = (0.6, 0.9)
-    assert explorer.settings.correlation == 0.5
+    assert explorer.settings.copy_rate == 0.5
     assert explorer.settings.accuracy_range == (0.6, 0.9)
     assert explorer.result_.settings == explorer.settings
     assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != first_png
@@ -251,8 +255,29 @@ def test_show_falls_back_to_the_static_figure_without_ipywidgets(monkeypatch, ca
     explorer.show()
     assert "ipywidgets is not installed" in capsys.readouterr().out
     assert len(explorer.figure.axes) == 3
-    explorer.update(correlation=0.3)  # the update function still works from code
-    assert explorer.settings.correlation == 0.3
+    explorer.update(copy_rate=0.3)  # the update function still works from code
+    assert explorer.settings.copy_rate == 0.3
+
+
+def test_the_explorer_plots_live_in_the_explorer_module_and_stay_at_the_top_level():
+    assert dh.plot_explorer is explorer_module.plot_explorer
+    assert dh.plot_explorer_sweep is explorer_module.plot_explorer_sweep
+    assert not hasattr(plots, "plot_explorer") and not hasattr(plots, "plot_explorer_sweep")
+
+
+def test_every_setting_the_sweep_can_vary_has_an_axis_label():
+    fields = {field.name for field in dataclasses.fields(dh.ExplorerSettings)} - {"seed"}
+    assert set(explorer_module._SETTING_LABELS) == fields
+
+
+def test_the_sweep_is_indexed_by_the_new_setting_names():
+    sweep = dh.explorer_sweep({"copy_rate": [0.5], "class_prior": [0.3]}, SMALL, seeds=(0,))
+    assert list(sweep.index) == [("copy_rate", 0.5), ("class_prior", 0.3)]
+    axes = dh.plot_explorer_sweep(sweep)
+    assert axes[1, 0].get_xlabel() == "copy rate of the near-copies"
+    assert axes[0, 1].get_title() == "varying class prior P(y = +1)"
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['correlation'\]"):
+        dh.explorer_sweep({"correlation": [0.5]}, SMALL, seeds=(0,))
 
 
 def test_plot_explorer_checks_its_axes():

@@ -6,16 +6,18 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-from dataprog_helpers import calibration_table, overlap_matrix
+import dataprog_helpers as dh
+from dataprog_helpers import agreement_matrix, calibration_table, plots
 from dataprog_helpers.plots import (
+    draw_reference_lines,
     plot_accuracy_bars,
     plot_accuracy_estimates,
+    plot_agreement_matrix,
     plot_estimator_comparison,
     plot_hand_label_curve,
     plot_label_matrix,
     plot_loglog,
     plot_loss_curve,
-    plot_overlap_matrix,
     plot_posterior_histogram,
     plot_reliability,
     plot_two_lf_ambiguity,
@@ -49,10 +51,10 @@ def _plot_calls(data, model, table):
     L, y = data.L_test, data.y_test
     return {
         "plot_label_matrix": lambda **kw: plot_label_matrix(L, **kw),
-        "plot_overlap_matrix": lambda **kw: plot_overlap_matrix(model.overlap_matrix_, **kw),
+        "plot_agreement_matrix": lambda **kw: plot_agreement_matrix(model.agreement_matrix_, **kw),
         "plot_loss_curve": lambda **kw: plot_loss_curve(model.loss_history_, **kw),
         "plot_accuracy_estimates": lambda **kw: plot_accuracy_estimates(
-            data.lf_accs, model.accuracies_, **kw
+            data.lf_accuracies, model.accuracies_, **kw
         ),
         "plot_posterior_histogram": lambda **kw: plot_posterior_histogram(
             model.predict_proba(L), y, **kw
@@ -63,14 +65,14 @@ def _plot_calls(data, model, table):
         ),
         "plot_loglog": lambda **kw: plot_loglog(_SIZES, _ERRORS, **kw),
         "plot_two_lf_ambiguity": lambda **kw: plot_two_lf_ambiguity(
-            model.overlap_matrix_[0, 1], tuple(2 * data.lf_accs[:2] - 1), **kw
+            model.agreement_matrix_[0, 1], tuple(2 * data.lf_accuracies[:2] - 1), **kw
         ),
     }
 
 
 _NAMES = [
     "plot_label_matrix",
-    "plot_overlap_matrix",
+    "plot_agreement_matrix",
     "plot_loss_curve",
     "plot_accuracy_estimates",
     "plot_posterior_histogram",
@@ -114,9 +116,9 @@ def test_plot_label_matrix_shows_the_first_n_points_transposed(tutorial_data):
     assert "20 LFs on 25 points" in ax.get_title()
 
 
-def test_plot_overlap_matrix_hides_the_diagonal_and_centres_the_colour_scale(tutorial_data):
-    Z = overlap_matrix(tutorial_data.L_train)
-    ax = plot_overlap_matrix(Z, title="Z")
+def test_plot_agreement_matrix_hides_the_diagonal_and_centres_the_colour_scale(tutorial_data):
+    Z = agreement_matrix(tutorial_data.L_train)
+    ax = plot_agreement_matrix(Z, title="Z")
     shown = ax.images[0].get_array()
     assert np.all(np.ma.getmaskarray(shown).diagonal())
     off_diagonal = ~np.eye(len(Z), dtype=bool)
@@ -160,10 +162,24 @@ def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accur
         plot_accuracy_bars(accuracy_table, reference_lines=0.62)
 
 
-def test_plot_overlap_matrix_labels_its_colour_bar(fitted_label_model):
-    ax = plot_overlap_matrix(fitted_label_model.overlap_matrix_)
-    assert ax.images[0].colorbar.ax.get_ylabel() == "$Z_{ij}$, mean product of votes"
-    ax = plot_overlap_matrix(fitted_label_model.residuals_, title="Residuals",
+def test_plot_agreement_matrix_is_the_old_name_of_plot_agreement_matrix():
+    assert plots.plot_overlap_matrix is plot_agreement_matrix
+    assert dh.plot_overlap_matrix is dh.plot_agreement_matrix is plot_agreement_matrix
+
+
+def test_draw_reference_lines_names_each_line_with_its_value():
+    _, ax = plt.subplots()
+    draw_reference_lines(ax, {"majority vote": 0.61234, "oracle": 0.8})
+    assert [line.get_ydata()[0] for line in ax.lines] == [0.61234, 0.8]
+    assert [line.get_label() for line in ax.lines] == ["majority vote (0.612)", "oracle (0.800)"]
+    assert [line.get_linestyle() for line in ax.lines] == [":", "--"]
+
+
+def test_plot_agreement_matrix_labels_its_colour_bar(fitted_label_model):
+    ax = plot_agreement_matrix(fitted_label_model.agreement_matrix_)
+    assert ax.images[0].colorbar.ax.get_ylabel() == "agreement $Z_{ij}$, mean product of votes"
+    assert ax.get_title() == "Agreement matrix Z"
+    ax = plot_agreement_matrix(fitted_label_model.residuals_, title="Residuals",
                              colorbar_label="$Z_{ij} - q_i q_j$")
     assert ax.images[0].colorbar.ax.get_ylabel() == "$Z_{ij} - q_i q_j$"
     assert ax.get_title() == "Residuals"
@@ -287,8 +303,8 @@ def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
         (lambda: plot_posterior_histogram([0.5], [1], bins=0), r"bins must lie in"),
         (lambda: plot_loss_curve([]), r"loss_history must be a non-empty 1-D"),
         (lambda: plot_loss_curve([[1.0, 0.5]]), r"loss_history must be a non-empty 1-D"),
-        (lambda: plot_overlap_matrix(np.ones((3, 4))), r"agreements must be a square 2-D"),
-        (lambda: plot_overlap_matrix(np.ones(3)), r"agreements must be a square 2-D"),
+        (lambda: plot_agreement_matrix(np.ones((3, 4))), r"agreements must be a square 2-D"),
+        (lambda: plot_agreement_matrix(np.ones(3)), r"agreements must be a square 2-D"),
         (lambda: plot_posterior_histogram([0.5, 1.5], [1, -1]), r"probabilities must be prob"),
         (lambda: plot_posterior_histogram([0.5, -0.5], [1, -1]), r"probabilities must be prob"),
         (lambda: plot_posterior_histogram([0.5, np.nan], [1, -1]), r"probabilities contains NaN"),
@@ -320,8 +336,8 @@ def test_plot_two_lf_ambiguity_draws_both_branches_of_the_hyperbola():
     ],
     ids=["estimates-lengths", "estimates-2-D", "estimates-empty", "loss-nan",
          "label-matrix-zero-points", "hist-zero-bins", "loss-empty", "loss-2-D",
-         "overlap-not-square",
-         "overlap-1-D", "hist-above-one", "hist-negative", "hist-nan", "hist-zero-one-y",
+         "agreement-not-square",
+         "agreement-1-D", "hist-above-one", "hist-negative", "hist-nan", "hist-zero-one-y",
          "hist-lengths", "bars-empty", "bars-not-a-frame", "label-matrix-two",
          "label-matrix-1-D", "label-matrix-empty", "reliability-empty", "reliability-list",
          "reliability-above-one", "reliability-lengths", "reliability-zero-one-y",

@@ -1,29 +1,32 @@
 """Tests of dataprog_helpers.synthetic: features, labeling functions, the tutorial split."""
 
+import inspect
+
 import numpy as np
 import pytest
 
 from dataprog_helpers import (
     add_near_copies,
+    agreement_matrix,
     make_features,
     make_label_matrix,
     make_one_sided_label_matrix,
     make_tutorial_data,
-    overlap_matrix,
     sample_label_matrix,
 )
+from dataprog_helpers.synthetic import draw_labels
 
 # --- make_features ----------------------------------------------------------------------
 
 
 def test_make_features_returns_documented_shapes_dtypes_and_values():
-    X, y, feature_accs = make_features(50, 7, seed=0)
+    X, y, feature_accuracies = make_features(50, 7, seed=0)
     assert X.shape == (50, 7) and X.dtype == np.float32
     assert y.shape == (50,) and y.dtype == np.int8
-    assert feature_accs.shape == (7,) and feature_accs.dtype == np.float64
+    assert feature_accuracies.shape == (7,) and feature_accuracies.dtype == np.float64
     assert set(np.unique(X)) <= {-1.0, 1.0}
     assert set(np.unique(y)) <= {-1, 1}
-    assert np.all((feature_accs >= 0.4) & (feature_accs <= 0.6))
+    assert np.all((feature_accuracies >= 0.4) & (feature_accuracies <= 0.6))
 
 
 def test_make_features_is_reproducible_for_a_seed_and_differs_across_seeds():
@@ -34,13 +37,13 @@ def test_make_features_is_reproducible_for_a_seed_and_differs_across_seeds():
     assert not np.array_equal(first[2], other[2])
 
 
-def test_make_features_agreement_rates_match_feature_accs_within_binomial_error(z_bound):
+def test_make_features_agreement_rates_match_feature_accuracies_within_binomial_error(z_bound):
     n, d = 20_000, 20
-    X, y, feature_accs = make_features(n, d, seed=1)
+    X, y, feature_accuracies = make_features(n, d, seed=1)
     agreement = (X == y[:, None]).mean(axis=0)
-    # Each agreement rate is a mean of n Bernoulli(feature_accs[j]) draws.
-    standard_errors = np.sqrt(feature_accs * (1 - feature_accs) / n)
-    assert np.all(np.abs(agreement - feature_accs) <= z_bound(d) * standard_errors)
+    # Each agreement rate is a mean of n Bernoulli(feature_accuracies[j]) draws.
+    standard_errors = np.sqrt(feature_accuracies * (1 - feature_accuracies) / n)
+    assert np.all(np.abs(agreement - feature_accuracies) <= z_bound(d) * standard_errors)
 
 
 def test_make_features_labels_are_balanced_within_binomial_error(z_bound):
@@ -70,79 +73,79 @@ def _tutorial_stream_features(n, d, seed):
     """The tutorial's balanced draws, written out in one block (the generative story)."""
     rng = np.random.default_rng(seed)
     y = rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
-    feature_accs = rng.uniform(0.4, 0.6, size=d)
-    agrees = rng.random((n, d)) < feature_accs
-    return np.where(agrees, y[:, None], -y[:, None]).astype(np.float32), y, feature_accs
+    feature_accuracies = rng.uniform(0.4, 0.6, size=d)
+    agrees = rng.random((n, d)) < feature_accuracies
+    return np.where(agrees, y[:, None], -y[:, None]).astype(np.float32), y, feature_accuracies
 
 
-def _tutorial_stream_label_matrix(y, m, coverage, acc_range, seed):
+def _tutorial_stream_label_matrix(y, m, coverage, accuracy_range, seed):
     rng = np.random.default_rng(seed)
-    lf_accs = rng.uniform(*acc_range, size=m)
+    lf_accuracies = rng.uniform(*accuracy_range, size=m)
     votes = rng.random((len(y), m)) < coverage
-    correct = rng.random((len(y), m)) < lf_accs
+    correct = rng.random((len(y), m)) < lf_accuracies
     signed_y = y[:, None]
-    return np.where(votes, np.where(correct, signed_y, -signed_y), 0).astype(np.int8), lf_accs
+    return np.where(votes, np.where(correct, signed_y, -signed_y), 0).astype(np.int8), lf_accuracies
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"class_balance": 0.5}], ids=["default", "explicit"])
-def test_class_balance_one_half_keeps_the_tutorial_random_stream(kwargs):
-    # The notebooks' committed outputs depend on every seed's data: with class_balance
+@pytest.mark.parametrize("kwargs", [{}, {"class_prior": 0.5}], ids=["default", "explicit"])
+def test_class_prior_one_half_keeps_the_tutorial_random_stream(kwargs):
+    # The notebooks' committed outputs depend on every seed's data: with class_prior
     # 0.5 (given or by default) and at most one block of rows, the draws must be exactly
     # the one-block draws the tutorial was written with (so the two calls agree too).
     for a, b in zip(make_features(100, 3, seed=0, **kwargs), _tutorial_stream_features(100, 3, 0),
                     strict=True):
         np.testing.assert_array_equal(a, b)
     _, y, _ = make_features(5000, 1, seed=3, **kwargs)
-    L, lf_accs = make_label_matrix(y, 6, 0.4, (0.45, 0.75), seed=4)
-    L_ref, lf_accs_ref = _tutorial_stream_label_matrix(y, 6, 0.4, (0.45, 0.75), 4)
+    L, lf_accuracies = make_label_matrix(y, 6, 0.4, (0.45, 0.75), seed=4)
+    L_ref, lf_accuracies_ref = _tutorial_stream_label_matrix(y, 6, 0.4, (0.45, 0.75), 4)
     np.testing.assert_array_equal(L, L_ref)
-    np.testing.assert_array_equal(lf_accs, lf_accs_ref)
+    np.testing.assert_array_equal(lf_accuracies, lf_accuracies_ref)
 
 
-@pytest.mark.parametrize("class_balance", [0.1, 0.3, 0.8])
-def test_make_features_fraction_of_positives_matches_class_balance(class_balance, z_bound):
+@pytest.mark.parametrize("class_prior", [0.1, 0.3, 0.8])
+def test_make_features_fraction_of_positives_matches_class_prior(class_prior, z_bound):
     n = 20_000
-    _, y, _ = make_features(n, 1, seed=8, class_balance=class_balance)
-    # Each label is +1 with probability class_balance: the fraction of positives is a
+    _, y, _ = make_features(n, 1, seed=8, class_prior=class_prior)
+    # Each label is +1 with probability class_prior: the fraction of positives is a
     # binomial proportion with standard error sqrt(b (1 - b) / n) (<= 0.0035 here);
     # three settings are checked, so the Bonferroni bound is over 3 comparisons.
-    se = np.sqrt(class_balance * (1 - class_balance) / n)
-    assert abs((y == 1).mean() - class_balance) <= z_bound(3) * se
+    se = np.sqrt(class_prior * (1 - class_prior) / n)
+    assert abs((y == 1).mean() - class_prior) <= z_bound(3) * se
     assert set(np.unique(y)) == {-1, 1}
 
 
-def test_make_tutorial_data_fraction_of_positives_matches_class_balance(z_bound):
-    n, class_balance = 10_000, 0.2
-    data = make_tutorial_data(n=n, d=2, class_balance=class_balance, seed=5)
+def test_make_tutorial_data_fraction_of_positives_matches_class_prior(z_bound):
+    n, class_prior = 10_000, 0.2
+    data = make_tutorial_data(n=n, d=2, class_prior=class_prior, seed=5)
     y = np.concatenate([data.y_train, data.y_test])
     # The split only reorders the n labels, so together they are n Bernoulli(0.2) draws.
-    se = np.sqrt(class_balance * (1 - class_balance) / n)
-    assert abs((y == 1).mean() - class_balance) <= z_bound(1) * se
+    se = np.sqrt(class_prior * (1 - class_prior) / n)
+    assert abs((y == 1).mean() - class_prior) <= z_bound(1) * se
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda balance: make_features(10, 2, seed=0, class_balance=balance),
-        lambda balance: make_tutorial_data(n=100, d=3, m=3, class_balance=balance),
+        lambda prior: make_features(10, 2, seed=0, class_prior=prior),
+        lambda prior: make_tutorial_data(n=100, d=3, m=3, class_prior=prior),
     ],
     ids=["make_features", "make_tutorial_data"],
 )
 @pytest.mark.parametrize(
-    ("class_balance", "error", "pattern"),
+    ("class_prior", "error", "pattern"),
     [
-        (0, ValueError, r"class_balance must lie in \(0.0, 1.0\), got 0.0"),
-        (1, ValueError, r"class_balance must lie in \(0.0, 1.0\), got 1.0"),
-        (1.5, ValueError, r"class_balance must lie in \(0.0, 1.0\)"),
-        (float("nan"), ValueError, r"class_balance must lie in"),
-        ("a", TypeError, r"class_balance must be a real number"),
-        (None, TypeError, r"class_balance must be a real number"),
+        (0, ValueError, r"class_prior must lie in \(0.0, 1.0\), got 0.0"),
+        (1, ValueError, r"class_prior must lie in \(0.0, 1.0\), got 1.0"),
+        (1.5, ValueError, r"class_prior must lie in \(0.0, 1.0\)"),
+        (float("nan"), ValueError, r"class_prior must lie in"),
+        ("a", TypeError, r"class_prior must be a real number"),
+        (None, TypeError, r"class_prior must be a real number"),
     ],
     ids=["zero", "one", "above-one", "nan", "str", "none"],
 )
-def test_generators_reject_bad_class_balance(call, class_balance, error, pattern):
+def test_generators_reject_bad_class_prior(call, class_prior, error, pattern):
     with pytest.raises(error, match=pattern):
-        call(class_balance)
+        call(class_prior)
 
 
 def test_make_features_beyond_one_block_keeps_the_feature_accuracies(two_block_data, z_bound):
@@ -155,8 +158,8 @@ def test_make_features_beyond_one_block_keeps_the_feature_accuracies(two_block_d
     for rows in (slice(None), tail):
         agreement = (data.X[rows] == data.y[rows, None]).mean(axis=0)
         n = len(data.y[rows])
-        se = np.sqrt(data.feature_accs * (1 - data.feature_accs) / n)
-        assert np.all(np.abs(agreement - data.feature_accs) <= z * se)
+        se = np.sqrt(data.feature_accuracies * (1 - data.feature_accuracies) / n)
+        assert np.all(np.abs(agreement - data.feature_accuracies) <= z * se)
     # Each block draws fresh numbers: the second block does not repeat the first.
     assert not np.array_equal(data.X[tail], data.X[: len(data.X) - data.block_rows])
 
@@ -170,34 +173,34 @@ def many_labels():
 
 
 def test_make_label_matrix_returns_int8_votes_in_minus_one_zero_one(many_labels):
-    L, lf_accs = make_label_matrix(many_labels[:100], 6, 0.5, seed=0)
+    L, lf_accuracies = make_label_matrix(many_labels[:100], 6, 0.5, seed=0)
     assert L.shape == (100, 6) and L.dtype == np.int8
-    assert lf_accs.shape == (6,)
+    assert lf_accuracies.shape == (6,)
     assert set(np.unique(L)) <= {-1, 0, 1}
-    assert np.all((lf_accs >= 0.45) & (lf_accs <= 0.75))  # the default acc_range
+    assert np.all((lf_accuracies >= 0.45) & (lf_accuracies <= 0.75))  # the default accuracy_range
 
 
 def test_make_label_matrix_coverage_and_accuracy_match_requested_values(many_labels, z_bound):
     y, m, coverage = many_labels, 10, 0.3
-    L, lf_accs = make_label_matrix(y, m, coverage, acc_range=(0.55, 0.9), seed=1)
+    L, lf_accuracies = make_label_matrix(y, m, coverage, accuracy_range=(0.55, 0.9), seed=1)
     votes = L != 0
     n_votes = votes.sum(axis=0)
     empirical_coverage = n_votes / len(y)
     empirical_accuracy = ((L == y[:, None]) & votes).sum(axis=0) / n_votes
-    # Coverage: mean of n Bernoulli(coverage); accuracy: mean of n_votes Bernoulli(lf_accs).
+    # Coverage: mean of n Bernoulli(coverage); accuracy: mean of n_votes Bernoulli(lf_accuracies).
     # 2 m z-scores in all, so the Bonferroni bound is taken over 2 m comparisons.
     z = z_bound(2 * m)
     coverage_se = np.sqrt(coverage * (1 - coverage) / len(y))
-    accuracy_se = np.sqrt(lf_accs * (1 - lf_accs) / n_votes)
+    accuracy_se = np.sqrt(lf_accuracies * (1 - lf_accuracies) / n_votes)
     assert np.all(np.abs(empirical_coverage - coverage) <= z * coverage_se)
-    assert np.all(np.abs(empirical_accuracy - lf_accs) <= z * accuracy_se)
-    assert np.all((lf_accs >= 0.55) & (lf_accs <= 0.9))
+    assert np.all(np.abs(empirical_accuracy - lf_accuracies) <= z * accuracy_se)
+    assert np.all((lf_accuracies >= 0.55) & (lf_accuracies <= 0.9))
 
 
 def test_make_label_matrix_full_coverage_and_perfect_accuracy_copies_the_labels(many_labels):
     y = many_labels[:500]
-    L, lf_accs = make_label_matrix(y, 4, 1.0, acc_range=(1.0, 1.0), seed=0)
-    np.testing.assert_array_equal(lf_accs, 1.0)
+    L, lf_accuracies = make_label_matrix(y, 4, 1.0, accuracy_range=(1.0, 1.0), seed=0)
+    np.testing.assert_array_equal(lf_accuracies, 1.0)
     np.testing.assert_array_equal(L, np.repeat(y[:, None], 4, axis=1))
 
 
@@ -221,13 +224,15 @@ def test_make_label_matrix_is_reproducible_for_a_seed_and_differs_across_seeds(m
         ({"coverage": 0.0}, ValueError, r"coverage must lie in \(0.0, 1.0\]"),
         ({"coverage": 1.5}, ValueError, r"coverage must lie in"),
         ({"coverage": float("nan")}, ValueError, r"coverage must lie in"),
-        ({"acc_range": (-0.1, 0.5)}, ValueError, r"acc_range\[0\] must lie in \[0.0, 1.0\]"),
-        ({"acc_range": (0.5, 1.1)}, ValueError, r"acc_range\[1\] must lie in \[0.0, 1.0\]"),
-        ({"acc_range": (0.8, 0.2)}, ValueError, r"acc_range must satisfy low <= high"),
-        ({"acc_range": 0.5}, ValueError, r"acc_range must be a pair"),
-        ({"acc_range": (0.1, 0.2, 0.3)}, ValueError, r"acc_range must be a pair"),
-        ({"acc_range": (0.1,)}, ValueError, r"acc_range must be a pair"),
-        ({"acc_range": ("low", "high")}, ValueError, r"acc_range must be a pair"),
+        ({"accuracy_range": (-0.1, 0.5)}, ValueError,
+         r"accuracy_range\[0\] must lie in \[0.0, 1.0\]"),
+        ({"accuracy_range": (0.5, 1.1)}, ValueError,
+         r"accuracy_range\[1\] must lie in \[0.0, 1.0\]"),
+        ({"accuracy_range": (0.8, 0.2)}, ValueError, r"accuracy_range must satisfy low <= high"),
+        ({"accuracy_range": 0.5}, ValueError, r"accuracy_range must be a pair"),
+        ({"accuracy_range": (0.1, 0.2, 0.3)}, ValueError, r"accuracy_range must be a pair"),
+        ({"accuracy_range": (0.1,)}, ValueError, r"accuracy_range must be a pair"),
+        ({"accuracy_range": ("low", "high")}, ValueError, r"accuracy_range must be a pair"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
 )
@@ -241,7 +246,7 @@ def test_make_label_matrix_beyond_one_block_keeps_coverage_and_accuracy(two_bloc
                                                                          z_bound):
     # 70,000 rows are drawn as a block of 65,536 and one of 4,464.  Per LF, coverage
     # is a mean of Bernoulli(coverage) over the rows and accuracy a mean of
-    # Bernoulli(lf_accs) over the votes; both are checked on all rows and on the
+    # Bernoulli(lf_accuracies) over the votes; both are checked on all rows and on the
     # second block alone, so a broken second block cannot hide in the average:
     # 2 statistics x 2 row sets x m LFs comparisons in the Bonferroni bound.
     data = two_block_data
@@ -252,10 +257,10 @@ def test_make_label_matrix_beyond_one_block_keeps_coverage_and_accuracy(two_bloc
         votes = L != 0
         n_votes = votes.sum(axis=0)
         coverage_se = np.sqrt(coverage * (1 - coverage) / len(y))
-        accuracy_se = np.sqrt(data.lf_accs * (1 - data.lf_accs) / n_votes)
+        accuracy_se = np.sqrt(data.lf_accuracies * (1 - data.lf_accuracies) / n_votes)
         assert np.all(np.abs(n_votes / len(y) - coverage) <= z * coverage_se)
         empirical_accuracy = ((L == y[:, None]) & votes).sum(axis=0) / n_votes
-        assert np.all(np.abs(empirical_accuracy - data.lf_accs) <= z * accuracy_se)
+        assert np.all(np.abs(empirical_accuracy - data.lf_accuracies) <= z * accuracy_se)
     assert data.L.dtype == np.int8 and set(np.unique(data.L)) == {-1, 0, 1}
     assert not np.array_equal(data.L[data.block_rows:], data.L[: len(data.L) - data.block_rows])
 
@@ -602,38 +607,38 @@ def test_make_one_sided_label_matrix_rejects_bad_arguments(kwargs, error, patter
 
 @pytest.fixture(scope="module")
 def near_copies(tutorial_data):
-    """Five copies of tutorial LF 3 with repeat 0.9, and three with repeat 0.5."""
+    """Five copies of tutorial LF 3 with copy_rate 0.9, and three with copy_rate 0.5."""
     data = tutorial_data
     copies = {
-        repeat: add_near_copies(data.L_train, data.y_train, data.lf_accs, 3, n_copies,
-                                repeat=repeat, seed=11)
-        for repeat, n_copies in ((0.9, 5), (0.5, 3))
+        copy_rate: add_near_copies(data.L_train, data.y_train, data.lf_accuracies, 3,
+                                   n_copies, copy_rate=copy_rate, seed=11)
+        for copy_rate, n_copies in ((0.9, 5), (0.5, 3))
     }
     return data, copies
 
 
 def test_add_near_copies_appends_copies_with_the_source_accuracy(near_copies):
     data, copies = near_copies
-    L, lf_accs = copies[0.9]
+    L, lf_accuracies = copies[0.9]
     assert L.shape == (8000, 25) and L.dtype == np.int8
     np.testing.assert_array_equal(L[:, :20], data.L_train)
-    np.testing.assert_array_equal(lf_accs[:20], data.lf_accs)
-    np.testing.assert_array_equal(lf_accs[20:], np.full(5, data.lf_accs[3]))
+    np.testing.assert_array_equal(lf_accuracies[:20], data.lf_accuracies)
+    np.testing.assert_array_equal(lf_accuracies[20:], np.full(5, data.lf_accuracies[3]))
     assert set(np.unique(L)) <= {-1, 0, 1}
 
 
-@pytest.mark.parametrize("repeat", [0.9, 0.5])
-def test_near_copies_vote_exactly_where_the_source_votes(near_copies, repeat):
+@pytest.mark.parametrize("copy_rate", [0.9, 0.5])
+def test_near_copies_vote_exactly_where_the_source_votes(near_copies, copy_rate):
     data, copies = near_copies
-    L, _ = copies[repeat]
+    L, _ = copies[copy_rate]
     source_votes = data.L_train[:, [3]] != 0
     np.testing.assert_array_equal(L[:, 20:] != 0, np.broadcast_to(source_votes, L[:, 20:].shape))
 
 
 def test_near_copies_are_right_as_often_as_the_source_truly_is(near_copies, z_bound):
     data, copies = near_copies
-    p, y = data.lf_accs[3], data.y_train
-    # A copy's vote on a point is right with probability repeat * p + (1 - repeat) * p = p,
+    p, y = data.lf_accuracies[3], data.y_train
+    # A copy's vote on a point is right with probability r p + (1 - r) p = p (r: copy rate),
     # independently across points: its accuracy over the source's n_votes votes is a
     # binomial proportion with standard error sqrt(p (1 - p) / n_votes).  8 copies.
     z = z_bound(8)
@@ -647,8 +652,8 @@ def test_near_copies_are_right_as_often_as_the_source_truly_is(near_copies, z_bo
 def test_near_copies_agree_with_the_source_and_each_other_as_the_mixture_says(
     near_copies, z_bound
 ):
-    # A copy repeats the source's vote (product 1) with probability r, and otherwise votes
-    # independently given y with the same q = 2 p - 1 (mean product q^2):
+    # A copy repeats the source's vote (product 1) with probability r (the copy rate), and
+    # otherwise votes independently given y with the same q = 2 p - 1 (mean product q^2):
     #     Z(source, copy) = r + (1 - r) q^2.
     # Two copies both repeat with probability r^2 (product 1), otherwise at least one
     # votes on its own, independently of the other given y (mean product q^2):
@@ -656,31 +661,32 @@ def test_near_copies_agree_with_the_source_and_each_other_as_the_mixture_says(
     # Each Z is a mean of n_votes products in {-1, +1} with mean mu: standard error
     # sqrt((1 - mu^2) / n_votes).  Bonferroni over every source-copy and copy-copy pair.
     data, copies = near_copies
-    q = 2 * data.lf_accs[3] - 1
+    q = 2 * data.lf_accuracies[3] - 1
     n_votes = (data.L_train[:, 3] != 0).sum()
     checks = []
-    for repeat, (L, _) in copies.items():
-        Z = overlap_matrix(L)
+    for copy_rate, (L, _) in copies.items():
+        Z = agreement_matrix(L)
         n_copies = L.shape[1] - 20
         for k in range(20, 20 + n_copies):
-            checks.append((Z[3, k], repeat + (1 - repeat) * q**2))
+            checks.append((Z[3, k], copy_rate + (1 - copy_rate) * q**2))
             for j in range(k + 1, 20 + n_copies):
-                checks.append((Z[k, j], repeat**2 + (1 - repeat**2) * q**2))
+                checks.append((Z[k, j], copy_rate**2 + (1 - copy_rate**2) * q**2))
     z = z_bound(len(checks))
     for observed, expected in checks:
         assert abs(observed - expected) <= z * np.sqrt((1 - expected**2) / n_votes)
 
 
-def test_near_copies_with_repeat_one_are_exact_copies(tutorial_data):
+def test_near_copies_with_copy_rate_one_are_exact_copies(tutorial_data):
     data = tutorial_data
-    L, _ = add_near_copies(data.L_train, data.y_train, data.lf_accs, 7, 2, repeat=1.0, seed=0)
+    L, _ = add_near_copies(data.L_train, data.y_train, data.lf_accuracies, 7, 2,
+                           copy_rate=1.0, seed=0)
     np.testing.assert_array_equal(L[:, 20], data.L_train[:, 7])
     np.testing.assert_array_equal(L[:, 21], data.L_train[:, 7])
 
 
 def test_add_near_copies_is_reproducible_for_a_seed(tutorial_data):
     data = tutorial_data
-    arguments = (data.L_train, data.y_train, data.lf_accs, 2, 2)
+    arguments = (data.L_train, data.y_train, data.lf_accuracies, 2, 2)
     first, again, other = (add_near_copies(*arguments, seed=s)[0] for s in (4, 4, 5))
     np.testing.assert_array_equal(first, again)
     assert not np.array_equal(first, other)
@@ -694,11 +700,12 @@ def test_add_near_copies_is_reproducible_for_a_seed(tutorial_data):
         ({"source": 1.0}, TypeError, r"source must be an integer"),
         ({"n_copies": 0}, ValueError, r"n_copies must lie in \[1, "),
         ({"n_copies": 2.5}, TypeError, r"n_copies must be an integer"),
-        ({"repeat": 1.5}, ValueError, r"repeat must lie in \[0.0, 1.0\], got 1.5"),
-        ({"repeat": -0.1}, ValueError, r"repeat must lie in \[0.0, 1.0\]"),
-        ({"repeat": "often"}, TypeError, r"repeat must be a real number"),
-        ({"lf_accs": [0.6, 0.7]}, ValueError, r"lf_accs must have shape \(3,\), got \(2,\)"),
-        ({"lf_accs": [[0.6, 0.7, 0.8]]}, ValueError, r"lf_accs must have shape \(3,\)"),
+        ({"copy_rate": 1.5}, ValueError, r"copy_rate must lie in \[0.0, 1.0\], got 1.5"),
+        ({"copy_rate": -0.1}, ValueError, r"copy_rate must lie in \[0.0, 1.0\]"),
+        ({"copy_rate": "often"}, TypeError, r"copy_rate must be a real number"),
+        ({"lf_accuracies": [0.6, 0.7]}, ValueError,
+         r"lf_accuracies must have shape \(3,\), got \(2,\)"),
+        ({"lf_accuracies": [[0.6, 0.7, 0.8]]}, ValueError, r"lf_accuracies must have shape \(3,\)"),
         ({"y": [1, -1, 1]}, ValueError,
          r"inconsistent numbers of points: label_matrix has 4, y has 3"),
         ({"y": [1, 0, 1, -1]}, ValueError, r"y must contain only -1 and \+1"),
@@ -711,7 +718,7 @@ def test_add_near_copies_rejects_bad_arguments(kwargs, error, pattern):
     arguments = {
         "label_matrix": [[1, 0, -1], [0, 1, 1], [-1, -1, 0], [1, 1, 1]],
         "y": [1, 1, -1, 1],
-        "lf_accs": [0.6, 0.7, 0.8],
+        "lf_accuracies": [0.6, 0.7, 0.8],
         "source": 0,
         "n_copies": 2,
         "seed": 0,
@@ -732,7 +739,7 @@ def test_make_tutorial_data_splits_8000_train_and_2000_test_with_documented_shap
     assert data.y_train.shape == (8000,) and data.y_test.shape == (2000,)
     assert data.X_train.dtype == np.float32 and data.L_train.dtype == np.int8
     assert data.y_train.dtype == np.int8
-    assert data.feature_accs.shape == (100,) and data.lf_accs.shape == (20,)
+    assert data.feature_accuracies.shape == (100,) and data.lf_accuracies.shape == (20,)
     assert set(np.unique(data.L_train)) <= {-1, 0, 1}
     # Disjoint: no test point's feature row occurs in the training set.  Two distinct
     # points agree on a feature with probability p^2 + (1-p)^2 <= 0.52 (p in [0.4, 0.6]),
@@ -764,7 +771,7 @@ def test_make_tutorial_data_train_and_test_partition_the_generated_points():
 
 def test_make_tutorial_data_is_reproducible_for_a_seed_and_differs_across_seeds():
     first, again, other = (make_tutorial_data(n=300, d=5, m=4, seed=s) for s in (1, 1, 2))
-    for field in ("X_train", "y_test", "L_train", "lf_accs", "feature_accs"):
+    for field in ("X_train", "y_test", "L_train", "lf_accuracies", "feature_accuracies"):
         np.testing.assert_array_equal(getattr(first, field), getattr(again, field))
         assert not np.array_equal(getattr(first, field), getattr(other, field))
 
@@ -779,7 +786,7 @@ def test_make_tutorial_data_is_reproducible_for_a_seed_and_differs_across_seeds(
         ({"n": 0}, ValueError, r"n must lie in \[1, "),
         ({"d": 1.5}, TypeError, r"d must be an integer"),
         ({"coverage": 0.0}, ValueError, r"coverage must lie in"),
-        ({"acc_range": (0.9, 0.1)}, ValueError, r"acc_range must satisfy low <= high"),
+        ({"accuracy_range": (0.9, 0.1)}, ValueError, r"accuracy_range must satisfy low <= high"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
 )
@@ -803,3 +810,105 @@ def test_make_tutorial_data_rejects_bad_arguments(kwargs, error, pattern):
 def test_synthetic_generators_reject_negative_seed_naming_the_argument(call):
     with pytest.raises(ValueError, match=r"seed"):
         call()
+
+
+# --- draw_labels ---------------------------------------------------------------------------
+
+
+def test_draw_labels_at_one_half_is_the_tutorial_stream_and_make_features_draws_it_first():
+    labels = draw_labels(1_000, 0.5, np.random.default_rng(3))
+    expected = np.random.default_rng(3).choice(np.array([-1, 1], dtype=np.int8), size=1_000)
+    np.testing.assert_array_equal(labels, expected)
+    assert labels.dtype == np.int8
+    for prior in (0.5, 0.2):
+        _, y, _ = make_features(1_000, 2, seed=3, class_prior=prior)
+        np.testing.assert_array_equal(y, draw_labels(1_000, prior, np.random.default_rng(3)))
+
+
+def test_draw_labels_below_one_half_compares_uniforms_with_the_prior():
+    labels = draw_labels(500, 0.3, np.random.default_rng(1))
+    np.testing.assert_array_equal(labels,
+                                  np.where(np.random.default_rng(1).random(500) < 0.3, 1, -1))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "pattern"),
+    [
+        ((0, 0.5, np.random.default_rng(0)), ValueError, r"n must lie in"),
+        ((10, 1.0, np.random.default_rng(0)), ValueError, r"class_prior must lie in \(0.0, 1.0\)"),
+        ((10, "half", np.random.default_rng(0)), TypeError, r"class_prior must be a real"),
+        ((10, 0.5, 0), TypeError, r"rng must be a numpy.random.Generator, got int"),
+    ],
+    ids=["n", "prior", "prior-type", "rng"],
+)
+def test_draw_labels_rejects_bad_arguments(arguments, error, pattern):
+    with pytest.raises(error, match=pattern):
+        draw_labels(*arguments)
+
+
+# --- the old keyword names -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "old", "new", "reference"),
+    [
+        (lambda: make_label_matrix([1, -1, 1], 3, 0.5, acc_range=(0.6, 0.7), seed=0),
+         "acc_range", "accuracy_range",
+         lambda: make_label_matrix([1, -1, 1], 3, 0.5, accuracy_range=(0.6, 0.7), seed=0)),
+        (lambda: make_features(20, 2, seed=0, class_balance=0.3), "class_balance", "class_prior",
+         lambda: make_features(20, 2, seed=0, class_prior=0.3)),
+        (lambda: make_tutorial_data(n=100, d=3, m=3, acc_range=(0.6, 0.7)),
+         "acc_range", "accuracy_range",
+         lambda: make_tutorial_data(n=100, d=3, m=3, accuracy_range=(0.6, 0.7))),
+        (lambda: make_tutorial_data(n=100, d=3, m=3, class_balance=0.3),
+         "class_balance", "class_prior",
+         lambda: make_tutorial_data(n=100, d=3, m=3, class_prior=0.3)),
+        (lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, repeat=0.5, seed=0),
+         "repeat", "copy_rate",
+         lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, copy_rate=0.5, seed=0)),
+        (lambda: add_near_copies([[1], [-1]], [1, -1], lf_accs=[0.7], source=0, n_copies=1),
+         "lf_accs", "lf_accuracies",
+         lambda: add_near_copies([[1], [-1]], [1, -1], lf_accuracies=[0.7], source=0,
+                                 n_copies=1)),
+    ],
+    ids=["make_label_matrix", "make_features", "make_tutorial_data-range",
+         "make_tutorial_data-prior", "add_near_copies-copy_rate", "add_near_copies-accuracies"],
+)
+def test_old_keywords_still_work_with_a_deprecation_warning_naming_the_new_one(
+    call, old, new, reference
+):
+    with pytest.warns(DeprecationWarning, match=rf"'{old}' is deprecated; use '{new}'") as caught:
+        result = call()
+    assert all(warning.filename == __file__ for warning in caught)  # points at the caller
+    expected = reference()
+    for got, want in zip(result if isinstance(result, tuple) else vars(result).values(),
+                         expected if isinstance(expected, tuple) else vars(expected).values(),
+                         strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: make_label_matrix([1, -1], 3, 0.5, accuracy_range=(0.6, 0.7),
+                                  acc_range=(0.6, 0.7)),
+        lambda: make_label_matrix([1, -1], 3, 0.5, (0.6, 0.7), acc_range=(0.6, 0.7)),
+        lambda: make_features(20, 2, 0, 0.3, class_balance=0.3),
+        lambda: make_tutorial_data(class_prior=0.3, class_balance=0.3),
+        lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, 0.5, repeat=0.5),
+    ],
+    ids=["keyword", "positional", "make_features", "make_tutorial_data", "add_near_copies"],
+)
+def test_passing_a_new_name_and_its_old_name_is_a_type_error(call):
+    with pytest.raises(TypeError, match=r"got both '\w+' and its deprecated old name '\w+'"):
+        call()
+
+
+def test_signatures_show_only_the_new_names_in_their_old_positions():
+    assert list(inspect.signature(make_label_matrix).parameters) == [
+        "y", "m", "coverage", "accuracy_range", "seed"]
+    assert list(inspect.signature(make_features).parameters) == ["n", "d", "seed", "class_prior"]
+    assert list(inspect.signature(add_near_copies).parameters) == [
+        "label_matrix", "y", "lf_accuracies", "source", "n_copies", "copy_rate", "seed"]
+    assert "accuracy_range" in inspect.signature(make_tutorial_data).parameters
+    assert "class_prior" in inspect.signature(make_tutorial_data).parameters

@@ -1,5 +1,7 @@
 """Tests of the shared input checks in dataprog_helpers._validation."""
 
+import inspect
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -12,8 +14,10 @@ from dataprog_helpers._validation import (
     check_labels,
     check_positive_int,
     check_probabilities,
+    check_probability_range,
     check_real_in_range,
     check_same_length,
+    renamed_keywords,
 )
 
 # --- check_label_matrix ---------------------------------------------------------------
@@ -244,6 +248,55 @@ def test_check_real_in_range_honours_open_and_closed_ends():
 def test_check_real_in_range_rejects_non_finite_non_real_and_outside(value, error, pattern):
     with pytest.raises(error, match=pattern):
         check_real_in_range(value, "r", 0.0, np.inf)
+
+
+def test_check_probability_range_returns_a_pair_of_floats():
+    assert check_probability_range([0, 1], "accuracy_range") == (0.0, 1.0)
+    low, high = check_probability_range(np.array([0.25, 0.25]), "hit_range")
+    assert (low, high) == (0.25, 0.25) and type(low) is float
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [
+        ((-0.1, 0.5), r"accuracy_range\[0\] must lie in \[0.0, 1.0\], got -0.1"),
+        ((0.5, 1.1), r"accuracy_range\[1\] must lie in \[0.0, 1.0\], got 1.1"),
+        ((0.5, float("nan")), r"accuracy_range\[1\] must lie in"),
+        ((0.8, 0.2), r"accuracy_range must satisfy low <= high, got \(0.8, 0.2\)"),
+        (0.5, r"accuracy_range must be a pair \(low, high\), got 0.5"),
+        ((0.1, 0.2, 0.3), r"accuracy_range must be a pair"),
+        (("low", "high"), r"accuracy_range must be a pair"),
+        (None, r"accuracy_range must be a pair"),
+    ],
+    ids=["low", "high", "nan", "order", "scalar", "triple", "text", "none"],
+)
+def test_check_probability_range_rejects_bad_pairs_naming_the_argument(value, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        check_probability_range(value, "accuracy_range")
+
+
+@renamed_keywords(old_name="new_name")
+def _renamed(first, new_name=1, *, other=0):
+    return first, new_name, other
+
+
+def test_renamed_keywords_passes_the_old_name_on_with_a_warning_at_the_caller():
+    with pytest.warns(DeprecationWarning, match=r"_renamed\(\): the keyword 'old_name' is "
+                                               r"deprecated; use 'new_name'") as caught:
+        assert _renamed(0, old_name=5) == (0, 5, 0)
+    assert caught[0].filename == __file__
+    assert _renamed(0, 6, other=2) == (0, 6, 2)  # no warning without the old name
+    assert _renamed.__name__ == "_renamed"
+    assert list(inspect.signature(_renamed).parameters) == ["first", "new_name", "other"]
+
+
+@pytest.mark.parametrize("call", [lambda: _renamed(0, 5, old_name=5),
+                                  lambda: _renamed(0, new_name=5, old_name=5)],
+                         ids=["positional", "keyword"])
+def test_renamed_keywords_refuses_both_names(call):
+    with pytest.raises(TypeError, match=r"_renamed\(\) got both 'new_name' and its deprecated "
+                                        r"old name 'old_name'; pass only 'new_name'"):
+        call()
 
 
 def test_error_classes_fit_the_standard_hierarchies():

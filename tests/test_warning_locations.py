@@ -179,7 +179,7 @@ def test_find_dependencies_warnings_point_at_the_call(near_copy_run):
         line = _next_line()
         find_dependencies(L, max_rounds=1)
     _assert_at(found, line)
-    _, L, _ = simulate_label_matrix(ExplorerSettings(one_sided=False, correlation=0.5, seed=3))
+    _, L, _ = simulate_label_matrix(ExplorerSettings(one_sided=False, copy_rate=0.5, seed=3))
     with _recorded(ConvergenceWarning) as found:
         line = _next_line()
         find_dependencies(L, max_rounds=1, model="class-conditional")
