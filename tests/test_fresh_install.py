@@ -39,7 +39,7 @@ IMPORT_EVERYTHING = textwrap.dedent("""
             names += 1
     for extra in ("IPython", "ipywidgets", "jupyterlab", "pytest", "sphinx"):
         assert extra not in sys.modules, f"importing the package imported {extra}"
-    dataprog_helpers.LabelModelExplorer().show()
+    dataprog_helpers.explorer.LabelModelExplorer().show()
     assert len(dataprog_helpers.load_youtube_spam()) == 1956, "the package data did not ship"
     print(f"imported {names} public names")
 """)

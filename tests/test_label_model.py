@@ -14,6 +14,7 @@ from dataprog_helpers import (
     NotFittedError,
     VoteStatistics,
     accuracy,
+    agreement_matrix,
     estimate_class_prior,
     find_dependencies,
     log_odds_weights,
@@ -21,7 +22,6 @@ from dataprog_helpers import (
     make_label_matrix,
     make_tutorial_data,
     overlap_counts,
-    overlap_matrix,
     posterior_proba,
     standardized_residuals,
 )
@@ -34,7 +34,7 @@ from dataprog_helpers.label_model.symmetric import (
 
 def _completion_loss(label_matrix, correlations):
     """The documented loss: sum over observed off-diagonal pairs of (Z_ij - q_i q_j)^2."""
-    Z = overlap_matrix(label_matrix)
+    Z = agreement_matrix(label_matrix)
     observed = ~np.ma.getmaskarray(Z)
     np.fill_diagonal(observed, False)
     residuals = (Z.filled(0.0) - np.outer(correlations, correlations))[observed]
@@ -47,7 +47,7 @@ def mostly_wrong_run():
 
     @functools.cache
     def run(seed: int) -> SimpleNamespace:
-        data = make_tutorial_data(acc_range=(0.2, 0.45), seed=seed)
+        data = make_tutorial_data(accuracy_range=(0.2, 0.45), seed=seed)
         return SimpleNamespace(data=data, model=LabelModel(seed=seed).fit(data.L_train))
 
     return run
@@ -126,7 +126,7 @@ def test_label_model_recovers_accuracies_within_002_over_10_seeds(tutorial_run):
     # The project's stated bound for the tutorial setting (8,000 training points,
     # 20 LFs, coverage 0.25): mean |estimated - true| accuracy <= 0.02 on average.
     errors = [
-        np.abs(run.label_model.accuracies_ - run.data.lf_accs).mean()
+        np.abs(run.label_model.accuracies_ - run.data.lf_accuracies).mean()
         for run in map(tutorial_run, range(10))
     ]
     assert np.mean(errors) <= 0.02
@@ -171,9 +171,9 @@ def test_label_model_error_shrinks_with_200000_points():
     # for seed-to-seed variation while still failing if the error does not shrink.
     for seed in range(3):
         _, y, _ = make_features(200_000, 1, seed=seed)
-        L, lf_accs = make_label_matrix(y, 20, 0.25, seed=seed + 1)
+        L, lf_accuracies = make_label_matrix(y, 20, 0.25, seed=seed + 1)
         model = LabelModel(seed=seed).fit(L)
-        assert np.abs(model.accuracies_ - lf_accs).mean() < 0.01
+        assert np.abs(model.accuracies_ - lf_accuracies).mean() < 0.01
 
 
 def test_label_model_reports_one_minus_true_accuracy_for_mostly_wrong_lfs(mostly_wrong_run):
@@ -185,7 +185,7 @@ def test_label_model_reports_one_minus_true_accuracy_for_mostly_wrong_lfs(mostly
     for seed in range(10):
         data, model = mostly_wrong_run(seed).data, mostly_wrong_run(seed).model
         assert np.all(model.accuracies_ > 0.5)
-        errors.append(np.abs(model.accuracies_ - (1 - data.lf_accs)).mean())
+        errors.append(np.abs(model.accuracies_ - (1 - data.lf_accuracies)).mean())
     assert np.mean(errors) <= 0.02
 
 
@@ -247,9 +247,9 @@ def test_fitted_attributes_are_consistent(fitted_label_model, tutorial_data):
     np.testing.assert_allclose(
         model.weights_, np.log(model.accuracies_ / (1 - model.accuracies_)), rtol=1e-9
     )
-    Z = overlap_matrix(tutorial_data.L_train)
-    np.testing.assert_array_equal(model.overlap_matrix_.mask, Z.mask)
-    np.testing.assert_array_equal(model.overlap_matrix_.filled(0), Z.filled(0))
+    Z = agreement_matrix(tutorial_data.L_train)
+    np.testing.assert_array_equal(model.agreement_matrix_.mask, Z.mask)
+    np.testing.assert_array_equal(model.agreement_matrix_.filled(0), Z.filled(0))
     assert isinstance(model.sign_flipped_, bool)
 
 
@@ -481,8 +481,8 @@ def test_score_rejects_bad_labels_and_tie_policy(fitted_label_model, y, kwargs, 
 def _imbalanced_votes(seed: int, positive_rate: float = 0.1, n: int = 20_000):
     rng = np.random.default_rng(seed)
     y = np.where(rng.random(n) < positive_rate, 1, -1).astype(np.int8)
-    L, lf_accs = make_label_matrix(y, 20, 0.25, (0.45, 0.75), seed=seed + 100)
-    return L, y, lf_accs
+    L, lf_accuracies = make_label_matrix(y, 20, 0.25, (0.45, 0.75), seed=seed + 100)
+    return L, y, lf_accuracies
 
 
 def test_posterior_with_a_class_prior_adds_its_log_odds_and_gives_it_to_unvoted_points():
@@ -628,9 +628,9 @@ def test_triplet_method_estimates_accuracies_about_as_well_as_the_gradient_fit(t
     for seed in range(10):
         run = tutorial_run(seed)
         triplet = LabelModel(method="triplet").fit(run.data.L_train)
-        triplet_errors.append(np.abs(triplet.accuracies_ - run.data.lf_accs).mean())
+        triplet_errors.append(np.abs(triplet.accuracies_ - run.data.lf_accuracies).mean())
         excess.append(triplet_errors[-1]
-                      - np.abs(run.label_model.accuracies_ - run.data.lf_accs).mean())
+                      - np.abs(run.label_model.accuracies_ - run.data.lf_accuracies).mean())
     assert np.max(np.abs(excess)) <= mean_excess + z_bound(10) * sd_excess
     assert np.mean(excess) <= mean_excess + z_bound(1) * sd_excess / np.sqrt(10)
     assert np.mean(triplet_errors) <= 0.02
@@ -687,7 +687,7 @@ def test_dev_labels_orient_mostly_wrong_lfs_to_their_true_accuracies_and_warn(mo
             )
         np.testing.assert_array_equal(model.correlations_, -default.correlations_)
         assert np.all(model.accuracies_ < 0.5)
-        errors.append(np.abs(model.accuracies_ - data.lf_accs).mean())
+        errors.append(np.abs(model.accuracies_ - data.lf_accuracies).mean())
     assert np.mean(errors) <= 0.02
 
 
@@ -817,7 +817,7 @@ def test_standardized_residuals_with_the_true_accuracies_are_standard_normal(tut
     for seed in range(10):
         data = tutorial_run(seed).data
         residuals = standardized_residuals(VoteStatistics.from_label_matrix(data.L_train),
-                                           2 * data.lf_accs - 1)
+                                           2 * data.lf_accuracies - 1)
         assert residuals.shape == (20, 20)
         assert residuals.mask.diagonal().all()
         upper = np.triu_indices(20, k=1)
@@ -852,7 +852,7 @@ def test_naive_model_over_trusts_a_group_of_near_copies(near_copy_run):
     # group estimate 0.94-0.999, at least 0.36 above the truth; 0.25 is required.
     for seed in NEAR_COPY_SEEDS:
         run = near_copy_run(seed)
-        assert np.all(run.naive.accuracies_[run.group] - run.lf_accs[run.group] > 0.25)
+        assert np.all(run.naive.accuracies_[run.group] - run.lf_accuracies[run.group] > 0.25)
 
 
 def test_naive_model_posterior_is_worse_than_that_of_the_original_lfs(near_copy_run, paired_se,
@@ -880,8 +880,8 @@ def test_declaring_the_near_copies_restores_the_accuracy_estimates(near_copy_run
     declared, naive = [], []
     for seed in NEAR_COPY_SEEDS:
         run = near_copy_run(seed)
-        declared.append(np.abs(run.declared.accuracies_ - run.lf_accs).mean())
-        naive.append(np.abs(run.naive.accuracies_ - run.lf_accs).mean())
+        declared.append(np.abs(run.declared.accuracies_ - run.lf_accuracies).mean())
+        naive.append(np.abs(run.naive.accuracies_ - run.lf_accuracies).mean())
     assert np.mean(declared) <= 0.0223 + z_bound(1) * 0.0087 / np.sqrt(len(declared))
     assert np.min(naive) > 5 * np.mean(declared)
 
@@ -966,7 +966,7 @@ def test_residuals_are_z_minus_q_q_transpose_off_the_diagonal(near_copy_run, exa
     for model, L in ((run.declared, run.L_train), (run.naive, run.L_train),
                      (LabelModel().fit(_triangle_and_pendant(exact_label_matrix)),
                       _triangle_and_pendant(exact_label_matrix))):
-        Z = overlap_matrix(L)
+        Z = agreement_matrix(L)
         residuals = model.residuals_
         assert isinstance(residuals, np.ma.MaskedArray)
         expected_mask = np.ma.getmaskarray(Z) | np.eye(L.shape[1], dtype=bool)

@@ -13,35 +13,26 @@ One module per idea:
 - ``dependencies`` and ``diagnostics``: dependent LFs, residuals and
   :func:`find_dependencies`; ``indicator_residuals``: its search under the
   class-conditional model (``model="class-conditional"``).
+
+The names below are imported on first use, so ``VoteStatistics`` (NumPy only)
+does not import TensorFlow.
 """
 
-from .class_conditional import (
-    ClassConditionalLabelModel,
-    conditional_posterior_proba,
-    vote_distribution_table,
-)
-from .diagnostics import find_dependencies, standardized_residuals
-from .statistics import VoteStatistics
-from .symmetric import (
-    LabelModel,
-    completion_loss,
-    estimate_class_prior,
-    posterior_proba,
-    preconditioned_step,
-    triplet_correlations,
-)
+from .._lazy import lazy_exports
 
-__all__ = [
-    "ClassConditionalLabelModel",
-    "LabelModel",
-    "VoteStatistics",
-    "completion_loss",
-    "conditional_posterior_proba",
-    "estimate_class_prior",
-    "find_dependencies",
-    "posterior_proba",
-    "preconditioned_step",
-    "standardized_residuals",
-    "triplet_correlations",
-    "vote_distribution_table",
-]
+_HOMES = {
+    "ClassConditionalLabelModel": "class_conditional",
+    "conditional_posterior_proba": "class_conditional",
+    "vote_distribution_table": "class_conditional",
+    "find_dependencies": "diagnostics",
+    "standardized_residuals": "diagnostics",
+    "VoteStatistics": "statistics",
+    "LabelModel": "symmetric",
+    "completion_loss": "symmetric",
+    "estimate_class_prior": "symmetric",
+    "posterior_proba": "symmetric",
+    "preconditioned_step": "symmetric",
+    "triplet_correlations": "symmetric",
+}
+__all__ = sorted(_HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)

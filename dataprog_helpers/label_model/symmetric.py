@@ -375,8 +375,9 @@ class LabelModel(BaseLabelModel):
         ``q = 2 * accuracies_ - 1``, the estimate of E[lambda_i y | LF i votes].
     weights_ : ndarray of shape (n_lfs,)
         Log-odds voting weights ``log(p / (1 - p))``.
-    overlap_matrix_ : numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
-        The agreement matrix Z the model was fitted to.
+    agreement_matrix_ : numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
+        The agreement matrix Z the model was fitted to.  ``overlap_matrix_``
+        is its old name, kept as an alias.
     residuals_ : numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
         ``Z_ij - q_i q_j``: what the fitted model leaves unexplained, masked on
         the diagonal and for pairs that never vote together.  Large entries
@@ -595,7 +596,7 @@ class LabelModel(BaseLabelModel):
         self.weights_ = weights
         self.vote_log_ratios_ = symmetric_table(weights)
         self.class_prior_ = class_prior
-        self.overlap_matrix_ = agreements
+        self.agreement_matrix_ = agreements
         self.residuals_ = residuals
         self.dependencies_ = dependencies
         self.dependency_edges_ = dependency_edges
@@ -604,6 +605,11 @@ class LabelModel(BaseLabelModel):
         self.loss_history_ = loss_history
         self.sign_flipped_ = sign_flipped
         return self
+
+    @property
+    def overlap_matrix_(self) -> np.ma.MaskedArray:
+        """The old name of :attr:`agreement_matrix_`."""
+        return self.agreement_matrix_
 
     @property
     def _joint_floor(self) -> float:
@@ -621,6 +627,6 @@ class LabelModel(BaseLabelModel):
         if not self.dependency_edges_:
             return None
         return dependency_log_odds(
-            label_matrix, self.correlations_, self.overlap_matrix_,
+            label_matrix, self.correlations_, self.agreement_matrix_,
             self.dependency_edges_, self._joint_floor,
         )
