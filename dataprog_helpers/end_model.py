@@ -5,8 +5,10 @@ logistic loss of a classifier with logit ``f(x)`` is
 
     E_y[loss] = -t_i log sigmoid(f(x_i)) - (1 - t_i) log(1 - sigmoid(f(x_i))),
 
-the binary cross-entropy against the soft target: confident labels pull hard,
-labels near 1/2 hardly at all.  With hard targets (t in {0, 1}) it is the usual
+the binary cross-entropy against the soft target.  Its gradient with respect
+to the logit is ``sigmoid(f(x_i)) - t_i``: every label pulls the prediction
+towards its own t, a label of 1/2 towards "not sure" as firmly as a label of 1
+towards "+1" from the same distance.  With hard targets (t in {0, 1}) it is the usual
 loss, so the same class also trains the "gold labels" baseline.
 
 What the model learns is ``E[t | x]``, not ``P(y = +1 | x)``.  When the LF votes

@@ -203,17 +203,27 @@ def compare_estimators(
 
 def label_model_error_curve(
     sizes: Sequence[int], seeds: Sequence[int], n_lfs: int = 20, coverage: float = 0.25,
+    error: str = "absolute",
 ) -> np.ndarray:
-    """Mean |estimated - true| LF accuracy of the label model for each n and seed.
+    """The label model's error in the LF accuracies for each n and seed.
 
     Per seed one label matrix of ``max(sizes)`` points is drawn (accuracies in
     [0.45, 0.75]) and the model is fitted on its first n rows, so the LFs are the
     same at every n and only the amount of data changes.
 
+    Parameters
+    ----------
+    error : {"absolute", "rms"}
+        ``"absolute"``: the mean over LFs of |p_hat_i - p_i|; ``"rms"``: the
+        root mean square, sqrt(mean_i (p_hat_i - p_i)^2), the kind of error
+        that bounds on the expected squared error are about.
+
     Returns
     -------
     ndarray of shape (len(seeds), len(sizes))
     """
+    if error not in ("absolute", "rms"):
+        raise ValueError(f"error must be 'absolute' or 'rms', got {error!r}")
     sizes = _check_sizes(sizes, "sizes")
     seeds = _check_seeds(seeds)
     errors = np.empty((len(seeds), len(sizes)))
@@ -221,7 +231,9 @@ def label_model_error_curve(
         _, label_matrix, true_accuracies = _simulate_votes(max(sizes), n_lfs, coverage, seed)
         for column, n in enumerate(sizes):
             model = LabelModel(seed=seed, max_steps=5000).fit(label_matrix[:n])
-            errors[row, column] = np.abs(model.accuracies_ - true_accuracies).mean()
+            deviations = model.accuracies_ - true_accuracies
+            errors[row, column] = (np.abs(deviations).mean() if error == "absolute"
+                                   else np.sqrt(np.mean(deviations**2)))
     return errors
 
 
@@ -291,11 +303,11 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = CHUNK_ROWS, seed: 
     Returns
     -------
     dict
-        ``seconds`` (per stage), ``traced_peak_mb`` (peak of the memory traced
+        ``seconds`` (per stage), ``traced_peak_mib`` (peak of the memory traced
         by ``tracemalloc`` during the run, which includes every NumPy array; it
         repeats to within a few hundred bytes once the label model's graph has
         been traced by an earlier fit),
-        ``label_matrix_mb``, ``float64_copy_mb`` (what one float64 copy of the
+        ``label_matrix_mib``, ``float64_copy_mib`` (what one float64 copy of the
         label matrix would take), ``accuracy_error`` and ``posterior_accuracy``.
     """
     n = check_positive_int(n, "n")
@@ -329,9 +341,9 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = CHUNK_ROWS, seed: 
     return {
         "n": n,
         "seconds": seconds,
-        "traced_peak_mb": (peak - baseline) / 2**20,
-        "label_matrix_mb": label_matrix.nbytes / 2**20,
-        "float64_copy_mb": 8 * label_matrix.size / 2**20,
+        "traced_peak_mib": (peak - baseline) / 2**20,
+        "label_matrix_mib": label_matrix.nbytes / 2**20,
+        "float64_copy_mib": 8 * label_matrix.size / 2**20,
         "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
         "posterior_accuracy": accuracy(y, labels_from_probabilities(posterior)),
     }

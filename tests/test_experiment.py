@@ -107,6 +107,15 @@ def test_label_model_error_curve_shrinks_with_n():
     assert errors[:, 1].mean() < errors[:, 0].mean() / 2
 
 
+def test_label_model_error_curve_rms_is_at_least_the_mean_absolute_error():
+    # Same fits, two summaries of the same deviations: RMS >= mean absolute error
+    # (Jensen), with equality only if every LF is off by the same amount.
+    absolute = label_model_error_curve([1_000, 4_000], seeds=[0])
+    rms = label_model_error_curve([1_000, 4_000], seeds=[0], error="rms")
+    assert np.all(rms >= absolute)
+    assert np.all(rms < 2 * absolute)
+
+
 def test_end_model_excess_error_curve_reports_each_model_per_seed_and_size():
     excess = end_model_excess_error_curve([400, 1_600], seeds=[0], n_test=4_000, steps=50,
                                           gold=True)
@@ -124,14 +133,14 @@ def test_streaming_run_reports_sizes_and_a_reproducible_memory_peak(fitted_label
     # earlier too).
     first = streaming_run(20_000, n_lfs=10, chunk_rows=4_096)
     second = streaming_run(20_000, n_lfs=10, chunk_rows=4_096)
-    assert first["label_matrix_mb"] == pytest.approx(20_000 * 10 / 2**20)
-    assert first["float64_copy_mb"] == pytest.approx(8 * first["label_matrix_mb"])
+    assert first["label_matrix_mib"] == pytest.approx(20_000 * 10 / 2**20)
+    assert first["float64_copy_mib"] == pytest.approx(8 * first["label_matrix_mib"])
     assert set(first["seconds"]) == {"simulate", "statistics", "fit", "posterior"}
     # The peak holds at least the label matrix and repeats to within a few hundred bytes
     # (NumPy's allocations are deterministic; Python's own small ones vary by tens of
     # bytes), which is what lets notebook 5 print it, rounded to 0.1 MB, under nbval.
-    assert first["traced_peak_mb"] >= first["label_matrix_mb"]
-    assert first["traced_peak_mb"] == pytest.approx(second["traced_peak_mb"], abs=1e-3)
+    assert first["traced_peak_mib"] >= first["label_matrix_mib"]
+    assert first["traced_peak_mib"] == pytest.approx(second["traced_peak_mib"], abs=1e-3)
     assert first["accuracy_error"] < 0.05
     assert 0.5 < first["posterior_accuracy"] <= 1.0
 
@@ -158,6 +167,8 @@ def test_median_seconds_calls_once_untimed_then_repeats():
         (lambda: label_model_error_curve([100], seeds=[]), ValueError, r"seeds is empty"),
         (lambda: label_model_error_curve([0], seeds=[0]), ValueError, r"each entry of sizes"),
         (lambda: label_model_error_curve([100], seeds=[-1]), ValueError, r"seed"),
+        (lambda: label_model_error_curve([100], seeds=[0], error="max"), ValueError,
+         r"error must be 'absolute' or 'rms'"),
         (lambda: compare_estimators([2.5]), TypeError, r"each entry of n_lfs_values"),
         (lambda: compare_estimators([5], repeats=0), ValueError, r"repeats must lie in"),
         (lambda: end_model_excess_error_curve([100], [0], n_test=0), ValueError, r"n_test"),
@@ -165,7 +176,8 @@ def test_median_seconds_calls_once_untimed_then_repeats():
         (lambda: streaming_run(100, chunk_rows=0), ValueError, r"chunk_rows must lie in"),
         (lambda: median_seconds(lambda: None, repeats=0), ValueError, r"repeats must lie in"),
     ],
-    ids=["no-sizes", "no-seeds", "zero-size", "negative-seed", "float-m", "zero-repeats",
+    ids=["no-sizes", "no-seeds", "zero-size", "negative-seed", "unknown-error", "float-m",
+         "zero-repeats",
          "no-test", "no-points", "zero-chunk", "median-zero-repeats"],
 )
 def test_experiments_reject_bad_arguments(call, error, pattern):
