@@ -3,8 +3,8 @@
 Run with ``make benchmark`` (or ``python benchmarks/theory_rates.py``).
 Ratner et al. (NeurIPS 2016) bound the error of their label model's parameters,
 and the end model's excess expected loss, by a constant times n^(-1/2) in the
-number n of unlabeled points (under their assumptions and for their estimator).  On the tutorial's generative model this
-prints:
+number n of unlabeled points (under their assumptions and for their estimator).
+On the tutorial's generative model this prints:
 
 - the label model's mean |estimated - true| LF accuracy for n = 10^3 ... 10^6
   (7 sizes, 5 seeds) and its log-log slope;

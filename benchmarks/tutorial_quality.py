@@ -8,9 +8,11 @@ prints, per seed and on average:
 - the test accuracy of majority vote, the label model posterior, and the
   posterior with the true LF accuracies (the oracle);
 - the test accuracy of logistic regression and the MLP trained on the label
-  model's soft labels and on the true labels, and of logistic regression
-  trained on the oracle's soft labels (how much of the gap to the true labels
-  is the label model's fault).
+  model's soft labels and on the true labels, of logistic regression trained
+  on the label model's hard labels (notebook 3's rounding: predict, then -1 ->
+  0, +1 -> 1, a tie -> 1/2), and on the oracle's soft labels (how much of the
+  gap to the true labels is the label model's fault);
+- the paired difference soft minus hard, per seed.
 """
 
 from __future__ import annotations
@@ -36,11 +38,16 @@ def main() -> None:
         oracle_labels = dh.posterior_proba(data.L_train, data.lf_accuracies)
         oracle_logreg = dh.NoiseAwareClassifier(seed=seed).fit(data.X_train, oracle_labels)
         results["logreg_oracle_soft"] = oracle_logreg.score(data.X_test, data.y_test)
+        label_model = dh.LabelModel(seed=seed).fit(data.L_train)
+        hard_targets = 0.5 + 0.5 * label_model.predict(data.L_train)
+        hard_logreg = dh.NoiseAwareClassifier(seed=seed).fit(data.X_train, hard_targets)
+        results["logreg_hard_labels"] = hard_logreg.score(data.X_test, data.y_test)
         rows[seed] = results
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
     table["label_model_minus_oracle"] = table["label_model"] - table["oracle_posterior"]
     table["logreg_gold_minus_noise_aware"] = table["logreg_gold"] - table["logreg_noise_aware"]
     table["mlp_gold_minus_noise_aware"] = table["mlp_gold"] - table["mlp_noise_aware"]
+    table["logreg_soft_minus_hard"] = table["logreg_noise_aware"] - table["logreg_hard_labels"]
     pd.set_option("display.width", 200)
     print(table.round(4).T.to_string())
     print("\nOver the seeds:")

@@ -336,7 +336,10 @@ class VoteStatistics:
         return merged
 
     def agreements(self) -> np.ma.MaskedArray:
-        """The agreement matrix Z (see :func:`overlap_matrix`), shape (n_lfs, n_lfs)."""
+        """The agreement matrix Z, shape (n_lfs, n_lfs).
+
+        See :func:`~dataprog_helpers.analysis.agreement_matrix`.
+        """
         observed = self.counts > 0
         values = np.divide(
             self.products, self.counts, out=np.zeros_like(self.products), where=observed
