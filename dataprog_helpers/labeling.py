@@ -10,16 +10,27 @@ a pandas DataFrame, that returns +1, -1 or 0 (abstain)::
 (n_points, n_lfs).  An LF written with whole-column operations, such as
 ``np.where(row["worst radius"] > 17, MALIGNANT, ABSTAIN)``, also works on the
 whole frame at once, which is much faster on large frames; ``apply_lfs`` tries
-that first and falls back to one call per row.
+that first and falls back to one call per row.  Given a Dask DataFrame (the
+``dask`` extra), ``apply_lfs`` returns a lazy Dask array instead, each partition
+labelled by the same in-memory code on the worker that holds it.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
+
+from ._dask import import_dask, is_dask_dataframe
+
+if TYPE_CHECKING:
+    import dask.array
+    import dask.dataframe
 
 __all__ = ["LabelingFunctionError", "apply_lfs", "lf_names"]
 
@@ -56,13 +67,98 @@ def _vote_of_row(lf: Callable, name: str, position: int, label, row: pd.Series):
 
 
 class LabelingFunctionError(ValueError):
-    """A labeling function raised an exception on a row (the message names both)."""
+    """A labeling function raised an exception on a row (the message names both).
+
+    Its only argument is the message, so it pickles, and a Dask client re-raises
+    it as a worker raised it.  Plain pickling drops the chained ``__cause__`` (the
+    message repeats it); ``dask.distributed`` sends it along where it pickles.
+    """
+
+
+def _checked_lfs(lfs: Sequence[Callable]) -> list[Callable]:
+    """``lfs`` as a list; raises if it is empty or holds something that is not callable."""
+    lfs = list(lfs)
+    if not lfs:
+        raise ValueError("lfs is empty: pass at least one labeling function")
+    for lf in lfs:
+        if not callable(lf):
+            raise TypeError(f"every entry of lfs must be a function, got {lf!r}")
+    return lfs
+
+
+def _pickles_with_its_causes(error: BaseException) -> bool:
+    """Whether ``error`` and the exceptions it was raised from or during survive pickling."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            pickle.loads(pickle.dumps(current))
+        except Exception:  # noqa: BLE001  e.g. an LF's exception that holds a lock
+            return False
+        pending += [current.__cause__, current.__context__]
+    return True
+
+
+def _votes_of_partition(
+    lfs: list[Callable], partition: pd.DataFrame, vectorize: bool, number: int | str,
+) -> np.ndarray:
+    """The in-memory :func:`apply_lfs` on a partition with rows; its errors name the partition.
+
+    The partition's number goes in front of the message.  The new error is chained
+    to the original one only where that pickles, so that the client can always
+    unpickle what the worker sends.
+    """
+    try:
+        return apply_lfs(lfs, partition, vectorize=vectorize, progress=False)
+    except ValueError as error:  # LabelingFunctionError or a vote that is not -1, 0, +1
+        kind = LabelingFunctionError if isinstance(error, LabelingFunctionError) else ValueError
+        located = kind(f"in partition {number}: {error}")
+        if _pickles_with_its_causes(error):
+            raise located from error
+    raise located  # outside the except clause, so chained to nothing
+
+
+def _label_partition(
+    partition: pd.DataFrame, lfs: list[Callable], vectorize: bool,
+    partition_info: dict | None = None,
+) -> pd.DataFrame:
+    """The label matrix of one partition of a Dask DataFrame, as an int8 frame.
+
+    The columns are ``lf_names(lfs)`` and the index is the partition's.  Dask
+    passes ``partition_info``, whose ``"number"`` the error messages name.
+    """
+    if len(partition) == 0:  # the in-memory apply_lfs refuses a frame without rows
+        votes = np.zeros((0, len(lfs)), dtype=np.int8)
+    else:
+        number = "?" if partition_info is None else partition_info["number"]
+        votes = _votes_of_partition(lfs, partition, vectorize, number)
+    return pd.DataFrame(votes, index=partition.index, columns=lf_names(lfs))
+
+
+def _apply_lfs_to_dask_frame(
+    lfs: list[Callable], frame: dask.dataframe.DataFrame, vectorize: bool, lengths: bool,
+) -> dask.array.Array:
+    """The lazy label matrix of a Dask DataFrame: one row-chunk per partition."""
+    import_dask("dask.array")  # to_dask_array needs it; say which extra provides it
+    if len(frame.columns) == 0:
+        raise ValueError("frame is empty: it has no columns for the labeling functions to read")
+    label_partition = partial(_label_partition, lfs=lfs, vectorize=vectorize)
+    labelled = frame.map_partitions(label_partition, meta=label_partition(frame._meta))
+    row_counts = None
+    if lengths:
+        # The labelled partitions have the rows of the input ones: counting the input's
+        # rows reads the data once but runs no labeling function.
+        row_counts = tuple(int(count) for count in frame.map_partitions(len).compute())
+    return labelled.to_dask_array(lengths=row_counts)
 
 
 def apply_lfs(
-    lfs: Sequence[Callable], frame: pd.DataFrame, vectorize: bool = True,
-    progress: bool | None = None,
-) -> np.ndarray:
+    lfs: Sequence[Callable], frame: pd.DataFrame | dask.dataframe.DataFrame,
+    vectorize: bool = True, progress: bool | None = None, *, lengths: bool = False,
+) -> np.ndarray | dask.array.Array:
     """Apply each labeling function to each row of ``frame``.
 
     Parameters
@@ -70,47 +166,71 @@ def apply_lfs(
     lfs : sequence of callables
         Each takes one row (a pandas Series indexed by column name) and returns
         +1, -1 or 0 (abstain).
-    frame : pandas.DataFrame
-        One row per data point.
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        One row per data point.  A Dask DataFrame is labelled lazily, partition
+        by partition: each partition, a pandas DataFrame, is labelled where it
+        lies exactly as a pandas ``frame`` would be (so a vectorised LF runs once
+        per partition), and a partition without rows gives no rows.  Partitions
+        may differ in their columns' dtypes (an integer column in one, float in
+        another, where Dask lets them) as long as each LF copes with both.
     vectorize : bool, default True
-        First try each LF on the whole frame at once (one call, columns as
-        Series).  An LF that cannot do that, typically because it uses ``if`` or
-        ``and`` on a value, raises ``ValueError`` or ``TypeError`` or returns
-        something that is not one vote per row, and is then called row by row.
-        Pass False to always call row by row.
+        First try each LF on the whole frame (or partition) at once (one call,
+        columns as Series).  An LF that cannot do that, typically because it
+        uses ``if`` or ``and`` on a value, raises ``ValueError`` or
+        ``TypeError`` or returns something that is not one vote per row, and is
+        then called row by row.  Pass False to always call row by row.
     progress : bool or None, default None
         Show a progress bar while LFs run row by row; None shows it for frames
-        of at least ``PROGRESS_ROWS`` rows.
+        of at least ``PROGRESS_ROWS`` rows.  Not used for a Dask DataFrame,
+        whose partitions run without one (follow them on the Dask dashboard).
+    lengths : bool, default False, keyword-only
+        For a Dask DataFrame only: count the rows of each partition now (one
+        pass over the input data, which runs no LF), so that the returned array
+        has known chunk sizes.  By default they are unknown (``nan``), as with
+        Dask's ``to_dask_array()``.  Ignored for a pandas DataFrame, whose label
+        matrix always has a known shape.
 
     Returns
     -------
-    ndarray of int8, shape (n_points, n_lfs)
-        The label matrix L.
+    ndarray of int8, shape (n_points, n_lfs), or dask.array.Array of int8
+        The label matrix L.  For a Dask DataFrame, a lazy Dask array with one
+        chunk of rows per partition (in order) and a single chunk of columns;
+        nothing is labelled until it is computed.  A Dask DataFrame with no rows
+        at all gives an array of shape (0, n_lfs).
 
     Raises
     ------
     ValueError
-        If ``frame`` is empty or an LF returns a value other than -1, 0 or +1
-        (the message names the LF and the row).
+        If ``frame`` is empty (a pandas frame without rows, or any frame without
+        columns) or an LF returns a value other than -1, 0 or +1 (the message
+        names the LF and the row; for a Dask DataFrame, raised when the array is
+        computed, it starts with the partition's number and counts rows from 0
+        within the partition).
     LabelingFunctionError
         A ``ValueError``: an LF raised an exception on a row.  The message names
         the LF, the row's position and index label, and the original exception,
-        which is chained as ``__cause__``.  An LF that fails is never read as an
-        abstention.
+        which is chained as ``__cause__``.  For a Dask DataFrame it is raised
+        when the array is computed, on the client as on the worker; its message
+        starts with the partition's number, the row's position is counted within
+        the partition, and the original exception is chained only if it can be
+        pickled.  An LF that fails is never read as an abstention.
     TypeError
-        If ``lfs`` holds something that is not callable, or ``frame`` is not a
+        If ``lfs`` holds something that is not callable, or ``frame`` is neither
+        a pandas nor a Dask DataFrame.  Checked at once, also for a Dask
         DataFrame.
+    ImportError
+        If ``frame`` is a Dask DataFrame but ``dask.array`` cannot be imported.
     """
+    if is_dask_dataframe(frame):
+        return _apply_lfs_to_dask_frame(_checked_lfs(lfs), frame, vectorize, lengths)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+        raise TypeError(
+            "frame must be a pandas DataFrame or a Dask DataFrame, "
+            f"got {type(frame).__name__}"
+        )
     if frame.empty:
         raise ValueError("frame is empty: there are no data points to label")
-    lfs = list(lfs)
-    if not lfs:
-        raise ValueError("lfs is empty: pass at least one labeling function")
-    for lf in lfs:
-        if not callable(lf):
-            raise TypeError(f"every entry of lfs must be a function, got {lf!r}")
+    lfs = _checked_lfs(lfs)
     if progress is None:
         progress = len(frame) >= PROGRESS_ROWS
     label_matrix = np.zeros((len(frame), len(lfs)), dtype=np.int8)
