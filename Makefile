@@ -16,7 +16,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,site,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,site,dev,dask]"
 	@# Build matplotlib's font cache now; otherwise its one-time notice would land in
 	@# the stderr of the first notebook that plots, and nbval would flag it.
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"

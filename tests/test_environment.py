@@ -38,7 +38,8 @@ def _conda_environment(path: Path) -> tuple[list[str], list[str]]:
 
 def _expected_user_requirements() -> set[str]:
     project = _pyproject()["project"]
-    return _normalised(project["dependencies"] + project["optional-dependencies"]["notebooks"])
+    extras = project["optional-dependencies"]
+    return _normalised(project["dependencies"] + extras["notebooks"] + extras["dask"])
 
 
 @pytest.mark.parametrize("path", CONDA_FILES, ids=lambda path: str(path.relative_to(ROOT)))
