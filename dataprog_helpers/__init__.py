@@ -8,7 +8,8 @@ scores), ``label_model`` (a subpackage: vote statistics, the symmetric and the
 class-conditional label models, dependencies and diagnostics), ``end_model``,
 ``text_features`` (texts as bags of n-grams), ``plots``, ``experiment`` (whole
 experiments in one call), ``leaderboard`` (every label model on the same LF
-sets) and ``explorer`` (the interactive explorer of notebook 00).
+sets), ``explorer`` (the interactive explorer of notebook 00) and ``output``
+(the probabilistic labels as a Parquet data set).
 
 The pipeline's names (data, labeling functions, label models, end model,
 scores) are re-exported here; the rest is reached through its submodule:
@@ -41,6 +42,7 @@ _PIPELINE = {
                      "vote_distribution_table"], "label_model"),
     **dict.fromkeys(["NoiseAwareClassifier", "noise_aware_loss"], "end_model"),
     "BagOfNgrams": "text_features",
+    "write_probabilistic_labels": "output",
 }
 
 #: Names that older code imports from the top level: they still work, but are
@@ -59,7 +61,7 @@ _ELSEWHERE = {
 
 _SUBMODULES = [
     "analysis", "datasets", "end_model", "experiment", "explorer", "label_model",
-    "labeling", "leaderboard", "lf_development", "plots", "spam_lfs", "synthetic",
+    "labeling", "leaderboard", "lf_development", "output", "plots", "spam_lfs", "synthetic",
     "text_features", "tumour_lfs",
 ]
 

@@ -252,3 +252,17 @@ def comments():
 def youtube_splits():
     """The literature's split of the YouTube comments (seed 123).  Do not mutate."""
     return youtube_spam_splits()
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real ``distributed.LocalCluster`` of two worker processes and a client on it.
+
+    Started the way a user starts one (processes, not the synchronous scheduler), on
+    127.0.0.1, its dashboard on a free port; closed at the end of the session.
+    """
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
+        with distributed.Client(cluster) as client:
+            yield client

@@ -42,9 +42,9 @@ def test_dir_lists_the_submodules_and_the_names():
     assert set(dh.__all__) <= set(listed)
 
 
-def test_the_numpy_parts_import_without_tensorflow():
+def test_the_numpy_parts_import_without_tensorflow_or_dask():
     # A Dask worker or a script that only applies LFs and counts votes should not
-    # pay for (or need) TensorFlow.
+    # pay for (or need) TensorFlow; the in-memory paths never import Dask.
     code = (
         "import sys\n"
         "import numpy as np\n"
@@ -53,7 +53,7 @@ def test_the_numpy_parts_import_without_tensorflow():
         "L = dh.make_label_matrix(np.array([1, -1, 1, -1]), 3, 0.5, seed=0)[0]\n"
         "VoteStatistics.from_label_matrix(L)\n"
         "dh.majority_vote(L); dh.lf_summary(L); dh.agreement_matrix(L)\n"
-        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'dask') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

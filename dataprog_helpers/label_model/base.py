@@ -11,15 +11,24 @@ declared dependencies), so the posterior log-odds of a point with votes
 The symmetric model's table is ``T_i = (-w_i, 0, w_i)`` with the log-odds weight
 ``w_i = log(p_i / (1 - p_i))``: an abstention says nothing.  The class-conditional
 model fills all three entries, so an abstention can carry evidence too.
+
+:class:`Posterior` is that sum and nothing else: NumPy arrays and functions of
+this subpackage's TensorFlow-free modules.  The models compute every posterior
+through it, and on a Dask array they send it to the workers, which then never
+import TensorFlow.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.metadata_routing import UNUSED
 
 from .._chunks import row_chunks
+from .._dask import is_dask_array
 from .._validation import (
     IdentifiabilityWarning,
     NotFittedError,
@@ -32,7 +41,7 @@ from ..analysis import accuracy, sigmoid
 from ._warn import warn_at_caller
 from .statistics import VoteStatistics
 
-__all__ = ["BaseLabelModel", "table_log_odds"]
+__all__ = ["BaseLabelModel", "Posterior", "table_log_odds"]
 
 #: The fewest LFs whose parameters can be identified from their votes alone: with
 #: two LFs a single agreement Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
@@ -191,9 +200,14 @@ def table_log_odds(
 
     Each table is written as ``T_i[v] = c_i + a_i v + b_i |v|`` (``a_i`` half the
     difference of the vote entries, ``b_i`` their mean minus the abstention
-    entry, ``c_i`` the abstention entry), so the sum is two matrix-vector products
-    with the votes, a chunk of rows at a time (no n x m float copy of L).  For
-    the symmetric model ``b = c = 0``, and its scores are exactly ``L @ w``.
+    entry, ``c_i`` the abstention entry); for the symmetric model ``b = c = 0``
+    and the scores are ``L @ w``.  The terms are added LF by LF, in the order
+    of the columns, for all rows of a chunk at once, rather than by a BLAS
+    matrix-vector product, whose summation order depends on how many rows it
+    is given and on the processor.  So a row's score is the same bits whether
+    it is computed alone, in any chunk of a Dask array or in the whole matrix,
+    on any machine.  No float copy of L is made: each LF's votes are
+    multiplied in as int8, a chunk of rows at a time.
 
     Parameters
     ----------
@@ -205,13 +219,16 @@ def table_log_odds(
     slopes = (vote_log_ratios[:, 2] - vote_log_ratios[:, 0]) / 2.0
     offsets = (vote_log_ratios[:, 2] + vote_log_ratios[:, 0]) / 2.0 - vote_log_ratios[:, 1]
     uses_offsets = bool(np.any(offsets != 0.0))
-    scores = np.empty(label_matrix.shape[0])
+    scores = np.zeros(label_matrix.shape[0])
     for chunk in row_chunks(label_matrix.shape[0]):
-        rows = label_matrix[chunk].astype(np.float64)
-        scores[chunk] = rows @ slopes
-        if uses_offsets:
-            scores[chunk] += np.abs(rows, out=rows) @ offsets
-        del rows  # before the next chunk's copy: one float64 chunk in memory at a time
+        # One LF per row of ``votes``: an int8 copy of the chunk, contiguous per LF.
+        votes = np.ascontiguousarray(label_matrix[chunk].T)
+        chunk_scores = scores[chunk]
+        for lf, lf_votes in enumerate(votes):
+            chunk_scores += slopes[lf] * lf_votes  # float64: the vote times the slope, exact
+            if uses_offsets:
+                chunk_scores += offsets[lf] * np.abs(lf_votes)
+        del votes
     abstention_total = float(np.sum(vote_log_ratios[:, 1]))
     if abstention_total != 0.0:
         scores += abstention_total
@@ -220,12 +237,84 @@ def table_log_odds(
     return scores
 
 
+@dataclass(frozen=True)
+class Posterior:
+    """A fitted label model's posterior, in NumPy alone.
+
+    ``log P(y = +1 | lambda) / P(y = -1 | lambda) = log(pi / (1 - pi)) +
+    sum_i T_i[lambda_i]`` (:func:`table_log_odds`), plus the joint terms of
+    declared dependencies.  It holds no TensorFlow object and pickles small, so
+    a Dask worker computes posteriors with it without importing TensorFlow.
+
+    Attributes
+    ----------
+    vote_log_ratios : ndarray of shape (n_lfs, 3)
+        The tables ``T_i`` for the votes -1, 0, +1.
+    class_prior : float in (0, 1)
+    joint_term : callable or None
+        ``joint_term(label_matrix)``, shape (n_points,): what dependent LFs add to
+        the log-odds (a function of :mod:`~dataprog_helpers.label_model.dependencies`
+        with the fitted tables bound), or None.
+    """
+
+    vote_log_ratios: np.ndarray
+    class_prior: float
+    joint_term: Callable | None = None
+
+    @property
+    def n_lfs(self) -> int:
+        return self.vote_log_ratios.shape[0]
+
+    def check_input(self, label_matrix) -> np.ndarray:
+        """``label_matrix`` validated, with the model's number of LFs."""
+        label_matrix = check_label_matrix(label_matrix)
+        if label_matrix.shape[1] != self.n_lfs:
+            raise ValueError(
+                f"label_matrix has {label_matrix.shape[1]} LFs but the model was fitted "
+                f"on {self.n_lfs}"
+            )
+        return label_matrix
+
+    def decision_function(self, label_matrix, checked: bool = False) -> np.ndarray:
+        """Posterior log-odds of each row, shape (n_points,)."""
+        if not checked:
+            label_matrix = self.check_input(label_matrix)
+        scores = table_log_odds(label_matrix, self.vote_log_ratios, self.class_prior)
+        if self.joint_term is not None:
+            scores += self.joint_term(label_matrix)
+        return scores
+
+    def predict_proba(self, label_matrix, checked: bool = False) -> np.ndarray:
+        """P(y = +1 | votes) of each row, shape (n_points,)."""
+        return sigmoid(self.decision_function(label_matrix, checked))
+
+    def predict(self, label_matrix, checked: bool = False) -> np.ndarray:
+        """The most probable label in {-1, +1}, 0 for a tie (``TIE_TOLERANCE``), int8."""
+        scores = self.decision_function(label_matrix, checked)
+        scores[np.abs(scores) <= TIE_TOLERANCE] = 0.0
+        return np.sign(scores).astype(np.int8)
+
+
+def _on_dask_blocks(method: Callable, label_matrix, dtype):
+    """``method`` of a :class:`Posterior` applied to each row block of a Dask array, lazily."""
+    if label_matrix.ndim != 2:
+        raise ValueError(f"label_matrix must be 2-D, got a Dask array of shape "
+                         f"{label_matrix.shape}")
+    n_lfs = method.__self__.n_lfs
+    if label_matrix.shape[1] != n_lfs:
+        raise ValueError(f"label_matrix has {label_matrix.shape[1]} LFs but the model was "
+                         f"fitted on {n_lfs}")
+    return label_matrix.rechunk({1: -1}).map_blocks(
+        method, drop_axis=1, dtype=dtype, meta=np.empty((0,), dtype=dtype)
+    )
+
+
 class BaseLabelModel(BaseEstimator):
     """Prediction and scoring shared by the label models.
 
     A fitted model has ``vote_log_ratios_`` (shape (n_lfs, 3), the tables ``T_i``
     of the module docstring) and ``class_prior_``; a model with dependent LFs
-    adds their joint terms in :meth:`_joint_log_odds`.
+    adds their joint terms in :meth:`_joint_term`.
 
     The models are scikit-learn estimators (:class:`sklearn.base.BaseEstimator`):
     the constructor stores its parameters unchanged and ``fit`` validates them,
@@ -248,50 +337,56 @@ class BaseLabelModel(BaseEstimator):
     __metadata_request__predict_proba = {"label_matrix": UNUSED}
     __metadata_request__score = {"label_matrix": UNUSED}
 
-    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
+    def _joint_term(self) -> Callable | None:
         """What declared dependencies add to the posterior log-odds (None: nothing)."""
         return None
 
-    def _check_fitted_input(self, label_matrix) -> np.ndarray:
-        name = type(self).__name__
+    def posterior(self) -> Posterior:
+        """The fitted posterior as a :class:`Posterior` (NumPy only, picklable)."""
         if not hasattr(self, "vote_log_ratios_"):
-            raise NotFittedError(f"this {name} is not fitted yet; call fit(label_matrix) first")
-        label_matrix = check_label_matrix(label_matrix)
-        n_lfs = self.vote_log_ratios_.shape[0]
-        if label_matrix.shape[1] != n_lfs:
-            raise ValueError(
-                f"label_matrix has {label_matrix.shape[1]} LFs but the model was fitted "
-                f"on {n_lfs}"
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"
             )
-        return label_matrix
+        return Posterior(self.vote_log_ratios_, self.class_prior_, self._joint_term())
+
+    def _check_fitted_input(self, label_matrix) -> np.ndarray:
+        return self.posterior().check_input(label_matrix)
+
+    def _compute(self, method: str, label_matrix, dtype):
+        posterior = self.posterior()
+        if is_dask_array(label_matrix):
+            return _on_dask_blocks(getattr(posterior, method), label_matrix, dtype)
+        return getattr(posterior, method)(label_matrix)
 
     def decision_function(self, label_matrix) -> np.ndarray:
         """Posterior log-odds ``log P(y = +1 | votes) / P(y = -1 | votes)``, shape (n_points,).
 
         ``log(pi / (1 - pi)) + sum_i T_i[lambda_i]`` with ``T = vote_log_ratios_``
-        and ``pi = class_prior_``, plus the joint terms of dependent LFs.
+        and ``pi = class_prior_``, plus the joint terms of dependent LFs.  On a
+        Dask array (see :meth:`predict_proba`) the result is a lazy Dask array.
         """
-        label_matrix = self._check_fitted_input(label_matrix)
-        scores = table_log_odds(label_matrix, self.vote_log_ratios_, self.class_prior_)
-        joint = self._joint_log_odds(label_matrix)
-        if joint is not None:
-            scores += joint
-        return scores
+        return self._compute("decision_function", label_matrix, np.float64)
 
     def predict_proba(self, label_matrix) -> np.ndarray:
-        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``."""
-        return sigmoid(self.decision_function(label_matrix))
+        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``.
+
+        ``label_matrix`` may also be a ``dask.array.Array`` of shape (n_points,
+        n_lfs), e.g. from :func:`~dataprog_helpers.apply_lfs` on a Dask DataFrame.
+        The result is then a lazy Dask array with one chunk per row chunk: each
+        worker computes its rows with :meth:`posterior`, in NumPy, without
+        TensorFlow, and gets the same numbers as the in-memory call.
+        """
+        return self._compute("predict_proba", label_matrix, np.float64)
 
     def predict(self, label_matrix) -> np.ndarray:
         """Most probable label in {-1, +1}, or 0 (a tie) where the posterior is 1/2.
 
         A log-odds within ``TIE_TOLERANCE`` of 0 counts as a tie: at that size it
         is rounding noise of the sums, and its sign would differ between
-        processors (LFs whose votes cancel exactly give such points).
+        processors (LFs whose votes cancel exactly give such points).  On a Dask
+        array the result is a lazy Dask array of int8.
         """
-        scores = self.decision_function(label_matrix)
-        scores[np.abs(scores) <= TIE_TOLERANCE] = 0.0
-        return np.sign(scores).astype(np.int8)
+        return self._compute("predict", label_matrix, np.int8)
 
     def score(self, label_matrix, y, ties: str = "half") -> float:
         """Accuracy of :meth:`predict` against gold labels; see :func:`accuracy` for ``ties``."""

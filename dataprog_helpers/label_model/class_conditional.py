@@ -79,7 +79,8 @@ other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,7 @@ from .base import (
     choose_orientation,
     table_log_odds,
 )
-from .dependencies import check_dependencies, connected_groups
+from .dependencies import check_dependencies, connected_groups, group_log_odds, vote_codes
 from .statistics import VoteStatistics, distinct_patterns
 from .symmetric import _fit_correlations
 
@@ -235,18 +236,6 @@ def _digits(n_lfs: int) -> np.ndarray:
     """Every code of ``n_lfs`` LFs as its digits (votes + 1), shape (3**n_lfs, n_lfs)."""
     codes = np.arange(3**n_lfs)
     return (codes[:, None] // 3 ** np.arange(n_lfs)[None, :]) % 3
-
-
-def _codes(votes: np.ndarray, lfs: list[int]) -> np.ndarray:
-    """The code ``sum_d (v_d + 1) 3^d`` of each row's votes by ``lfs``, shape (n_rows,)."""
-    # Horner's scheme, last digit first, in int16 (twice as fast as int64): codes of
-    # at most BLOCK_LFS = 8 LFs are below 3**8 = 6561.
-    codes = np.zeros(votes.shape[0], dtype=np.int16)
-    for lf in reversed(lfs):
-        codes *= 3
-        codes += votes[:, lf]
-        codes += 1
-    return codes.astype(np.intp)
 
 
 def _pattern_weights(pattern_counts: np.ndarray) -> np.ndarray:
@@ -604,18 +593,15 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.log_likelihood_ = float(history[-1])
         self.log_likelihood_history_ = history
 
-    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
-        """Each dependency group's joint log-ratio in place of its members' marginal ones."""
+    def _joint_term(self) -> Callable | None:
+        """Each dependency group's joint log-ratio in place of its members' marginal ones.
+
+        See :func:`~dataprog_helpers.label_model.dependencies.group_log_odds`.
+        """
         if not self.joint_probabilities_:
             return None
-        correction = np.zeros(label_matrix.shape[0])
-        for lfs, table in self.joint_probabilities_.items():
-            joint = np.log(table[1]) - np.log(table[0])
-            codes = _codes(label_matrix, list(lfs))
-            correction += joint[codes]
-            for lf in lfs:
-                correction -= self.vote_log_ratios_[lf][label_matrix[:, lf] + 1]
-        return correction
+        return functools.partial(group_log_odds, vote_log_ratios=self.vote_log_ratios_,
+                                 joint_probabilities=self.joint_probabilities_)
 
 
 def _warn_of_shared_abstentions(fit: _Fit) -> None:
@@ -770,7 +756,7 @@ class _Fit:
         self.blocks = _blocks_of(factors)
         self.weights = _pattern_weights(pattern_counts)
         self.n_points = float(self.weights.sum())
-        self.codes = [_codes(patterns, block.lfs) for block in self.blocks]
+        self.codes = [vote_codes(patterns, block.lfs) for block in self.blocks]
         self.block_totals = [
             np.bincount(codes, weights=self.weights, minlength=block.n_codes)
             for codes, block in zip(self.codes, self.blocks, strict=True)
@@ -918,7 +904,7 @@ class _Fit:
         """Tables counted from labeled rows (``positive`` is 1 for y = +1, 0 for y = -1)."""
         positive_counts, totals = [], []
         for block in self.blocks:
-            codes = _codes(label_matrix, block.lfs)
+            codes = vote_codes(label_matrix, block.lfs)
             positive_counts.append(np.bincount(codes, weights=positive, minlength=block.n_codes))
             totals.append(np.bincount(codes, minlength=block.n_codes).astype(np.float64))
         return self._split(self._joined_from_block_counts(positive_counts, totals))
@@ -1101,6 +1087,6 @@ class _Fit:
         scores = np.full(label_matrix.shape[0], np.log(prior) - np.log1p(-prior))
         for factor, table in zip(self.factors, tables, strict=True):
             ratios = np.log(table[1]) - np.log(table[0])
-            scores += ratios[_codes(label_matrix, list(factor.lfs))]
+            scores += ratios[vote_codes(label_matrix, list(factor.lfs))]
         return scores
 

@@ -28,6 +28,9 @@ from vote statistics accumulated chunk by chunk, for label matrices of any size.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 import tensorflow as tf
 
@@ -617,7 +620,7 @@ class LabelModel(BaseLabelModel):
         # both LFs wrong at the accuracy cap, margin * margin.
         return self.accuracy_margin**2
 
-    def _joint_log_odds(self, label_matrix: np.ndarray) -> np.ndarray | None:
+    def _joint_term(self) -> Callable | None:
         """The joint terms of the dependent pairs in ``dependency_edges_``.
 
         See :func:`~dataprog_helpers.label_model.dependencies.dependency_log_odds`.
@@ -626,7 +629,8 @@ class LabelModel(BaseLabelModel):
         """
         if not self.dependency_edges_:
             return None
-        return dependency_log_odds(
-            label_matrix, self.correlations_, self.agreement_matrix_,
-            self.dependency_edges_, self._joint_floor,
+        return functools.partial(
+            dependency_log_odds, correlations=self.correlations_,
+            agreements=self.agreement_matrix_, edges=self.dependency_edges_,
+            floor=self._joint_floor,
         )

@@ -1,0 +1,163 @@
+"""Writing the probabilistic labels: one Parquet data set, complete or absent.
+
+The end of the pipeline is a table of P(y = +1 | votes) per data point, keyed by
+the point's row id, for the end model's training job to read.
+:func:`write_probabilistic_labels` writes it as a Parquet data set (a folder of
+``part.N.parquet`` files, read back by ``pandas.read_parquet`` or
+``dask.dataframe.read_parquet``), from NumPy/pandas in memory or from lazy Dask
+collections on a cluster, where each worker writes its own partitions.
+
+A write that fails, because a labeling function raised in one partition or a
+worker died for good, must not leave something that looks like a finished
+output: the data set is written into a hidden sibling folder
+``.NAME.incomplete-<random>`` and renamed to ``NAME`` only once every part is
+written (a rename is atomic on a POSIX file system, local or shared); on an
+error the hidden folder is removed.  On object stores without an atomic rename
+(S3 and the like) this guarantee does not hold; write to a shared file system,
+or check for the complete folder name before reading.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._dask import import_dask, is_dask_array, is_dask_series
+from ._validation import check_probabilities
+
+__all__ = ["write_probabilistic_labels"]
+
+#: Name of the id column when ``row_ids`` has no name.
+ROW_ID = "row_id"
+
+
+def write_probabilistic_labels(
+    path, probabilities, row_ids, column: str = "probability", overwrite: bool = False,
+) -> Path:
+    """Write P(y = +1 | votes) with each point's row id as a Parquet data set.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder to create.  Its parent must exist.
+    probabilities : ndarray of shape (n_points,) or dask.array.Array
+        P(y = +1) in [0, 1], e.g. ``model.predict_proba(label_matrix)``.
+    row_ids : pandas Series or Index, ndarray, or a Dask Series or Index
+        One id per point, in the order of ``probabilities``: e.g. the data's
+        index or its id column.  With Dask input both must be Dask collections
+        with one partition per chunk of ``probabilities``, as
+        ``apply_lfs(lfs, frame)`` and ``frame.index`` (or ``frame["id"]``) have.
+        The column is named after ``row_ids`` (``"row_id"`` if it has no name).
+    column : str, default "probability"
+        Name of the probability column.
+    overwrite : bool, default False
+        Replace an existing ``path``.  The old data set is removed only after the
+        new one is complete.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, holding one ``part.N.parquet`` file per partition (one in memory),
+        columns ``[row id, column]``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False.
+    ValueError
+        If the lengths differ (with Dask input: when the partition is computed,
+        naming it), a probability lies outside [0, 1] or is NaN, or the names clash.
+    TypeError
+        If one argument is a Dask collection and the other is not.
+
+    Any error while computing or writing leaves neither ``path`` (or, with
+    ``overwrite``, the old data set untouched) nor a temporary folder behind.
+    """
+    path = Path(path)
+    if not isinstance(column, str) or not column:
+        raise TypeError(f"column must be a non-empty string, got {column!r}")
+    if not isinstance(overwrite, (bool, np.bool_)):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    id_name = getattr(row_ids, "name", None) or ROW_ID
+    if id_name == column:
+        raise ValueError(f"row_ids and the probabilities would both be named {column!r}; "
+                         "pass another column=")
+    if not path.parent.is_dir():
+        raise ValueError(f"path's parent folder {str(path.parent)!r} does not exist")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"path {str(path)!r} exists; pass overwrite=True to replace it")
+    on_dask = is_dask_array(probabilities), is_dask_series(row_ids)
+    if on_dask[0] != on_dask[1]:
+        raise TypeError(
+            "probabilities and row_ids must both be Dask collections or both in memory; got "
+            f"{type(probabilities).__name__} and {type(row_ids).__name__}"
+        )
+
+    staging = path.parent / f".{path.name}.incomplete-{uuid.uuid4().hex}"
+    try:
+        if on_dask[0]:
+            _labels_frame_on_dask(probabilities, row_ids, id_name, column).to_parquet(
+                staging, write_index=False
+            )
+        else:
+            staging.mkdir()
+            frame = _labels_frame(probabilities, row_ids, id_name, column, partition=None)
+            frame.to_parquet(staging / "part.0.parquet", index=False)
+        _publish(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return path
+
+
+def _labels_frame(probabilities, row_ids, id_name: str, column: str,
+                  partition: int | None) -> pd.DataFrame:
+    """The table of one partition (or of everything): row ids and probabilities."""
+    where = "" if partition is None else f" in partition {partition}"
+    ids = pd.Series(np.asarray(row_ids), name=id_name)
+    values = np.asarray(probabilities)
+    if values.ndim != 1 or values.shape[0] != ids.shape[0]:
+        raise ValueError(f"probabilities has shape {values.shape} but row_ids has "
+                         f"{ids.shape[0]} entries{where}")
+    if values.size:
+        values = check_probabilities(values, "probabilities")
+    return pd.DataFrame({id_name: ids, column: values.astype(np.float64)})
+
+
+def _labels_frame_on_dask(probabilities, row_ids, id_name: str, column: str):
+    """A lazy Dask DataFrame of the tables of all partitions."""
+    dask, dd = import_dask("dask"), import_dask("dask.dataframe")
+    if probabilities.ndim != 1:
+        raise ValueError(f"probabilities must be 1-D, got a Dask array of shape "
+                         f"{probabilities.shape}")
+    probability_parts = probabilities.to_delayed().ravel()
+    id_parts = row_ids.to_delayed()
+    if len(probability_parts) != len(id_parts):
+        raise ValueError(f"probabilities has {len(probability_parts)} chunks but row_ids has "
+                         f"{len(id_parts)} partitions; they must match one to one")
+    meta = pd.DataFrame({id_name: pd.Series(dtype=row_ids.dtype),
+                         column: pd.Series(dtype=np.float64)})
+    parts = [dask.delayed(_labels_frame, pure=True)(values, ids, id_name, column, index)
+             for index, (values, ids) in enumerate(zip(probability_parts, id_parts,
+                                                       strict=True))]
+    return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+def _publish(staging: Path, path: Path) -> None:
+    """Rename the finished ``staging`` folder to ``path``, replacing an old one last."""
+    if not path.exists():
+        os.replace(staging, path)
+        return
+    retired = path.parent / f".{path.name}.replaced-{uuid.uuid4().hex}"
+    os.replace(path, retired)
+    try:
+        os.replace(staging, path)
+    except BaseException:
+        os.replace(retired, path)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

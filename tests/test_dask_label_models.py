@@ -1,0 +1,154 @@
+"""The label models on Dask: statistics by tree reduction, fits on the client, posteriors per chunk.
+
+Everything runs on a real ``distributed.LocalCluster`` of two worker processes, the
+way a user starts one, and is compared with the in-memory path on the same votes:
+the statistics, the fitted parameters and the posteriors must be identical.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from dataprog_helpers import (  # noqa: E402
+    ClassConditionalLabelModel,
+    LabelModel,
+    NotFittedError,
+    VoteStatistics,
+)
+
+FIELDS = ("products", "counts", "vote_sums", "n_points", "patterns", "pattern_counts",
+          "positive_counts")
+
+
+@pytest.fixture(scope="module")
+def client(dask_client):
+    return dask_client
+
+
+@pytest.fixture(scope="module")
+def votes(tutorial_data):
+    """The tutorial's 8,000 x 20 training votes, in memory and as uneven Dask chunks."""
+    label_matrix = tutorial_data.L_train
+    chunked = da.from_array(label_matrix, chunks=((3000, 1, 2999, 2000), (7, 13)))
+    return label_matrix, chunked
+
+
+def _assert_same_statistics(expected: VoteStatistics, found: VoteStatistics) -> None:
+    for field in FIELDS:
+        wanted, got = getattr(expected, field), getattr(found, field)
+        if wanted is None:
+            assert got is None, field
+        else:
+            np.testing.assert_array_equal(got, wanted, err_msg=field)
+            assert np.asarray(got).dtype == np.asarray(wanted).dtype, field
+
+
+@pytest.mark.parametrize("patterns", [False, True])
+@pytest.mark.parametrize("split_every", [2, 8])
+def test_statistics_from_dask_equal_those_of_the_whole_matrix(client, votes, patterns,
+                                                              split_every):
+    label_matrix, chunked = votes
+    found = VoteStatistics.from_dask(chunked, patterns=patterns, split_every=split_every)
+    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns), found)
+
+
+def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, votes):
+    label_matrix, _ = votes
+    pieces = [label_matrix[:4000], label_matrix[:0], label_matrix[4000:]]
+    # Chunks of unknown length, as apply_lfs on a Dask DataFrame gives by default.
+    unknown = da.concatenate([
+        da.from_delayed(dask.delayed(np.asarray)(piece), shape=(np.nan, 20), dtype=np.int8)
+        for piece in pieces
+    ])
+    assert np.isnan(unknown.shape[0])
+    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix),
+                            VoteStatistics.from_dask(unknown))
+
+
+def test_statistics_can_stay_lazy_for_a_progress_bar(client, votes):
+    label_matrix, chunked = votes
+    lazy = VoteStatistics.from_dask(chunked, patterns=False, compute=False)
+    future = client.compute(lazy)
+    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns=False),
+                            future.result())
+
+
+@pytest.mark.parametrize(
+    ("model", "fitted"),
+    [(LabelModel(seed=0), ("accuracies_", "class_prior_", "weights_")),
+     (LabelModel(seed=0, dependencies=[(0, 1)]), ("accuracies_", "dependency_edges_")),
+     (LabelModel(method="triplet"), ("accuracies_",)),
+     (ClassConditionalLabelModel(), ("conditional_probabilities_", "class_prior_")),
+     (ClassConditionalLabelModel(dependencies=[(0, 1)]), ("conditional_probabilities_",))],
+    ids=["symmetric", "symmetric-dependent", "triplet", "class-conditional",
+         "class-conditional-dependent"],
+)
+def test_fit_on_the_client_and_posteriors_on_the_workers_equal_the_in_memory_path(
+    client, votes, model, fitted,
+):
+    label_matrix, chunked = votes
+    in_memory = model.__sklearn_clone__().fit(label_matrix)
+    needs_patterns = isinstance(model, ClassConditionalLabelModel)
+    statistics = VoteStatistics.from_dask(chunked, patterns=needs_patterns)
+    on_dask = model.__sklearn_clone__().fit_statistics(statistics)
+    for name in fitted:
+        np.testing.assert_array_equal(getattr(on_dask, name), getattr(in_memory, name),
+                                      err_msg=name)
+    for method in ("predict_proba", "decision_function", "predict"):
+        lazy = getattr(on_dask, method)(chunked)
+        assert isinstance(lazy, da.Array), method
+        assert lazy.chunks == (chunked.chunks[0],), method
+        expected = getattr(in_memory, method)(label_matrix)
+        computed = lazy.compute()
+        assert computed.dtype == expected.dtype, method
+        np.testing.assert_array_equal(computed, expected, err_msg=method)
+
+
+def test_workers_compute_posteriors_without_importing_tensorflow(client, votes):
+    label_matrix, chunked = votes
+    model = ClassConditionalLabelModel(dependencies=[(0, 1)]).fit(label_matrix)
+    model.predict_proba(chunked).compute()
+    LabelModel(seed=0, dependencies=[(2, 3)]).fit(label_matrix).predict_proba(chunked).compute()
+    loaded = client.run(lambda: "tensorflow" in sys.modules)
+    assert loaded and not any(loaded.values()), loaded
+
+
+def test_a_bad_chunk_is_named_when_it_is_computed(client, votes):
+    label_matrix, _ = votes
+    bad = label_matrix.copy()
+    bad[5000, 3] = 2
+    chunked = da.from_array(bad, chunks=(2000, 20))
+    with pytest.raises(ValueError, match=r"label_matrix chunk 2"):
+        VoteStatistics.from_dask(chunked)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda L: VoteStatistics.from_dask(np.zeros((4, 3), np.int8)), TypeError,
+         r"label_matrix must be a dask.array.Array, got ndarray; .*from_label_matrix"),
+        (lambda L: VoteStatistics.from_dask(L[:, 0]), ValueError, r"must be 2-D"),
+        (lambda L: VoteStatistics.from_dask(L, split_every=1), ValueError, r"split_every"),
+        (lambda L: VoteStatistics.from_dask(L, patterns="yes"), TypeError, r"patterns"),
+        (lambda L: LabelModel().predict_proba(L), NotFittedError, r"not fitted"),
+    ],
+    ids=["not-dask", "one-dimensional", "split-every-1", "patterns-not-bool", "unfitted"],
+)
+def test_bad_dask_input_is_refused_before_anything_runs(votes, call, error, pattern):
+    _, chunked = votes
+    with pytest.raises(error, match=pattern):
+        call(chunked)
+
+
+def test_a_dask_matrix_with_the_wrong_number_of_lfs_is_refused_eagerly(votes):
+    label_matrix, chunked = votes
+    model = LabelModel(seed=0).fit(label_matrix)
+    with pytest.raises(ValueError, match=r"label_matrix has 19 LFs but the model was fitted on 20"):
+        model.predict_proba(chunked[:, :19])

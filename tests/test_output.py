@@ -1,0 +1,132 @@
+"""write_probabilistic_labels: probabilistic labels as a Parquet data set, complete or absent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataprog_helpers import write_probabilistic_labels
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+
+
+def _frame(n: int = 100) -> pd.DataFrame:
+    return pd.DataFrame({"text": [f"comment {k}" for k in range(n)]},
+                        index=pd.Index(np.arange(n) * 7 + 3, name="comment_id"))
+
+
+def _leftovers(folder) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_in_memory_labels_are_written_with_their_row_ids(tmp_path):
+    frame, probabilities = _frame(), np.linspace(0.0, 1.0, 100)
+    path = write_probabilistic_labels(tmp_path / "labels", probabilities, frame.index)
+    assert _leftovers(tmp_path) == ["labels"]
+    back = pd.read_parquet(path)
+    assert list(back.columns) == ["comment_id", "probability"]
+    np.testing.assert_array_equal(back["comment_id"], frame.index)
+    np.testing.assert_array_equal(back["probability"], probabilities)
+
+
+def test_labels_on_dask_are_written_per_partition_and_equal_the_in_memory_ones(
+    tmp_path, dask_client,
+):
+    frame, probabilities = _frame(), np.linspace(0.0, 1.0, 100)
+    distributed = dd.from_pandas(frame, npartitions=4)
+    lazy = da.from_array(probabilities, chunks=25)
+    path = write_probabilistic_labels(tmp_path / "labels", lazy, distributed.index)
+    assert _leftovers(path) == [f"part.{k}.parquet" for k in range(4)]
+    in_memory = write_probabilistic_labels(tmp_path / "in_memory", probabilities, frame.index)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(in_memory))
+    pd.testing.assert_frame_equal(dd.read_parquet(path).compute().reset_index(drop=True),
+                                  pd.read_parquet(in_memory))
+
+
+def test_an_id_column_names_the_output_column(tmp_path):
+    ids = pd.Series(["a", "b", "c"], name="video_id")
+    back = pd.read_parquet(write_probabilistic_labels(tmp_path / "x", [0.1, 0.5, 0.9], ids,
+                                                      column="p_spam"))
+    assert list(back.columns) == ["video_id", "p_spam"]
+    assert list(back["video_id"]) == ["a", "b", "c"]
+
+
+def test_unnamed_row_ids_become_the_row_id_column(tmp_path):
+    back = pd.read_parquet(write_probabilistic_labels(tmp_path / "x", [0.2, 0.8], np.arange(2)))
+    assert list(back.columns) == ["row_id", "probability"]
+
+
+def _explode(probabilities):
+    raise RuntimeError("worker lost for good")
+
+
+def test_a_failing_partition_leaves_no_output_and_no_temporary_folder(tmp_path, dask_client):
+    frame = dd.from_pandas(_frame(), npartitions=4)
+    good = [da.from_array(np.full(25, 0.5), chunks=25) for _ in range(3)]
+    failing = da.from_delayed(dask.delayed(_explode)(None), shape=(25,), dtype=np.float64)
+    probabilities = da.concatenate([*good[:2], failing, good[2]])
+    with pytest.raises(RuntimeError, match="worker lost for good"):
+        write_probabilistic_labels(tmp_path / "labels", probabilities, frame.index)
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_partition_whose_lengths_differ_is_named_and_nothing_is_left(tmp_path, dask_client):
+    frame = dd.from_pandas(_frame(), npartitions=4)
+    probabilities = da.from_array(np.full(100, 0.5), chunks=(25, 25, 24, 26))
+    # Partition 2 (24 probabilities) or 3 (26), whichever a worker computes first.
+    with pytest.raises(ValueError, match=r"has shape \(2[46],\) but row_ids has 25 entries "
+                                         r"in partition [23]"):
+        write_probabilistic_labels(tmp_path / "labels", probabilities, frame.index)
+    assert _leftovers(tmp_path) == []
+
+
+def test_existing_output_is_kept_unless_overwrite_and_replaced_only_when_complete(tmp_path):
+    frame = _frame(3)
+    path = write_probabilistic_labels(tmp_path / "labels", [0.1, 0.2, 0.3], frame.index)
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        write_probabilistic_labels(path, [0.4, 0.5, 0.6], frame.index)
+    with pytest.raises(ValueError, match="probabilities"):
+        write_probabilistic_labels(path, [0.4, 1.5, 0.6], frame.index, overwrite=True)
+    assert list(pd.read_parquet(path)["probability"]) == [0.1, 0.2, 0.3]
+    write_probabilistic_labels(path, [0.4, 0.5, 0.6], frame.index, overwrite=True)
+    assert list(pd.read_parquet(path)["probability"]) == [0.4, 0.5, 0.6]
+    assert _leftovers(tmp_path) == ["labels"]
+
+
+def test_an_empty_partition_writes_an_empty_part(tmp_path, dask_client):
+    frame = _frame(10)
+    parts = dd.from_pandas(frame, npartitions=2)
+    pieces = [parts.partitions[0], parts.partitions[0].head(0, compute=False),
+              parts.partitions[1]]
+    ids = dd.concat(pieces).index
+    probabilities = da.from_array(np.repeat([0.25, 0.75], 5), chunks=((5, 0, 5),))
+    path = write_probabilistic_labels(tmp_path / "labels", probabilities, ids)
+    back = pd.read_parquet(path)
+    np.testing.assert_array_equal(back["comment_id"], frame.index)
+    np.testing.assert_array_equal(back["probability"], [0.25] * 5 + [0.75] * 5)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "pattern"),
+    [
+        (([0.5, 0.5], np.arange(3)), ValueError, r"shape \(2,\) but row_ids has 3 entries"),
+        (([0.5, np.nan], np.arange(2)), ValueError, r"probabilities"),
+        (([0.5, 0.5], pd.Series([1, 2], name="probability")), ValueError, r"both be named"),
+        ((da.zeros(2), np.arange(2)), TypeError, r"both be Dask collections or both in memory"),
+        (([0.5], np.arange(1)), TypeError, r"column must be a non-empty string"),
+    ],
+    ids=["lengths", "nan", "name-clash", "dask-and-memory", "bad-column"],
+)
+def test_bad_input_is_refused_and_leaves_nothing(tmp_path, arguments, error, pattern):
+    keywords = {"column": ""} if "column" in pattern else {}
+    with pytest.raises(error, match=pattern):
+        write_probabilistic_labels(tmp_path / "labels", *arguments, **keywords)
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_missing_parent_folder_is_named(tmp_path):
+    with pytest.raises(ValueError, match="parent folder .* does not exist"):
+        write_probabilistic_labels(tmp_path / "no" / "labels", [0.5], np.arange(1))
