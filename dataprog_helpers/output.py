@@ -3,9 +3,10 @@
 The end of the pipeline is a table of P(y = +1 | votes) per data point, keyed by
 the point's row id, for the end model's training job to read.
 :func:`write_probabilistic_labels` writes it as a Parquet data set (a folder of
-``part.N.parquet`` files, read back by ``pandas.read_parquet`` or
-``dask.dataframe.read_parquet``), from NumPy/pandas in memory or from lazy Dask
-collections on a cluster, where each worker writes its own partitions.
+``part.N.parquet`` files, N zero-padded so that they sort in the rows' order,
+read back by ``pandas.read_parquet`` or ``dask.dataframe.read_parquet``), from
+NumPy/pandas in memory or from lazy Dask collections on a cluster, where each
+worker writes its own partitions.
 
 A write that fails, because a labeling function raised in one partition or a
 worker died for good, must not leave something that looks like a finished
@@ -63,7 +64,7 @@ def write_probabilistic_labels(
     -------
     pathlib.Path
         ``path``, holding one ``part.N.parquet`` file per partition (one in memory),
-        columns ``[row id, column]``.
+        columns ``[row id, column]``, in the order of the rows.
 
     Raises
     ------
@@ -101,9 +102,12 @@ def write_probabilistic_labels(
     staging = path.parent / f".{path.name}.incomplete-{uuid.uuid4().hex}"
     try:
         if on_dask[0]:
-            _labels_frame_on_dask(probabilities, row_ids, id_name, column).to_parquet(
-                staging, write_index=False
-            )
+            frame = _labels_frame_on_dask(probabilities, row_ids, id_name, column)
+            # Zero-padded part numbers, so that the files sort in the rows' order and a
+            # reader of the folder (pandas.read_parquet) gets the rows back in order.
+            width = len(str(frame.npartitions - 1))
+            frame.to_parquet(staging, write_index=False,
+                             name_function=lambda part: f"part.{part:0{width}d}.parquet")
         else:
             staging.mkdir()
             frame = _labels_frame(probabilities, row_ids, id_name, column, partition=None)

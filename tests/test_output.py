@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dataprog_helpers as dh
 from dataprog_helpers import write_probabilistic_labels
 
 dask = pytest.importorskip("dask")
@@ -39,11 +40,23 @@ def test_labels_on_dask_are_written_per_partition_and_equal_the_in_memory_ones(
     distributed = dd.from_pandas(frame, npartitions=4)
     lazy = da.from_array(probabilities, chunks=25)
     path = write_probabilistic_labels(tmp_path / "labels", lazy, distributed.index)
-    assert _leftovers(path) == [f"part.{k}.parquet" for k in range(4)]
+    assert _leftovers(path) == [f"part.{k}.parquet" for k in range(4)]  # one digit: no padding
     in_memory = write_probabilistic_labels(tmp_path / "in_memory", probabilities, frame.index)
     pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(in_memory))
     pd.testing.assert_frame_equal(dd.read_parquet(path).compute().reset_index(drop=True),
                                   pd.read_parquet(in_memory))
+
+
+def test_many_partitions_read_back_in_the_order_of_the_rows(tmp_path, dask_client):
+    # part.10 would sort before part.2 without zero padding.
+    frame, probabilities = _frame(120), np.linspace(0.0, 1.0, 120)
+    path = write_probabilistic_labels(tmp_path / "labels",
+                                      da.from_array(probabilities, chunks=10),
+                                      dd.from_pandas(frame, npartitions=12).index)
+    assert _leftovers(path)[:3] == ["part.00.parquet", "part.01.parquet", "part.02.parquet"]
+    back = pd.read_parquet(path)
+    np.testing.assert_array_equal(back["comment_id"], frame.index)
+    np.testing.assert_array_equal(back["probability"], probabilities)
 
 
 def test_an_id_column_names_the_output_column(tmp_path):
@@ -130,3 +143,21 @@ def test_bad_input_is_refused_and_leaves_nothing(tmp_path, arguments, error, pat
 def test_a_missing_parent_folder_is_named(tmp_path):
     with pytest.raises(ValueError, match="parent folder .* does not exist"):
         write_probabilistic_labels(tmp_path / "no" / "labels", [0.5], np.arange(1))
+
+
+def _vote_or_fail(row: pd.Series) -> int:
+    """Votes +1 on every row, except that it raises on the row whose id is 563."""
+    if row.name == 563:
+        raise RuntimeError("cannot read comment 563")
+    return 1
+
+
+def test_a_labeling_function_failing_in_one_partition_leaves_no_output(tmp_path, dask_client,
+                                                                       tutorial_data):
+    frame = dd.from_pandas(_frame(), npartitions=4)  # row id 563 = 7 * 80 + 3: partition 3
+    model = dh.LabelModel(seed=0).fit(tutorial_data.L_train[:, :3])
+    votes = dh.apply_lfs([_vote_or_fail, _vote_or_fail, _vote_or_fail], frame, vectorize=False)
+    with pytest.raises(dh.LabelingFunctionError, match=r"in partition 3: labeling function "
+                                                       r"_vote_or_fail raised RuntimeError"):
+        write_probabilistic_labels(tmp_path / "labels", model.predict_proba(votes), frame.index)
+    assert _leftovers(tmp_path) == []
