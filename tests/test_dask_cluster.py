@@ -46,12 +46,10 @@ psutil = pytest.importorskip("psutil")  # a dependency of distributed
 
 from distributed.comm import get_address_host_port  # noqa: E402
 from distributed.comm.core import CommClosedError, FatalCommClosedError  # noqa: E402
+from statistics_checks import assert_same_statistics  # noqa: E402
 
 import dataprog_helpers  # noqa: E402
 from dataprog_helpers import VoteStatistics, apply_lfs  # noqa: E402
-
-FIELDS = ("products", "counts", "vote_sums", "n_points", "patterns", "pattern_counts",
-          "positive_counts")
 
 #: The ``dask`` console script of the environment running the tests.
 DASK_CLI = Path(sys.executable).parent / "dask"
@@ -100,20 +98,10 @@ def _wait_until(condition, timeout: float, interval: float = 0.02):
     return value
 
 
-def _assert_same_statistics(expected: VoteStatistics, found: VoteStatistics) -> None:
-    for field in FIELDS:
-        wanted, got = getattr(expected, field), getattr(found, field)
-        if wanted is None:
-            assert got is None, field
-        else:
-            np.testing.assert_array_equal(got, wanted, err_msg=field)
-            assert np.asarray(got).dtype == np.asarray(wanted).dtype, field
-
-
 def _assert_pipeline_gives_the_in_memory_results(votes, in_memory) -> None:
     """Statistics on the cluster, fits on the client, posteriors on the cluster."""
     statistics = VoteStatistics.from_dask(votes, patterns=True)
-    _assert_same_statistics(in_memory.statistics, statistics)
+    assert_same_statistics(in_memory.statistics, statistics)
     symmetric = dataprog_helpers.LabelModel(seed=0).fit_statistics(statistics)
     class_conditional = dataprog_helpers.ClassConditionalLabelModel().fit_statistics(statistics)
     for fitted, expected, names in (
@@ -377,4 +365,4 @@ def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(tmp_path):
     assert sorted(starts) == list(range(FAULT_CHUNKS))
     assert max(starts.values()) >= 2, "no chunk was lost with the killed worker"
     assert statistics.n_points == FAULT_CHUNKS * FAULT_ROWS
-    _assert_same_statistics(expected, statistics)
+    assert_same_statistics(expected, statistics)

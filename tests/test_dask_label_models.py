@@ -16,15 +16,14 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
+from statistics_checks import assert_same_statistics  # noqa: E402
+
 from dataprog_helpers import (  # noqa: E402
     ClassConditionalLabelModel,
     LabelModel,
     NotFittedError,
     VoteStatistics,
 )
-
-FIELDS = ("products", "counts", "vote_sums", "n_points", "patterns", "pattern_counts",
-          "positive_counts")
 
 
 @pytest.fixture(scope="module")
@@ -40,23 +39,13 @@ def votes(tutorial_data):
     return label_matrix, chunked
 
 
-def _assert_same_statistics(expected: VoteStatistics, found: VoteStatistics) -> None:
-    for field in FIELDS:
-        wanted, got = getattr(expected, field), getattr(found, field)
-        if wanted is None:
-            assert got is None, field
-        else:
-            np.testing.assert_array_equal(got, wanted, err_msg=field)
-            assert np.asarray(got).dtype == np.asarray(wanted).dtype, field
-
-
 @pytest.mark.parametrize("patterns", [False, True])
 @pytest.mark.parametrize("split_every", [2, 8])
 def test_statistics_from_dask_equal_those_of_the_whole_matrix(client, votes, patterns,
                                                               split_every):
     label_matrix, chunked = votes
     found = VoteStatistics.from_dask(chunked, patterns=patterns, split_every=split_every)
-    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns), found)
+    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns), found)
 
 
 def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, votes):
@@ -68,7 +57,7 @@ def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, vot
         for piece in pieces
     ])
     assert np.isnan(unknown.shape[0])
-    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix),
+    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix),
                             VoteStatistics.from_dask(unknown))
 
 
@@ -76,7 +65,7 @@ def test_statistics_can_stay_lazy_for_a_progress_bar(client, votes):
     label_matrix, chunked = votes
     lazy = VoteStatistics.from_dask(chunked, patterns=False, compute=False)
     future = client.compute(lazy)
-    _assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns=False),
+    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns=False),
                             future.result())
 
 

@@ -15,10 +15,9 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from test_labeling import ABSTAIN, SPAM, lf_has_links, lf_long_vectorised, lf_short
 
 from dataprog_helpers import LabelingFunctionError, apply_lfs
-
-SPAM, HAM, ABSTAIN = 1, -1, 0
 
 FRAME = pd.DataFrame(
     {"length": [3, 12, 7, 30, 1, 16, 4, 9], "links": [0, 2, 1, 0, 5, 0, 0, 3]},
@@ -28,20 +27,7 @@ FRAME = pd.DataFrame(
 NO_VOTES = pd.DataFrame({"length": [7, 9, 8], "links": [0, 0, 0]}, index=[200, 201, 202])
 
 
-def lf_has_links(row) -> int:
-    """Row-style: uses `if`, so it only works one row at a time."""
-    return SPAM if row["links"] > 0 else ABSTAIN
-
-
-def lf_short(row) -> int:
-    return HAM if row["length"] < 5 else ABSTAIN
-
-
-def lf_long_vectorised(row):
-    """Column-style: works on one row and on the whole frame alike."""
-    return np.where(row["length"] > 10, SPAM, ABSTAIN)
-
-
+# The in-memory tests' LFs (row-style and column-style), importable by the workers too.
 LFS = [lf_has_links, lf_short, lf_long_vectorised]
 
 
