@@ -89,6 +89,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/explorer_speed.py
 	$(BIN)/python benchmarks/label_model_leaderboard.py
 	$(BIN)/python benchmarks/class_conditional_routes.py
+	$(BIN)/python benchmarks/dask_scale.py
 	$(BIN)/python benchmarks/class_conditional_weak_lfs.py
 
 clean:
