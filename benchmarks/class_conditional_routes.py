@@ -29,8 +29,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.analysis import labels_from_probabilities  # noqa: E402
-from dataprog_helpers.experiment import median_seconds  # noqa: E402
+from dataprog_helpers.course.experiment import median_seconds  # noqa: E402
+from dataprog_helpers.scores import labels_from_probabilities  # noqa: E402
 
 #: The default (EM from majority vote, structure by BIC) and the three routes of the
 #: full tables alone.
@@ -45,7 +45,7 @@ ROUTES = {
 def one_sided(n: int, m: int, prior: float, seed: int):
     rng = np.random.default_rng(1000 + seed)
     y = np.where(rng.random(n) < prior, 1, -1).astype(np.int8)
-    L, truth = dh.make_one_sided_label_matrix(y, m, seed=seed)
+    L, truth = dh.course.make_one_sided_label_matrix(y, m, seed=seed)
     return y, L, truth
 
 
@@ -55,8 +55,8 @@ def recovery(seeds=range(20), n=20_000, m=10, prior=0.3) -> pd.DataFrame:
         y, L, truth = one_sided(n, m, prior, seed)
         floor = np.abs(dh.ClassConditionalLabelModel().fit_supervised(L, y)
                        .conditional_probabilities_ - truth).mean()
-        oracle = dh.accuracy(
-            y, labels_from_probabilities(dh.conditional_posterior_proba(L, truth, prior)))
+        oracle_proba = dh.label_model.conditional_posterior_proba(L, truth, prior)
+        oracle = dh.accuracy(y, labels_from_probabilities(oracle_proba))
         fits = {}
         for name, options in ROUTES.items():
             with warnings.catch_warnings(record=True) as caught:

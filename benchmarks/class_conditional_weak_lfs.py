@@ -32,8 +32,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.analysis import labels_from_probabilities  # noqa: E402
-from dataprog_helpers.synthetic import draw_labels  # noqa: E402
+from dataprog_helpers.course.synthetic import draw_labels  # noqa: E402
+from dataprog_helpers.scores import labels_from_probabilities  # noqa: E402
 
 SEEDS = range(5)
 SETTINGS = [(coverage, prior) for prior in (0.5, 0.2) for coverage in (0.1, 0.2, 0.3, 0.6)]
@@ -41,14 +41,14 @@ SETTINGS = [(coverage, prior) for prior in (0.5, 0.2) for coverage in (0.1, 0.2,
 
 def one_setting(coverage: float, class_prior: float, seed: int) -> dict:
     y = draw_labels(5_000, class_prior, np.random.default_rng(seed))
-    L, accuracies = dh.make_label_matrix(y, 10, coverage, (0.55, 0.8), seed=seed + 1)
+    L, accuracies = dh.course.make_label_matrix(y, 10, coverage, (0.55, 0.8), seed=seed + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # narrow-orientation warnings: counted in the scores
         symmetric = dh.LabelModel(class_prior="estimate").fit(L)
         per_class = dh.ClassConditionalLabelModel(structure="class-conditional").fit(L)
         auto = dh.ClassConditionalLabelModel(structure="auto").fit(L)
         ceiling = dh.ClassConditionalLabelModel().fit_supervised(L, y)
-    oracle = labels_from_probabilities(dh.posterior_proba(L, accuracies, class_prior))
+    oracle = labels_from_probabilities(dh.label_model.posterior_proba(L, accuracies, class_prior))
     return {
         "majority vote": dh.accuracy(y, dh.majority_vote(L)),
         "LabelModel": symmetric.score(L, y),
@@ -66,7 +66,7 @@ def one_setting(coverage: float, class_prior: float, seed: int) -> dict:
 def one_sided(seed: int) -> dict:
     rng = np.random.default_rng(1000 + seed)
     y = np.where(rng.random(20_000) < 0.3, 1, -1).astype(np.int8)
-    L, _ = dh.make_one_sided_label_matrix(y, 10, seed=seed)
+    L, _ = dh.course.make_one_sided_label_matrix(y, 10, seed=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         symmetric = dh.LabelModel(class_prior="estimate").fit(L)

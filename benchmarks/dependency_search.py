@@ -32,7 +32,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.leaderboard import leaderboard_tasks  # noqa: E402
+from dataprog_helpers.course.explorer import (  # noqa: E402
+    ExplorerSettings,
+    simulate_label_matrix,
+)
+from dataprog_helpers.course.leaderboard import leaderboard_tasks  # noqa: E402
 
 FALSE_ALARM_SEEDS = range(200)
 DETECTION_SEEDS = range(20)
@@ -43,13 +47,13 @@ COPY_GROUP = {0, 7, 8, 9}  # LF 0 and its three copies in the explorer's 10 LFs
 COPY_PAIRS = [(0, 7), (0, 8), (0, 9), (7, 8), (7, 9), (8, 9)]
 
 
-def with_copies(data: dh.TutorialData, copy_rate: float, seed: int):
+def with_copies(data: dh.course.TutorialData, copy_rate: float, seed: int):
     """Train and test label matrices with 3 copies of LF 0 and 2 of LF 1 appended."""
     matrices = []
     for offset, (L, y) in enumerate(((data.L_train, data.y_train), (data.L_test, data.y_test))):
-        copied, accuracies = dh.add_near_copies(L, y, data.lf_accuracies, 0, 3, copy_rate,
+        copied, accuracies = dh.course.add_near_copies(L, y, data.lf_accuracies, 0, 3, copy_rate,
                                                 seed=seed + offset)
-        copied, _ = dh.add_near_copies(copied, y, accuracies, 1, 2, copy_rate,
+        copied, _ = dh.course.add_near_copies(copied, y, accuracies, 1, 2, copy_rate,
                                        seed=seed + 10 + offset)
         matrices.append(copied)
     return matrices
@@ -57,7 +61,7 @@ def with_copies(data: dh.TutorialData, copy_rate: float, seed: int):
 
 def main() -> None:
     alarms = [
-        bool(dh.find_dependencies(dh.make_tutorial_data(seed=seed).L_train, seed=seed))
+        bool(dh.find_dependencies(dh.course.make_tutorial_data(seed=seed).L_train, seed=seed))
         for seed in FALSE_ALARM_SEEDS
     ]
     print(f"False alarms on independent LFs: {sum(alarms)} of {len(alarms)} data sets "
@@ -66,7 +70,7 @@ def main() -> None:
     rows = []
     for copy_rate in (0.5, 0.7, 0.9):
         for seed in DETECTION_SEEDS:
-            data = dh.make_tutorial_data(seed=seed)
+            data = dh.course.make_tutorial_data(seed=seed)
             L_train, L_test = with_copies(data, copy_rate, seed=100 + seed)
             found = dh.find_dependencies(L_train, seed=seed)
             true_found = sum(any({i, j} <= group for group in GROUPS) for i, j in found)
@@ -88,8 +92,8 @@ def main() -> None:
 
 
 def _explorer_votes(one_sided: bool, copy_rate: float, seed: int):
-    settings = dh.ExplorerSettings(one_sided=one_sided, copy_rate=copy_rate, seed=seed)
-    y, L, _ = dh.simulate_label_matrix(settings)
+    settings = ExplorerSettings(one_sided=one_sided, copy_rate=copy_rate, seed=seed)
+    y, L, _ = simulate_label_matrix(settings)
     return y, L
 
 

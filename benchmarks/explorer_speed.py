@@ -24,8 +24,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pandas as pd  # noqa: E402
 
-import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.experiment import median_seconds  # noqa: E402
+from dataprog_helpers.course.experiment import median_seconds  # noqa: E402
+from dataprog_helpers.course.explorer import (  # noqa: E402
+    ExplorerSettings,
+    LabelModelExplorer,
+    run_explorer,
+    simulate_label_matrix,
+)
 
 BUDGET_SECONDS = 1.0
 SETTINGS = {
@@ -41,10 +46,10 @@ SETTINGS = {
 def main() -> None:
     rows = {}
     for name, changes in SETTINGS.items():
-        settings = dataclasses.replace(dh.ExplorerSettings(), **changes)
-        explorer = dh.LabelModelExplorer(settings)
-        simulate = median_seconds(lambda s=settings: dh.simulate_label_matrix(s), repeats=5)
-        fit_and_score = median_seconds(lambda s=settings: dh.run_explorer(s), repeats=5)
+        settings = dataclasses.replace(ExplorerSettings(), **changes)
+        explorer = LabelModelExplorer(settings)
+        simulate = median_seconds(lambda s=settings: simulate_label_matrix(s), repeats=5)
+        fit_and_score = median_seconds(lambda s=settings: run_explorer(s), repeats=5)
         update = median_seconds(lambda e=explorer, c=changes: e.update(**c), repeats=5)
         encode = median_seconds(explorer.png, repeats=5)
         rows[name] = {

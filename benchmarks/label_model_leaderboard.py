@@ -29,9 +29,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.datasets import load_breast_cancer_frame, split_dev_test  # noqa: E402
-from dataprog_helpers.leaderboard import label_model_leaderboard  # noqa: E402
-from dataprog_helpers.tumour_lfs import one_sided_tumour_lfs  # noqa: E402
+from dataprog_helpers.course.datasets import load_breast_cancer_frame, split_dev_test  # noqa: E402
+from dataprog_helpers.course.leaderboard import label_model_leaderboard  # noqa: E402
+from dataprog_helpers.course.tumour_lfs import one_sided_tumour_lfs  # noqa: E402
 
 
 def notebook_6_over_splits(seeds=range(10)) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.experiment import compare_estimators, median_seconds  # noqa: E402
+from dataprog_helpers.course.experiment import compare_estimators, median_seconds  # noqa: E402
 from dataprog_helpers.label_model import preconditioned_step  # noqa: E402
 
 _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
@@ -52,13 +52,13 @@ def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
 
 def synthetic_label_matrix(n: int, m: int, seed: int = 0) -> np.ndarray:
     y = np.random.default_rng(seed).choice(np.array([-1, 1], dtype=np.int8), size=n)
-    label_matrix, _ = dh.make_label_matrix(y, m, coverage=0.25, accuracy_range=(0.45, 0.75),
+    label_matrix, _ = dh.course.make_label_matrix(y, m, coverage=0.25, accuracy_range=(0.45, 0.75),
                                           seed=seed)
     return label_matrix
 
 
 def main() -> None:
-    data = dh.make_tutorial_data(seed=0)
+    data = dh.course.make_tutorial_data(seed=0)
     model = dh.LabelModel(seed=0)
     n_steps = model.fit(data.L_train).n_iter_
     compiled = median_seconds(lambda: model.fit(data.L_train), repeats=30)

@@ -33,7 +33,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.experiment import streaming_run  # noqa: E402
+from dataprog_helpers.course.experiment import streaming_run  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 N_LFS = 100
@@ -45,7 +45,7 @@ def _peak_rss_mib() -> float:
 
 def run_one(n: int) -> dict:
     """``streaming_run`` at one size, plus the growth of the process's peak resident memory."""
-    dh.LabelModel().fit(dh.make_tutorial_data(n=2_000, seed=0).L_train)  # compile the fit
+    dh.LabelModel().fit(dh.course.make_tutorial_data(n=2_000, seed=0).L_train)  # compile the fit
     rss_before = _peak_rss_mib()
     result = streaming_run(n, N_LFS)
     result["rss_growth_mib"] = _peak_rss_mib() - rss_before

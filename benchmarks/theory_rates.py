@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.experiment import (  # noqa: E402
+from dataprog_helpers.course.experiment import (  # noqa: E402
     end_model_excess_error_curve,
     label_model_error_curve,
 )
@@ -40,7 +40,7 @@ def report(name: str, sizes: list[int], values: np.ndarray) -> None:
     print(f"\n{name}")
     print(table.to_string(float_format=lambda value: f"{value:.5f}"))
     positive = mean > 0
-    slope = dh.loglog_slope(np.array(sizes)[positive], mean[positive])
+    slope = dh.course.experiment.loglog_slope(np.array(sizes)[positive], mean[positive])
     print(f"log-log slope of the mean (over the {positive.sum()} positive means): {slope:.2f}")
 
 

@@ -25,7 +25,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.experiment import evaluate_pipeline  # noqa: E402
+from dataprog_helpers.course.experiment import evaluate_pipeline  # noqa: E402
 
 SEEDS = range(10)
 
@@ -33,9 +33,9 @@ SEEDS = range(10)
 def main() -> None:
     rows = {}
     for seed in SEEDS:
-        data = dh.make_tutorial_data(seed=seed)
+        data = dh.course.make_tutorial_data(seed=seed)
         results = evaluate_pipeline(data, seed=seed)
-        oracle_labels = dh.posterior_proba(data.L_train, data.lf_accuracies)
+        oracle_labels = dh.label_model.posterior_proba(data.L_train, data.lf_accuracies)
         oracle_logreg = dh.NoiseAwareClassifier(seed=seed).fit(data.X_train, oracle_labels)
         results["logreg_oracle_soft"] = oracle_logreg.score(data.X_test, data.y_test)
         label_model = dh.LabelModel(seed=seed).fit(data.L_train)

@@ -1,70 +1,60 @@
-"""Helpers for the data programming tutorial.
+"""Data programming: label data with labeling functions, a label model and a noise-aware classifier.
 
-One module per idea: ``synthetic`` (simulated data), ``datasets`` (real data),
-``labeling`` (applying labeling functions), ``lf_development`` (rounds of LF
-writing), ``spam_lfs`` and ``tumour_lfs`` (labeling functions for the course's
-real data sets), ``analysis`` (majority vote, agreements, LF summaries,
-scores), ``label_model`` (a subpackage: vote statistics, the symmetric and the
-class-conditional label models, dependencies and diagnostics), ``end_model``,
-``text_features`` (texts as bags of n-grams), ``plots``, ``experiment`` (whole
-experiments in one call), ``leaderboard`` (every label model on the same LF
-sets), ``explorer`` (the interactive explorer of notebook 00) and ``output``
-(the probabilistic labels as a Parquet data set).
+The package has two layers, and the dependency runs one way:
 
-The pipeline's names (data, labeling functions, label models, end model,
-scores) are re-exported here; the rest is reached through its submodule:
-``dh.plots.plot_agreement_matrix``, ``dh.explorer.run_explorer``,
-``dh.experiment.streaming_run``.  Everything is imported on first use, so
-``import dataprog_helpers`` does not import TensorFlow until a model needs it.
+=====================  ==============================================================
+the library            what a practitioner imports to label their own data
+=====================  ==============================================================
+``labeling``           :func:`apply_lfs`: LFs written in Python -> the label matrix L
+``lf_development``     :class:`LFDevelopmentRound`: one round of writing LFs, judged on dev
+``analysis``           L before any model: :func:`majority_vote`, :func:`agreement_matrix`,
+                       :func:`lf_summary`
+``label_model``        :class:`LabelModel`, :class:`ClassConditionalLabelModel`,
+                       :class:`VoteStatistics`, :func:`find_dependencies` (a subpackage)
+``end_model``          :class:`NoiseAwareClassifier`, trained on probabilistic labels
+``text_features``      :class:`BagOfNgrams`: texts as features for the end model
+``scores``             :func:`accuracy` with a tie policy, F1, calibration
+``output``             :func:`write_probabilistic_labels`: Parquet, complete or absent
+``datasets``           :func:`load_youtube_spam`: a real data set, shipped
+``exceptions``         the warnings and errors the package raises
+``utils``              input checks, chunking, optional Dask, lazy imports (internal)
+---------------------  --------------------------------------------------------------
+``course``             what exists for the lessons: the tutorial's simulation, the
+                       course's data and LFs, experiments, the leaderboard, the
+                       explorer, figures, and :func:`course.setup` for a notebook
+=====================  ==============================================================
+
+The course imports the library, never the other way round.  The names in
+``__all__`` are the library's; the course's are reached through
+``dataprog_helpers.course`` (``dh.course.make_tutorial_data``,
+``dh.course.plots.plot_agreement_matrix``).  Everything is imported on first
+use, so ``import dataprog_helpers`` does not import TensorFlow until a model
+needs it.
 """
 
-from ._lazy import lazy_exports
+from .utils.lazy_exports import lazy_exports
 
-#: The pipeline: public name -> the submodule that defines it.
-_PIPELINE = {
-    **dict.fromkeys(["ConvergenceWarning", "IdentifiabilityWarning", "NotFittedError"],
-                    "_validation"),
-    **dict.fromkeys(["TutorialData", "make_tutorial_data", "make_features",
-                     "make_label_matrix", "make_one_sided_label_matrix",
-                     "sample_label_matrix", "add_near_copies"], "synthetic"),
-    **dict.fromkeys(["DataSplits", "YouTubeSpamSplits", "load_breast_cancer_frame",
-                     "load_youtube_spam", "split_dev_test", "youtube_spam_splits"],
-                    "datasets"),
-    **dict.fromkeys(["LabelingFunctionError", "apply_lfs", "lf_names"], "labeling"),
+#: The library's public names: name -> the submodule that defines it.
+_LIBRARY = {
+    **dict.fromkeys(["apply_lfs", "lf_names"], "labeling"),
     "LFDevelopmentRound": "lf_development",
-    **dict.fromkeys(["accuracy", "agreement_matrix", "calibration_table",
-                     "expected_calibration_error", "f1_score", "labels_from_probabilities",
-                     "lf_summary", "log_odds_weights", "majority_vote", "overlap_counts",
-                     "score_table"], "analysis"),
+    **dict.fromkeys(["agreement_matrix", "lf_summary", "majority_vote",
+                     "majority_vote_proba", "overlap_counts"], "analysis"),
+    **dict.fromkeys(["accuracy", "calibration_table", "expected_calibration_error",
+                     "f1_score", "labels_from_probabilities", "score_table"], "scores"),
     **dict.fromkeys(["ClassConditionalLabelModel", "LabelModel", "VoteStatistics",
-                     "conditional_posterior_proba", "estimate_class_prior",
-                     "find_dependencies", "posterior_proba", "standardized_residuals",
-                     "vote_distribution_table"], "label_model"),
-    **dict.fromkeys(["NoiseAwareClassifier", "noise_aware_loss"], "end_model"),
+                     "find_dependencies", "vote_distribution_table"], "label_model"),
+    "NoiseAwareClassifier": "end_model",
     "BagOfNgrams": "text_features",
     "write_probabilistic_labels": "output",
-}
-
-#: Names that older code imports from the top level: they still work, but are
-#: not part of ``__all__``; their submodule is their home.
-_ELSEWHERE = {
-    **dict.fromkeys(["ExplorerResult", "ExplorerSettings", "LabelModelExplorer",
-                     "explorer_sweep", "plot_explorer", "plot_explorer_sweep",
-                     "run_explorer", "simulate_label_matrix"], "explorer"),
-    **dict.fromkeys(["plot_accuracy_bars", "plot_accuracy_estimates", "plot_agreement_matrix",
-                     "plot_estimator_comparison", "plot_hand_label_curve",
-                     "plot_label_matrix", "plot_leaderboard", "plot_loglog",
-                     "plot_loss_curve", "plot_overlap_matrix", "plot_posterior_histogram",
-                     "plot_reliability", "plot_two_lf_ambiguity"], "plots"),
-    **dict.fromkeys(["loglog_slope", "overlap_matrix"], "analysis"),
+    **dict.fromkeys(["load_youtube_spam", "youtube_spam_splits"], "datasets"),
+    **dict.fromkeys(["IdentifiabilityWarning", "LabelingFunctionError"], "exceptions"),
 }
 
 _SUBMODULES = [
-    "analysis", "datasets", "end_model", "experiment", "explorer", "label_model",
-    "labeling", "leaderboard", "lf_development", "output", "plots", "spam_lfs", "synthetic",
-    "text_features", "tumour_lfs",
+    "analysis", "course", "datasets", "end_model", "exceptions", "label_model", "labeling",
+    "lf_development", "output", "scores", "text_features", "utils",
 ]
 
-__all__ = sorted(_PIPELINE)
-__getattr__, __dir__ = lazy_exports(__name__, globals(), {**_PIPELINE, **_ELSEWHERE},
-                                    _SUBMODULES)
+__all__ = sorted(_LIBRARY)
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LIBRARY, _SUBMODULES)

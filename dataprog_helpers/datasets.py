@@ -1,18 +1,6 @@
-"""Real data: the Wisconsin breast cancer data (notebook 6) and the YouTube Spam Collection.
+"""A real weak-supervision data set, shipped with the package: the YouTube Spam Collection.
 
-**Breast cancer.** Source: W. H. Wolberg, W. N. Street and O. L. Mangasarian,
-*Breast Cancer Wisconsin (Diagnostic)*, University of Wisconsin, 1995; UCI
-Machine Learning Repository, licensed CC BY 4.0.  scikit-learn (BSD-3-Clause)
-ships a copy inside its package, so it loads offline: nothing is downloaded.
-
-569 tumours, each described by 30 measurements of its cell nuclei, computed from a
-digitised image of a fine-needle aspirate: for each of ten properties (radius,
-texture, perimeter, area, smoothness, compactness, concavity, concave points,
-symmetry, fractal dimension) the mean over the nuclei, its standard error
-("... error") and the mean of the three largest ("worst ...").  The gold label is
-the diagnosis: 212 malignant, 357 benign.
-
-**YouTube spam.** Source: T. C. Alberto, J. V. Lochter and T. A. Almeida,
+Source: T. C. Alberto, J. V. Lochter and T. A. Almeida,
 *TubeSpam: Comment Spam Filtering on YouTube*, ICMLA 2015; UCI Machine Learning
 Repository, "YouTube Spam Collection" (data set 380), licensed CC BY 4.0.  The five
 CSV files ship unmodified inside this package, in ``data/youtube_spam/``, with their
@@ -31,106 +19,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ._validation import check_labels, check_positive_int, check_real_in_range, check_seed
+from .utils.validation import check_positive_int
 
-__all__ = [
-    "DataSplits",
-    "YouTubeSpamSplits",
-    "load_breast_cancer_frame",
-    "load_youtube_spam",
-    "split_dev_test",
-    "youtube_spam_splits",
-]
+__all__ = ["YouTubeSpamSplits", "load_youtube_spam", "youtube_spam_splits"]
 
-#: Name of the gold-label column: +1 malignant, -1 benign.
+#: Name of the gold-label column: +1 spam, -1 not spam (the course's convention).
 LABEL = "y"
-
-
-def load_breast_cancer_frame() -> pd.DataFrame:
-    """The 569 tumours as a DataFrame: 30 feature columns and the label column ``"y"``.
-
-    ``y`` is +1 for a malignant tumour (the class to find) and -1 for a benign
-    one, the tutorial's label convention (scikit-learn codes malignant as 0).
-    """
-    from sklearn.datasets import load_breast_cancer  # imported here: only notebook 6 needs it
-
-    bunch = load_breast_cancer(as_frame=True)
-    frame = bunch.data.copy()
-    frame.columns = [str(column) for column in frame.columns]
-    frame[LABEL] = np.where(bunch.target.to_numpy() == 0, 1, -1).astype(np.int8)
-    return frame
-
-
-@dataclass(frozen=True)
-class DataSplits:
-    """A labeled data set split as a practitioner would split it.
-
-    Attributes
-    ----------
-    train : pandas.DataFrame
-        Treated as unlabeled: its ``y`` column is used only to evaluate what the
-        method could not have known (and never to fit anything).
-    dev : pandas.DataFrame
-        A few hand-labeled points, for writing the labeling functions.
-    test : pandas.DataFrame
-        Held out, with gold labels, for the final evaluation only.
-    """
-
-    train: pd.DataFrame
-    dev: pd.DataFrame
-    test: pd.DataFrame
-
-
-def split_dev_test(
-    frame: pd.DataFrame, dev_size: int = 40, test_fraction: float = 0.3, seed: int = 0,
-) -> DataSplits:
-    """Split into unlabeled train, a small labeled dev set and a test set, per class.
-
-    Each class is shuffled and divided in the same proportions (a stratified
-    split), so that even a dev set of a few dozen points has both classes in
-    their overall proportion.  Not scikit-learn's ``train_test_split(stratify=...)``
-    (twice): that draws from NumPy's legacy ``RandomState`` and apportions the
-    classes its own way, so the same seed would give other rows, and the
-    committed results of notebook 6 and the leaderboard rest on these.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        With a label column ``"y"`` in {-1, +1}.
-    dev_size : int, default 40
-        Number of dev points.
-    test_fraction : float in (0, 1), default 0.3
-        Fraction of the points held out for testing.
-    seed : int, default 0
-    """
-    if not isinstance(frame, pd.DataFrame) or LABEL not in frame.columns:
-        raise ValueError(f'frame must be a pandas DataFrame with a label column "{LABEL}"')
-    check_labels(frame[LABEL], f'frame["{LABEL}"]')
-    dev_size = check_positive_int(dev_size, "dev_size")
-    test_fraction = check_real_in_range(
-        test_fraction, "test_fraction", 0.0, 1.0, include_low=False, include_high=False
-    )
-    n_points = len(frame)
-    n_test = int(round(test_fraction * n_points))
-    if n_test < 2 or dev_size + n_test >= n_points:
-        raise ValueError(
-            f"dev_size={dev_size} and test_fraction={test_fraction} leave no unlabeled "
-            f"training points (or no test points) of the {n_points}"
-        )
-    rng = np.random.default_rng(check_seed(seed))
-    parts = {"train": [], "dev": [], "test": []}
-    for label in (-1, 1):
-        positions = rng.permutation(np.flatnonzero(frame[LABEL].to_numpy() == label))
-        share = len(positions) / n_points
-        n_class_test = int(round(n_test * share))
-        n_class_dev = int(round(dev_size * share))
-        parts["test"].append(positions[:n_class_test])
-        parts["dev"].append(positions[n_class_test : n_class_test + n_class_dev])
-        parts["train"].append(positions[n_class_test + n_class_dev :])
-    return DataSplits(**{
-        name: frame.iloc[np.sort(np.concatenate(indices))].reset_index(drop=True)
-        for name, indices in parts.items()
-    })
 
 
 #: The YouTube Spam Collection's files, in the order of its ``SOURCE.md``: the
@@ -292,7 +186,8 @@ def youtube_spam_splits(seed: int = 123) -> YouTubeSpamSplits:
     YouTubeSpamSplits
     """
     seed = check_positive_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-    from sklearn.model_selection import train_test_split  # as in load_breast_cancer_frame
+    # Imported here: importing the package stays quick.
+    from sklearn.model_selection import train_test_split
 
     frame = load_youtube_spam()
     shuffled = {

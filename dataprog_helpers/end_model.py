@@ -30,12 +30,14 @@ import keras
 import numpy as np
 import scipy.sparse
 import tensorflow as tf
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metadata_routing import UNUSED
+from sklearn.utils.validation import check_is_fitted
 
-from ._chunks import row_chunks
-from ._validation import (
-    NotFittedError,
+from .scores import accuracy, labels_from_probabilities
+from .utils.chunks import row_chunks
+from .utils.validation import (
     check_features,
     check_labels,
     check_positive_int,
@@ -43,7 +45,6 @@ from ._validation import (
     check_real_in_range,
     check_same_length,
 )
-from .analysis import accuracy, labels_from_probabilities, sigmoid
 
 __all__ = ["NoiseAwareClassifier", "noise_aware_loss"]
 
@@ -375,10 +376,8 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _check_fitted_features(self, X) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError(
-                "this NoiseAwareClassifier is not fitted yet; call fit(X, y_prob) first"
-            )
+        check_is_fitted(self, "model_", msg=(
+            "this NoiseAwareClassifier is not fitted yet; call fit(X, y_prob) first"))
         X = check_features(X, "X", dtype=self.model_.layers[-1].kernel.dtype, accept_sparse=True)
         if X.shape[1] != self.n_features_:
             raise ValueError(
@@ -404,7 +403,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         ``sigmoid(f(x))``, the learned ``E[t | x]``; with ``correct_shrinkage``,
         ``(E[t | x] - E[t | y = -1]) / (E[t | y = +1] - E[t | y = -1])`` clipped to [0, 1].
         """
-        probabilities = sigmoid(self.decision_function(X))
+        probabilities = expit(self.decision_function(X))
         if self.correct_shrinkage:
             low, high = self.target_means_
             probabilities = np.clip((probabilities - low) / (high - low), 0.0, 1.0)

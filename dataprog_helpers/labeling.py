@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ._dask import import_dask, is_dask_dataframe
+from .exceptions import LabelingFunctionError
+from .utils.optional_dask import import_dask, is_dask_dataframe
 
 if TYPE_CHECKING:
     import dask.array
     import dask.dataframe
 
-__all__ = ["LabelingFunctionError", "apply_lfs", "lf_names"]
+__all__ = ["apply_lfs", "lf_names"]
 
 #: Frames with at least this many rows show a progress bar when LFs run row by row.
 PROGRESS_ROWS = 10_000
@@ -64,15 +65,6 @@ def _vote_of_row(lf: Callable, name: str, position: int, label, row: pd.Series):
             f"labeling function {name} raised {type(error).__name__} on row {position} "
             f"(index {label!r}): {error}"
         ) from error
-
-
-class LabelingFunctionError(ValueError):
-    """A labeling function raised an exception on a row (the message names both).
-
-    Its only argument is the message, so it pickles, and a Dask client re-raises
-    it as a worker raised it.  Plain pickling drops the chained ``__cause__`` (the
-    message repeats it); ``dask.distributed`` sends it along where it pickles.
-    """
 
 
 def _checked_lfs(lfs: Sequence[Callable]) -> list[Callable]:

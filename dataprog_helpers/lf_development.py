@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ._validation import check_labels
-from .analysis import accuracy, lf_summary, majority_vote
+from .analysis import lf_summary, majority_vote
 from .label_model import ClassConditionalLabelModel
 from .labeling import apply_lfs, lf_names
+from .scores import accuracy
+from .utils.validation import check_labels
 
 __all__ = ["LFDevelopmentRound"]
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._dask import import_dask, is_dask_array, is_dask_series
-from ._validation import check_probabilities
+from .utils.optional_dask import import_dask, is_dask_array, is_dask_series
+from .utils.validation import check_probabilities
 
 __all__ = ["write_probabilistic_labels"]
 

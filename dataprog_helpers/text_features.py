@@ -33,8 +33,9 @@ import scipy.sparse
 import tensorflow as tf
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metadata_routing import UNUSED
+from sklearn.utils.validation import check_is_fitted
 
-from ._validation import NotFittedError, check_positive_int
+from .utils.validation import check_positive_int
 
 __all__ = ["BagOfNgrams"]
 
@@ -208,8 +209,8 @@ class BagOfNgrams(TransformerMixin, BaseEstimator):
         A dense array, or with ``sparse=True`` a ``scipy.sparse.csr_array``
         holding the same numbers.
         """
-        if not hasattr(self, "vectorizer_"):
-            raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
+        check_is_fitted(self, "vectorizer_", msg=(
+            "this BagOfNgrams is not fitted yet; call fit(texts) first"))
         texts = check_texts(texts)
         if not self.sparse:
             return np.asarray(self.vectorizer_(tf.constant(texts)), dtype=np.float64)
@@ -240,8 +241,8 @@ class BagOfNgrams(TransformerMixin, BaseEstimator):
         ``input_features`` is ignored: texts have no input columns to name (the
         argument is scikit-learn's, e.g. for ``Pipeline.get_feature_names_out``).
         """
-        if not hasattr(self, "vocabulary_"):
-            raise NotFittedError("this BagOfNgrams is not fitted yet; call fit(texts) first")
+        check_is_fitted(self, "vocabulary_", msg=(
+            "this BagOfNgrams is not fitted yet; call fit(texts) first"))
         return np.array(self.vocabulary_, dtype=object)
 
     def __sklearn_tags__(self):

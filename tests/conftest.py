@@ -24,16 +24,18 @@ matplotlib.use("Agg")
 from dataprog_helpers import (  # noqa: E402
     LabelModel,
     accuracy,
-    add_near_copies,
     load_youtube_spam,
+    youtube_spam_splits,
+)
+from dataprog_helpers.course import (  # noqa: E402
+    add_near_copies,
     make_features,
     make_label_matrix,
     make_tutorial_data,
-    posterior_proba,
-    youtube_spam_splits,
 )
-from dataprog_helpers._chunks import CHUNK_ROWS  # noqa: E402
-from dataprog_helpers.analysis import labels_from_probabilities  # noqa: E402
+from dataprog_helpers.label_model import posterior_proba  # noqa: E402
+from dataprog_helpers.scores import labels_from_probabilities  # noqa: E402
+from dataprog_helpers.utils.chunks import CHUNK_ROWS  # noqa: E402
 
 
 def bonferroni_z(n_comparisons: int, family_alpha: float = 1e-3) -> float:

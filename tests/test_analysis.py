@@ -13,12 +13,12 @@ from dataprog_helpers import (
     expected_calibration_error,
     f1_score,
     lf_summary,
-    loglog_slope,
     majority_vote,
     overlap_counts,
     score_table,
 )
-from dataprog_helpers.analysis import labels_from_probabilities
+from dataprog_helpers.course.experiment import loglog_slope
+from dataprog_helpers.scores import labels_from_probabilities
 
 
 def _brute_force_overlaps(L):
@@ -140,10 +140,6 @@ def test_agreement_matrix_equals_brute_force_mean_product_of_votes(random_sparse
     # Means of at most 60 integer products: exact up to float64 rounding of one division.
     np.testing.assert_allclose(Z.data[observed], means[observed], rtol=1e-12, atol=0)
 
-
-def test_overlap_matrix_is_the_old_name_of_agreement_matrix():
-    assert dh.overlap_matrix is agreement_matrix
-    assert dh.analysis.overlap_matrix is agreement_matrix
 
 
 def test_agreement_matrix_masks_pairs_that_never_co_vote_without_nan(random_sparse_matrix):

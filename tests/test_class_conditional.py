@@ -10,23 +10,23 @@ import pytest
 
 from dataprog_helpers import (
     ClassConditionalLabelModel,
-    ConvergenceWarning,
-    ExplorerSettings,
     IdentifiabilityWarning,
     LabelModel,
-    NotFittedError,
     VoteStatistics,
     accuracy,
-    add_near_copies,
-    conditional_posterior_proba,
     find_dependencies,
     majority_vote,
+    vote_distribution_table,
+)
+from dataprog_helpers.course import (
+    add_near_copies,
     make_label_matrix,
     make_one_sided_label_matrix,
     sample_label_matrix,
-    simulate_label_matrix,
-    vote_distribution_table,
 )
+from dataprog_helpers.course.explorer import ExplorerSettings, simulate_label_matrix
+from dataprog_helpers.exceptions import ConvergenceWarning, NotFittedError
+from dataprog_helpers.label_model import conditional_posterior_proba
 
 #: The issue's setting for recovery: one-sided and class-dependent LFs, imbalanced prior.
 N_POINTS, N_LFS, PRIOR = 20_000, 10, 0.3

@@ -18,12 +18,8 @@ distributed = pytest.importorskip("distributed")
 
 from statistics_checks import assert_same_statistics  # noqa: E402
 
-from dataprog_helpers import (  # noqa: E402
-    ClassConditionalLabelModel,
-    LabelModel,
-    NotFittedError,
-    VoteStatistics,
-)
+from dataprog_helpers import ClassConditionalLabelModel, LabelModel, VoteStatistics  # noqa: E402
+from dataprog_helpers.exceptions import NotFittedError  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import (
-    YouTubeSpamSplits,
-    load_breast_cancer_frame,
-    load_youtube_spam,
-    split_dev_test,
-    youtube_spam_splits,
-)
-from dataprog_helpers.datasets import YOUTUBE_SPAM_FILES, youtube_spam_data_dir
+from dataprog_helpers import load_youtube_spam, youtube_spam_splits
+from dataprog_helpers.course import load_breast_cancer_frame, split_dev_test
+from dataprog_helpers.datasets import YOUTUBE_SPAM_FILES, YouTubeSpamSplits, youtube_spam_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from dataprog_helpers import LabelModel, log_odds_weights
+from dataprog_helpers import LabelModel
+from dataprog_helpers.label_model import log_odds_weights
 from dataprog_helpers.label_model.dependencies import (
     check_dependencies,
     dependency_forest,

@@ -8,14 +8,10 @@ import pytest
 import scipy.sparse
 import tensorflow as tf
 
-from dataprog_helpers import (
-    LabelModel,
-    NotFittedError,
-    accuracy,
-    f1_score,
-    make_tutorial_data,
-)
+from dataprog_helpers import LabelModel, accuracy, f1_score
+from dataprog_helpers.course import make_tutorial_data
 from dataprog_helpers.end_model import NoiseAwareClassifier, noise_aware_loss
+from dataprog_helpers.exceptions import NotFittedError
 
 
 def _test_accuracy_se(accuracy_value: float, n_test: int) -> float:

@@ -6,16 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import (
-    IdentifiabilityWarning,
-    LabelModel,
-    accuracy,
-    majority_vote,
-    make_features,
-    make_label_matrix,
-)
-from dataprog_helpers._chunks import CHUNK_ROWS
-from dataprog_helpers.experiment import (
+from dataprog_helpers import IdentifiabilityWarning, LabelModel, accuracy, majority_vote
+from dataprog_helpers.course import make_features, make_label_matrix
+from dataprog_helpers.course.experiment import (
     compare_estimators,
     end_model_excess_error_curve,
     evaluate_pipeline,
@@ -27,6 +20,7 @@ from dataprog_helpers.experiment import (
     median_seconds,
     streaming_run,
 )
+from dataprog_helpers.utils.chunks import CHUNK_ROWS
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,20 @@ import pytest
 from matplotlib.figure import Figure
 
 import dataprog_helpers as dh
-from dataprog_helpers import explorer as explorer_module
-from dataprog_helpers import plots
-from dataprog_helpers.analysis import labels_from_probabilities
-from dataprog_helpers.explorer import simulate_label_matrix
+from dataprog_helpers.course import explorer as explorer_module
+from dataprog_helpers.course import plots
+from dataprog_helpers.course.explorer import (
+    ExplorerSettings,
+    LabelModelExplorer,
+    explorer_sweep,
+    plot_explorer,
+    plot_explorer_sweep,
+    run_explorer,
+    simulate_label_matrix,
+)
+from dataprog_helpers.scores import labels_from_probabilities
 
-SMALL = dh.ExplorerSettings(n_points=2_000)
+SMALL = ExplorerSettings(n_points=2_000)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +97,7 @@ def test_one_sided_lfs_vote_one_way_with_the_stated_coverage_and_accuracy():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_one_sided_lfs_break_the_symmetric_model_and_not_the_class_conditional_one(seed):
-    result = dh.run_explorer(dataclasses.replace(SMALL, n_points=10_000, one_sided=True,
+    result = run_explorer(dataclasses.replace(SMALL, n_points=10_000, one_sided=True,
                                                  seed=seed))
     assert result.scores["class-conditional"] >= result.scores["oracle"] - 0.01
     assert result.scores["class-conditional"] > result.scores["majority vote"] + 0.03
@@ -104,8 +112,8 @@ def test_one_sided_lfs_break_the_symmetric_model_and_not_the_class_conditional_o
 def test_the_middle_panel_shows_the_posterior_of_the_model_the_lfs_suit():
     for one_sided, title in ((False, "Label model posterior"),
                              (True, "Class-conditional posterior")):
-        result = dh.run_explorer(dataclasses.replace(SMALL, one_sided=one_sided))
-        axes = dh.plot_explorer(result, Figure().subplots(1, 3))
+        result = run_explorer(dataclasses.replace(SMALL, one_sided=one_sided))
+        axes = plot_explorer(result, Figure().subplots(1, 3))
         assert axes[1].get_title().startswith(title)
         shown = [patch.get_height() for patch in axes[1].patches]
         expected = result.class_conditional_probabilities if one_sided else result.probabilities
@@ -120,7 +128,7 @@ def test_simulation_rejects_anything_but_settings():
 
 
 def test_run_explorer_is_deterministic_and_scores_every_method():
-    first, second = dh.run_explorer(SMALL), dh.run_explorer(SMALL)
+    first, second = run_explorer(SMALL), run_explorer(SMALL)
     np.testing.assert_array_equal(first.probabilities, second.probabilities)
     assert first.scores == second.scores
     assert list(first.scores) == ["majority vote", "label model", "class-conditional", "oracle"]
@@ -130,7 +138,7 @@ def test_run_explorer_is_deterministic_and_scores_every_method():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_independent_lfs_are_estimated_well_and_beat_majority_vote(seed):
-    result = dh.run_explorer(dataclasses.replace(SMALL, n_points=10_000, seed=seed))
+    result = run_explorer(dataclasses.replace(SMALL, n_points=10_000, seed=seed))
     assert result.mean_absolute_error < 0.05
     assert result.scores["label model"] > result.scores["majority vote"]
     # Both models' assumptions hold, so they agree on what matters.
@@ -143,7 +151,7 @@ def test_near_copies_are_over_trusted(seed):
     # 10,000 points: at copy rate 0 the copies are ordinary LFs, and on 2,000 points
     # the estimation noise of any three LFs' mean accuracy reaches 0.06.
     def copies_overestimate(copy_rate):
-        result = dh.run_explorer(dataclasses.replace(SMALL, copy_rate=copy_rate, seed=seed,
+        result = run_explorer(dataclasses.replace(SMALL, copy_rate=copy_rate, seed=seed,
                                                      n_points=10_000))
         error = result.estimated_accuracies - result.true_accuracies
         return error[result.is_copy].mean()
@@ -153,12 +161,12 @@ def test_near_copies_are_over_trusted(seed):
 
 
 def test_class_prior_is_estimated():
-    result = dh.run_explorer(dataclasses.replace(SMALL, class_prior=0.2, n_points=10_000))
+    result = run_explorer(dataclasses.replace(SMALL, class_prior=0.2, n_points=10_000))
     assert result.estimated_class_prior == pytest.approx(0.2, abs=0.03)
 
 
 def test_a_hopeless_setting_reports_why_instead_of_raising():
-    result = dh.run_explorer(dh.ExplorerSettings(n_lfs=3, coverage=0.01, n_points=100))
+    result = run_explorer(ExplorerSettings(n_lfs=3, coverage=0.01, n_points=100))
     assert any("label model not fitted" in message for message in result.messages)
     assert any("class-conditional model not fitted" in message for message in result.messages)
     assert np.all(result.probabilities == 0.5)
@@ -166,11 +174,11 @@ def test_a_hopeless_setting_reports_why_instead_of_raising():
     assert np.all(np.isnan(result.class_conditional_accuracies))
     assert result.scores["label model"] == 0.5  # every point a tie
     assert result.scores["class-conditional"] == 0.5
-    dh.plot_explorer(result, Figure().subplots(1, 3))  # still drawable
+    plot_explorer(result, Figure().subplots(1, 3))  # still drawable
 
 
 def test_update_refits_and_redraws_the_three_panels():
-    explorer = dh.LabelModelExplorer(SMALL)
+    explorer = LabelModelExplorer(SMALL)
     before = explorer.result_
     result = explorer.update(coverage=0.6, n_lfs=12)
     assert explorer.settings == dataclasses.replace(SMALL, coverage=0.6, n_lfs=12)
@@ -183,7 +191,7 @@ def test_update_refits_and_redraws_the_three_panels():
 
 
 def test_update_rejects_bad_values_and_keeps_the_old_state():
-    explorer = dh.LabelModelExplorer(SMALL)
+    explorer = LabelModelExplorer(SMALL)
     with pytest.raises(ValueError, match="coverage"):
         explorer.update(coverage=2.0)
     with pytest.raises(TypeError, match="unknown setting"):
@@ -193,7 +201,7 @@ def test_update_rejects_bad_values_and_keeps_the_old_state():
 
 def test_explorer_rejects_anything_but_settings():
     with pytest.raises(TypeError, match="settings"):
-        dh.LabelModelExplorer({"coverage": 0.5})
+        LabelModelExplorer({"coverage": 0.5})
 
 
 def _sliders(box):
@@ -203,7 +211,7 @@ def _sliders(box):
 
 def test_moving_a_slider_calls_the_update_function():
     pytest.importorskip("ipywidgets")
-    explorer = dh.LabelModelExplorer(SMALL)
+    explorer = LabelModelExplorer(SMALL)
     box = explorer.widgets()
     sliders = {slider.description: slider for slider in _sliders(box)}
     assert set(sliders) == {"LFs (m)", "coverage", "accuracy range", "P(y = +1)",
@@ -226,7 +234,7 @@ def test_moving_a_slider_calls_the_update_function():
 
 def test_the_widgets_show_why_a_fit_failed():
     pytest.importorskip("ipywidgets")
-    explorer = dh.LabelModelExplorer(SMALL)
+    explorer = LabelModelExplorer(SMALL)
     box = explorer.widgets()
     assert box.children[2].value == ""
     explorer.update(n_lfs=3, coverage=0.01, n_points=100)
@@ -237,7 +245,7 @@ def test_sliders_start_at_the_settings_even_outside_their_usual_range():
     pytest.importorskip("ipywidgets")
     settings = dataclasses.replace(SMALL, n_lfs=40, coverage=0.02, n_points=3_000)
     sliders = {slider.description: slider
-               for slider in _sliders(dh.LabelModelExplorer(settings).widgets())}
+               for slider in _sliders(LabelModelExplorer(settings).widgets())}
     assert (sliders["LFs (m)"].value, sliders["coverage"].value) == (40, 0.02)
     assert sliders["points (n)"].value == 3_000
 
@@ -251,7 +259,7 @@ def test_show_falls_back_to_the_static_figure_without_ipywidgets(monkeypatch, ca
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_ipywidgets)
-    explorer = dh.LabelModelExplorer(SMALL)
+    explorer = LabelModelExplorer(SMALL)
     explorer.show()
     assert "ipywidgets is not installed" in capsys.readouterr().out
     assert len(explorer.figure.axes) == 3
@@ -260,39 +268,39 @@ def test_show_falls_back_to_the_static_figure_without_ipywidgets(monkeypatch, ca
 
 
 def test_the_explorer_plots_live_in_the_explorer_module_and_stay_at_the_top_level():
-    assert dh.plot_explorer is explorer_module.plot_explorer
-    assert dh.plot_explorer_sweep is explorer_module.plot_explorer_sweep
+    assert plot_explorer is plot_explorer
+    assert plot_explorer_sweep is plot_explorer_sweep
     assert not hasattr(plots, "plot_explorer") and not hasattr(plots, "plot_explorer_sweep")
 
 
 def test_every_setting_the_sweep_can_vary_has_an_axis_label():
-    fields = {field.name for field in dataclasses.fields(dh.ExplorerSettings)} - {"seed"}
+    fields = {field.name for field in dataclasses.fields(ExplorerSettings)} - {"seed"}
     assert set(explorer_module._SETTING_LABELS) == fields
 
 
 def test_the_sweep_is_indexed_by_the_new_setting_names():
-    sweep = dh.explorer_sweep({"copy_rate": [0.5], "class_prior": [0.3]}, SMALL, seeds=(0,))
+    sweep = explorer_sweep({"copy_rate": [0.5], "class_prior": [0.3]}, SMALL, seeds=(0,))
     assert list(sweep.index) == [("copy_rate", 0.5), ("class_prior", 0.3)]
-    axes = dh.plot_explorer_sweep(sweep)
+    axes = plot_explorer_sweep(sweep)
     assert axes[1, 0].get_xlabel() == "copy rate of the near-copies"
     assert axes[0, 1].get_title() == "varying class prior P(y = +1)"
     with pytest.raises(ValueError, match=r"unknown setting\(s\) \['correlation'\]"):
-        dh.explorer_sweep({"correlation": [0.5]}, SMALL, seeds=(0,))
+        explorer_sweep({"correlation": [0.5]}, SMALL, seeds=(0,))
 
 
 def test_plot_explorer_checks_its_axes():
     with pytest.raises(ValueError, match="3 Axes"):
-        dh.plot_explorer(dh.run_explorer(SMALL), Figure().subplots(1, 2))
+        plot_explorer(run_explorer(SMALL), Figure().subplots(1, 2))
 
 
 def test_sweep_varies_one_setting_at_a_time():
-    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "n_lfs": [4]}, SMALL, seeds=(0, 1))
+    sweep = explorer_sweep({"coverage": [0.1, 0.5], "n_lfs": [4]}, SMALL, seeds=(0, 1))
     assert list(sweep.index) == [("coverage", 0.1), ("coverage", 0.5), ("n_lfs", 4)]
     assert list(sweep.columns) == ["majority vote", "label model", "class-conditional",
                                    "oracle", "mean accuracy error",
                                    "class-conditional accuracy error"]
-    single = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=1))
-    other = dh.run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=0))
+    single = run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=1))
+    other = run_explorer(dataclasses.replace(SMALL, n_lfs=4, seed=0))
     expected = (single.scores["oracle"] + other.scores["oracle"]) / 2
     assert sweep.loc[("n_lfs", 4), "oracle"] == pytest.approx(expected)
     errors = (single.class_conditional_error + other.class_conditional_error) / 2
@@ -316,13 +324,13 @@ def test_sweep_varies_one_setting_at_a_time():
 )
 def test_sweep_rejects_bad_input(arguments, error, match):
     with pytest.raises(error, match=match):
-        dh.explorer_sweep(*arguments)
+        explorer_sweep(*arguments)
 
 
 def test_plot_explorer_sweep_draws_one_column_per_setting():
-    sweep = dh.explorer_sweep({"coverage": [0.1, 0.5], "accuracy_range": [[0.5, 0.7]]},
+    sweep = explorer_sweep({"coverage": [0.1, 0.5], "accuracy_range": [[0.5, 0.7]]},
                               SMALL, seeds=(0,))
-    axes = dh.plot_explorer_sweep(sweep)
+    axes = plot_explorer_sweep(sweep)
     assert axes.shape == (2, 2)
     assert axes[1, 1].get_xlabel() == "accuracy range (midpoint)"
     assert all(ax.get_ylabel() for ax in axes[:, 0])
@@ -332,9 +340,9 @@ def test_plot_explorer_sweep_draws_one_column_per_setting():
     assert [line.get_label() for line in errors] == ["label model", "class-conditional"]
     assert all(line.get_color() == scores[line.get_label()].get_color() for line in errors)
     with pytest.raises(ValueError, match="explorer_sweep"):
-        dh.plot_explorer_sweep(sweep.reset_index())
+        plot_explorer_sweep(sweep.reset_index())
     with pytest.raises(ValueError, match="shape"):
-        dh.plot_explorer_sweep(sweep, Figure().subplots(2, 3))
+        plot_explorer_sweep(sweep, Figure().subplots(2, 3))
 
 
 def test_show_outside_ipython_says_what_to_do_instead(monkeypatch, capsys):
@@ -346,5 +354,5 @@ def test_show_outside_ipython_says_what_to_do_instead(monkeypatch, capsys):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_ipython)
-    dh.LabelModelExplorer(SMALL).show()
+    LabelModelExplorer(SMALL).show()
     assert "explorer.figure.savefig" in capsys.readouterr().out

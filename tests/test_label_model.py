@@ -8,28 +8,24 @@ import numpy as np
 import pytest
 
 from dataprog_helpers import (
-    ConvergenceWarning,
     IdentifiabilityWarning,
     LabelModel,
-    NotFittedError,
     VoteStatistics,
     accuracy,
     agreement_matrix,
-    estimate_class_prior,
     find_dependencies,
-    log_odds_weights,
-    make_features,
-    make_label_matrix,
-    make_tutorial_data,
     overlap_counts,
+)
+from dataprog_helpers.course import make_features, make_label_matrix, make_tutorial_data
+from dataprog_helpers.exceptions import ConvergenceWarning, NotFittedError
+from dataprog_helpers.label_model import (
+    estimate_class_prior,
+    log_odds_weights,
     posterior_proba,
     standardized_residuals,
 )
-from dataprog_helpers.label_model.symmetric import (
-    _fit_correlations,
-    _signs_from_agreements,
-    triplet_correlations,
-)
+from dataprog_helpers.label_model.rank_one import fit_rank_one, signs_from_agreements
+from dataprog_helpers.label_model.symmetric import triplet_correlations
 
 
 def _completion_loss(label_matrix, correlations):
@@ -275,7 +271,7 @@ def test_label_model_is_reproducible_for_a_seed(tutorial_data, fitted_label_mode
 
 def test_fit_reuses_one_compiled_graph_for_any_size_and_hyperparameters(tutorial_data):
     LabelModel().fit(tutorial_data.L_train)
-    traces = _fit_correlations.experimental_get_tracing_count()
+    traces = fit_rank_one.experimental_get_tracing_count()
     assert traces >= 1
     _, y, _ = make_features(2000, 1, seed=0)
     settings = [
@@ -286,7 +282,7 @@ def test_fit_reuses_one_compiled_graph_for_any_size_and_hyperparameters(tutorial
     for m, kwargs in settings:
         L, _ = make_label_matrix(y, m, 0.5, seed=m)
         LabelModel(**kwargs).fit(L)
-    assert _fit_correlations.experimental_get_tracing_count() == traces
+    assert fit_rank_one.experimental_get_tracing_count() == traces
 
 
 def test_too_few_steps_warn_and_report_not_converged(tutorial_data):
@@ -602,7 +598,7 @@ def test_signs_settle_on_one_sided_agreements_and_rounding_decides_no_tie():
     # never (Z = +-1), and updating every sign at once would flip all of them for ever.
     side = np.array([1.0, 1.0, -1.0, -1.0])
     Z = np.outer(side, side)
-    signs = _signs_from_agreements(Z, np.full(4, 0.998))
+    signs = signs_from_agreements(Z, np.full(4, 0.998))
     np.testing.assert_array_equal(signs * signs[0], side)
     # LFs 0 and 1 never vote together (Z_01 unobserved, 0): LF 0's agreements then
     # cancel exactly, a tie that keeps its sign, however the sums are rounded.
@@ -610,8 +606,8 @@ def test_signs_settle_on_one_sided_agreements_and_rounding_decides_no_tie():
     Z[0, 3] = Z[3, 0] = 1.0
     for wobble in (0.0, 1e-15, -1e-15):
         tilted = Z + wobble * np.triu(np.ones((4, 4)), k=1)
-        np.testing.assert_array_equal(_signs_from_agreements(tilted, np.full(4, 0.998)),
-                                      _signs_from_agreements(Z, np.full(4, 0.998)))
+        np.testing.assert_array_equal(signs_from_agreements(tilted, np.full(4, 0.998)),
+                                      signs_from_agreements(Z, np.full(4, 0.998)))
 
 
 def test_triplet_method_estimates_accuracies_about_as_well_as_the_gradient_fit(tutorial_run,

@@ -4,18 +4,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dataprog_helpers import make_one_sided_label_matrix
-from dataprog_helpers.leaderboard import (
+from dataprog_helpers.analysis import majority_vote_proba
+from dataprog_helpers.course import make_one_sided_label_matrix
+from dataprog_helpers.course.leaderboard import (
     CEILING,
     CONTENDERS,
     DEFAULT,
     LabelingTask,
     label_model_leaderboard,
     leaderboard_tasks,
-    majority_vote_proba,
     tumour_tasks,
 )
-from dataprog_helpers.plots import plot_leaderboard
+from dataprog_helpers.course.plots import plot_leaderboard
 
 REAL_TASKS = ("tumours, one-sided", "tumours, two-sided", "YouTube spam")
 

@@ -1,32 +1,78 @@
-"""The package's top level: the pipeline's names, lazily imported; the rest in submodules."""
+"""The package's layers: a library with a small top level, and a course that imports it."""
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import dataprog_helpers as dh
-from dataprog_helpers import analysis, explorer, plots
+
+PACKAGE = Path(dh.__file__).parent
+LIBRARY_FILES = sorted(path for path in PACKAGE.rglob("*.py")
+                       if "course" not in path.relative_to(PACKAGE).parts)
+ALL_FILES = sorted(PACKAGE.rglob("*.py"))
+
+#: The top-level names other code calls (the house issue's contract).
+CONTRACT = ["LabelModel", "ClassConditionalLabelModel", "VoteStatistics", "apply_lfs",
+            "find_dependencies", "majority_vote", "agreement_matrix", "lf_summary",
+            "NoiseAwareClassifier", "BagOfNgrams", "LFDevelopmentRound", "load_youtube_spam",
+            "youtube_spam_splits", "write_probabilistic_labels"]
 
 
-def test_every_name_in_all_resolves_to_the_object_its_submodule_defines():
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """``(module, name)`` of every ``from module import name`` in a file, resolved."""
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found += [(module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names]
+    return found
+
+
+def test_the_contract_names_resolve_from_the_top_level():
+    for name in CONTRACT:
+        assert getattr(dh, name).__module__.startswith("dataprog_helpers."), name
+    assert callable(dh.VoteStatistics.from_label_matrix)
+    assert callable(dh.VoteStatistics.from_dask)
+
+
+def test_every_name_in_all_resolves_and_all_is_small():
     for name in dh.__all__:
-        value = getattr(dh, name)
-        assert value.__module__.startswith("dataprog_helpers"), name
+        assert getattr(dh, name).__module__.startswith("dataprog_helpers"), name
+    assert set(CONTRACT) <= set(dh.__all__)
+    assert len(dh.__all__) <= 30
 
 
-def test_the_top_level_lists_the_pipeline_not_the_plots_or_the_explorer():
-    assert "LabelModel" in dh.__all__ and "apply_lfs" in dh.__all__
-    assert not [name for name in dh.__all__ if name.startswith("plot_")]
-    assert not set(explorer.__all__) & set(dh.__all__)
-    assert "simulate_label_matrix" not in dh.__all__
-    assert "overlap_matrix" not in dh.__all__
+def test_the_course_is_reached_through_its_subpackage_not_the_top_level():
+    for name in dh.course.__all__:
+        assert getattr(dh.course, name) is not None
+        assert name not in dh.__all__, name
+    for module in ("plots", "explorer", "experiment", "leaderboard", "spam_lfs", "tumour_lfs"):
+        assert getattr(dh.course, module).__name__ == f"dataprog_helpers.course.{module}"
+    with pytest.raises(AttributeError, match="make_tutorial_data"):
+        dh.make_tutorial_data  # noqa: B018
 
 
-def test_older_top_level_names_still_resolve_to_their_submodules_objects():
-    assert dh.plot_agreement_matrix is plots.plot_agreement_matrix
-    assert dh.ExplorerSettings is explorer.ExplorerSettings
-    assert dh.overlap_matrix is analysis.agreement_matrix
+def test_no_library_module_imports_the_course():
+    for path in LIBRARY_FILES:
+        for module, name in _imports(path):
+            assert not (module + "." + name).startswith("dataprog_helpers.course"), (
+                f"{path.relative_to(PACKAGE)} imports {module}.{name}")
+
+
+def test_no_private_name_is_imported_across_modules():
+    for path in ALL_FILES:
+        for module, name in _imports(path):
+            if module.startswith("dataprog_helpers"):
+                parts = module.split(".") + ([name] if name else [])
+                private = [part for part in parts if part.startswith("_")]
+                assert not private, f"{path.relative_to(PACKAGE)} imports {module}.{name}"
 
 
 def test_an_unknown_name_is_an_attribute_error_that_names_it():
@@ -38,8 +84,17 @@ def test_an_unknown_name_is_an_attribute_error_that_names_it():
 
 def test_dir_lists_the_submodules_and_the_names():
     listed = dir(dh)
-    assert {"plots", "explorer", "experiment", "label_model"} <= set(listed)
+    assert {"course", "label_model", "analysis", "exceptions"} <= set(listed)
     assert set(dh.__all__) <= set(listed)
+
+
+def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
+    from sklearn import exceptions
+
+    assert dh.exceptions.NotFittedError is exceptions.NotFittedError
+    assert issubclass(dh.exceptions.ConvergenceWarning, exceptions.ConvergenceWarning)
+    assert issubclass(dh.LabelingFunctionError, ValueError)
+    assert issubclass(dh.IdentifiabilityWarning, UserWarning)
 
 
 def test_the_numpy_parts_import_without_tensorflow_or_dask():
@@ -49,10 +104,10 @@ def test_the_numpy_parts_import_without_tensorflow_or_dask():
         "import sys\n"
         "import numpy as np\n"
         "import dataprog_helpers as dh\n"
-        "from dataprog_helpers.label_model import VoteStatistics\n"
-        "L = dh.make_label_matrix(np.array([1, -1, 1, -1]), 3, 0.5, seed=0)[0]\n"
-        "VoteStatistics.from_label_matrix(L)\n"
+        "L = np.array([[1, -1, 0], [1, 1, -1], [0, -1, 1], [-1, 0, 1]], dtype=np.int8)\n"
+        "dh.VoteStatistics.from_label_matrix(L)\n"
         "dh.majority_vote(L); dh.lf_summary(L); dh.agreement_matrix(L)\n"
+        "dh.course.make_label_matrix(np.array([1, -1, 1, -1]), 3, 0.5, seed=0)\n"
         "print(sorted(m for m in ('tensorflow', 'keras', 'dask') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -7,8 +7,9 @@ import pytest
 from matplotlib.axes import Axes
 
 import dataprog_helpers as dh
-from dataprog_helpers import agreement_matrix, calibration_table, plots
-from dataprog_helpers.plots import (
+from dataprog_helpers import agreement_matrix, calibration_table
+from dataprog_helpers.course import plots
+from dataprog_helpers.course.plots import (
     draw_reference_lines,
     plot_accuracy_bars,
     plot_accuracy_estimates,
@@ -161,10 +162,6 @@ def test_plot_accuracy_bars_draws_one_bar_per_cell_and_the_reference_lines(accur
     with pytest.raises(TypeError, match=r"reference_lines must be a mapping .* got float"):
         plot_accuracy_bars(accuracy_table, reference_lines=0.62)
 
-
-def test_plot_agreement_matrix_is_the_old_name_of_plot_agreement_matrix():
-    assert plots.plot_overlap_matrix is plot_agreement_matrix
-    assert dh.plot_overlap_matrix is dh.plot_agreement_matrix is plot_agreement_matrix
 
 
 def test_draw_reference_lines_names_each_line_with_its_value():

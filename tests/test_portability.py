@@ -74,7 +74,7 @@ FRAGILE_NOTEBOOK_CELLS = [
         import dataprog_helpers as dh
         keras.utils.set_random_seed(0)
         tf.config.experimental.enable_op_determinism()
-        data = dh.make_tutorial_data(seed=0)
+        data = dh.course.make_tutorial_data(seed=0)
         soft_labels = dh.LabelModel(seed=0).fit(data.L_train).predict_proba(data.L_train)"""),
     # Robust: float64 logistic regression, accuracy to 3 decimals.
     textwrap.dedent("""\

@@ -22,8 +22,8 @@ from dataprog_helpers import (
     ClassConditionalLabelModel,
     LabelModel,
     NoiseAwareClassifier,
-    make_tutorial_data,
 )
+from dataprog_helpers.course import make_tutorial_data
 
 # --- scikit-learn's estimator checks --------------------------------------------------------------
 
@@ -31,10 +31,6 @@ from dataprog_helpers import (
 LABEL_MATRIX = (
     "the label models fit a label matrix of votes in {-1, 0, +1} and no y (fit's second "
     "argument is dev_label_matrix); the check fits arbitrary floats"
-)
-NOT_FITTED = (
-    "the package raises its own NotFittedError (a ValueError and AttributeError), not "
-    "sklearn.exceptions.NotFittedError"
 )
 OWN_MESSAGES = "the input checks refuse this with the package's own message, naming the argument"
 DTYPE = "a wrong dtype is a TypeError naming the argument (the package's convention)"
@@ -52,7 +48,6 @@ LABEL_MODEL_FAILURES = {
         "check_dict_unchanged", "check_fit_idempotent", "check_fit_check_is_fitted",
         "check_n_features_in", "check_fit2d_predict1d",
     ], LABEL_MATRIX),
-    "check_estimators_unfitted": NOT_FITTED,
     "check_complex_data": DTYPE,
     "check_dtype_object": DTYPE,
     "check_estimators_empty_data_messages": OWN_MESSAGES,
@@ -70,7 +65,6 @@ PROBA_1D = "predict_proba is P(y = +1) of shape (n_points,), not one column per 
 
 CLASSIFIER_FAILURES = {
     "check_fit_score_takes_y": "fit(X, y_prob): its targets are named y_prob (the course's API)",
-    "check_estimators_unfitted": NOT_FITTED,
     "check_n_features_in_after_fitting": (
         "a wrong number of features is refused in the course's words ('X has 3 features but "
         "the model was fitted on 4'), not scikit-learn's"

@@ -4,13 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import (
-    accuracy,
-    apply_lfs,
-    lf_names,
-    majority_vote,
-)
-from dataprog_helpers.spam_lfs import (
+from dataprog_helpers import accuracy, apply_lfs, lf_names, majority_vote
+from dataprog_helpers.course.spam_lfs import (
     ABSTAIN,
     HAM,
     SPAM,

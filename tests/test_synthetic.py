@@ -5,16 +5,16 @@ import inspect
 import numpy as np
 import pytest
 
-from dataprog_helpers import (
+from dataprog_helpers import agreement_matrix
+from dataprog_helpers.course import (
     add_near_copies,
-    agreement_matrix,
     make_features,
     make_label_matrix,
     make_one_sided_label_matrix,
     make_tutorial_data,
     sample_label_matrix,
 )
-from dataprog_helpers.synthetic import draw_labels
+from dataprog_helpers.course.synthetic import draw_labels
 
 # --- make_features ----------------------------------------------------------------------
 
@@ -844,71 +844,3 @@ def test_draw_labels_below_one_half_compares_uniforms_with_the_prior():
 def test_draw_labels_rejects_bad_arguments(arguments, error, pattern):
     with pytest.raises(error, match=pattern):
         draw_labels(*arguments)
-
-
-# --- the old keyword names -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("call", "old", "new", "reference"),
-    [
-        (lambda: make_label_matrix([1, -1, 1], 3, 0.5, acc_range=(0.6, 0.7), seed=0),
-         "acc_range", "accuracy_range",
-         lambda: make_label_matrix([1, -1, 1], 3, 0.5, accuracy_range=(0.6, 0.7), seed=0)),
-        (lambda: make_features(20, 2, seed=0, class_balance=0.3), "class_balance", "class_prior",
-         lambda: make_features(20, 2, seed=0, class_prior=0.3)),
-        (lambda: make_tutorial_data(n=100, d=3, m=3, acc_range=(0.6, 0.7)),
-         "acc_range", "accuracy_range",
-         lambda: make_tutorial_data(n=100, d=3, m=3, accuracy_range=(0.6, 0.7))),
-        (lambda: make_tutorial_data(n=100, d=3, m=3, class_balance=0.3),
-         "class_balance", "class_prior",
-         lambda: make_tutorial_data(n=100, d=3, m=3, class_prior=0.3)),
-        (lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, repeat=0.5, seed=0),
-         "repeat", "copy_rate",
-         lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, copy_rate=0.5, seed=0)),
-        (lambda: add_near_copies([[1], [-1]], [1, -1], lf_accs=[0.7], source=0, n_copies=1),
-         "lf_accs", "lf_accuracies",
-         lambda: add_near_copies([[1], [-1]], [1, -1], lf_accuracies=[0.7], source=0,
-                                 n_copies=1)),
-    ],
-    ids=["make_label_matrix", "make_features", "make_tutorial_data-range",
-         "make_tutorial_data-prior", "add_near_copies-copy_rate", "add_near_copies-accuracies"],
-)
-def test_old_keywords_still_work_with_a_deprecation_warning_naming_the_new_one(
-    call, old, new, reference
-):
-    with pytest.warns(DeprecationWarning, match=rf"'{old}' is deprecated; use '{new}'") as caught:
-        result = call()
-    assert all(warning.filename == __file__ for warning in caught)  # points at the caller
-    expected = reference()
-    for got, want in zip(result if isinstance(result, tuple) else vars(result).values(),
-                         expected if isinstance(expected, tuple) else vars(expected).values(),
-                         strict=True):
-        np.testing.assert_array_equal(got, want)
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: make_label_matrix([1, -1], 3, 0.5, accuracy_range=(0.6, 0.7),
-                                  acc_range=(0.6, 0.7)),
-        lambda: make_label_matrix([1, -1], 3, 0.5, (0.6, 0.7), acc_range=(0.6, 0.7)),
-        lambda: make_features(20, 2, 0, 0.3, class_balance=0.3),
-        lambda: make_tutorial_data(class_prior=0.3, class_balance=0.3),
-        lambda: add_near_copies([[1], [-1]], [1, -1], [0.7], 0, 1, 0.5, repeat=0.5),
-    ],
-    ids=["keyword", "positional", "make_features", "make_tutorial_data", "add_near_copies"],
-)
-def test_passing_a_new_name_and_its_old_name_is_a_type_error(call):
-    with pytest.raises(TypeError, match=r"got both '\w+' and its deprecated old name '\w+'"):
-        call()
-
-
-def test_signatures_show_only_the_new_names_in_their_old_positions():
-    assert list(inspect.signature(make_label_matrix).parameters) == [
-        "y", "m", "coverage", "accuracy_range", "seed"]
-    assert list(inspect.signature(make_features).parameters) == ["n", "d", "seed", "class_prior"]
-    assert list(inspect.signature(add_near_copies).parameters) == [
-        "label_matrix", "y", "lf_accuracies", "source", "n_copies", "copy_rate", "seed"]
-    assert "accuracy_range" in inspect.signature(make_tutorial_data).parameters
-    assert "class_prior" in inspect.signature(make_tutorial_data).parameters

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 import scipy.sparse
 
-from dataprog_helpers import BagOfNgrams, NotFittedError
+from dataprog_helpers import BagOfNgrams
+from dataprog_helpers.exceptions import NotFittedError
 
 CORPUS = ["Check out my channel!", "I love this song", "love, love song", "sub 4 sub"]
 

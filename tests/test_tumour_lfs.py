@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from dataprog_helpers import apply_lfs, load_breast_cancer_frame, split_dev_test
-from dataprog_helpers.tumour_lfs import (
+from dataprog_helpers import apply_lfs
+from dataprog_helpers.course import load_breast_cancer_frame, split_dev_test
+from dataprog_helpers.course.tumour_lfs import (
     ABSTAIN,
     BENIGN,
     MALIGNANT,

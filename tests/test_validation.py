@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse
 
-from dataprog_helpers._validation import (
-    ConvergenceWarning,
-    NotFittedError,
+from dataprog_helpers.exceptions import ConvergenceWarning, NotFittedError
+from dataprog_helpers.utils.validation import (
     check_features,
     check_label_matrix,
     check_labels,
@@ -17,7 +16,6 @@ from dataprog_helpers._validation import (
     check_probability_range,
     check_real_in_range,
     check_same_length,
-    renamed_keywords,
 )
 
 # --- check_label_matrix ---------------------------------------------------------------
@@ -273,30 +271,6 @@ def test_check_probability_range_returns_a_pair_of_floats():
 def test_check_probability_range_rejects_bad_pairs_naming_the_argument(value, pattern):
     with pytest.raises(ValueError, match=pattern):
         check_probability_range(value, "accuracy_range")
-
-
-@renamed_keywords(old_name="new_name")
-def _renamed(first, new_name=1, *, other=0):
-    return first, new_name, other
-
-
-def test_renamed_keywords_passes_the_old_name_on_with_a_warning_at_the_caller():
-    with pytest.warns(DeprecationWarning, match=r"_renamed\(\): the keyword 'old_name' is "
-                                               r"deprecated; use 'new_name'") as caught:
-        assert _renamed(0, old_name=5) == (0, 5, 0)
-    assert caught[0].filename == __file__
-    assert _renamed(0, 6, other=2) == (0, 6, 2)  # no warning without the old name
-    assert _renamed.__name__ == "_renamed"
-    assert list(inspect.signature(_renamed).parameters) == ["first", "new_name", "other"]
-
-
-@pytest.mark.parametrize("call", [lambda: _renamed(0, 5, old_name=5),
-                                  lambda: _renamed(0, new_name=5, old_name=5)],
-                         ids=["positional", "keyword"])
-def test_renamed_keywords_refuses_both_names(call):
-    with pytest.raises(TypeError, match=r"_renamed\(\) got both 'new_name' and its deprecated "
-                                        r"old name 'old_name'; pass only 'new_name'"):
-        call()
 
 
 def test_error_classes_fit_the_standard_hierarchies():

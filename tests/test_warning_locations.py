@@ -19,18 +19,17 @@ import pytest
 
 from dataprog_helpers import (
     ClassConditionalLabelModel,
-    ConvergenceWarning,
-    ExplorerSettings,
     IdentifiabilityWarning,
     LabelModel,
     VoteStatistics,
     find_dependencies,
-    simulate_label_matrix,
 )
+from dataprog_helpers.course.explorer import ExplorerSettings, simulate_label_matrix
+from dataprog_helpers.exceptions import ConvergenceWarning
 from dataprog_helpers.label_model import diagnostics as diagnostics_module
 from dataprog_helpers.label_model import statistics as statistics_module
-from dataprog_helpers.label_model._warn import PACKAGE_PREFIX, warn_at_caller
 from dataprog_helpers.label_model.symmetric import triplet_correlations
+from dataprog_helpers.utils.caller_warnings import PACKAGE_PREFIX, warn_at_caller
 
 
 def _next_line() -> int:

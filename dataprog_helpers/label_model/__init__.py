@@ -6,19 +6,23 @@ One module per idea:
   fit from (so streamed and distributed data are fitted the same way);
 - ``base``: what the models share (validation, orientation, the class prior,
   the posterior as a sum of per-LF log-ratio tables);
+- ``rank_one``: the masked rank-one completion both models solve, in TensorFlow;
+- ``graphs``: co-vote groups, dependency groups and spanning forests
+  (:mod:`scipy.sparse.csgraph`);
 - ``symmetric``: :class:`LabelModel`, the tutorial's model (class-symmetric
   accuracies, voting independent of y) and its solvers;
 - ``class_conditional``: :class:`ClassConditionalLabelModel`, a vote
   distribution per LF and class (the Dawid-Skene family), for one-sided LFs;
-- ``dependencies`` and ``diagnostics``: dependent LFs, residuals and
-  :func:`find_dependencies`; ``indicator_residuals``: its search under the
-  class-conditional model (``model="class-conditional"``).
+- ``dependencies``: the joint votes of declared dependent LFs in the posterior;
+- ``diagnostics``: residuals and :func:`find_dependencies`;
+  ``indicator_residuals``: its search under the class-conditional model
+  (``model="class-conditional"``).
 
 The names below are imported on first use, so ``VoteStatistics`` (NumPy only)
 does not import TensorFlow.
 """
 
-from .._lazy import lazy_exports
+from ..utils.lazy_exports import lazy_exports
 
 _HOMES = {
     "ClassConditionalLabelModel": "class_conditional",
@@ -26,12 +30,13 @@ _HOMES = {
     "vote_distribution_table": "class_conditional",
     "find_dependencies": "diagnostics",
     "standardized_residuals": "diagnostics",
+    "log_odds_weights": "base",
+    "completion_loss": "rank_one",
+    "preconditioned_step": "rank_one",
     "VoteStatistics": "statistics",
     "LabelModel": "symmetric",
-    "completion_loss": "symmetric",
     "estimate_class_prior": "symmetric",
     "posterior_proba": "symmetric",
-    "preconditioned_step": "symmetric",
     "triplet_correlations": "symmetric",
 }
 __all__ = sorted(_HOMES)

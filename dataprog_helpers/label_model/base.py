@@ -24,24 +24,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit, logit
 from sklearn.base import BaseEstimator
 from sklearn.utils.metadata_routing import UNUSED
+from sklearn.utils.validation import check_is_fitted
 
-from .._chunks import row_chunks
-from .._dask import is_dask_array
-from .._validation import (
-    IdentifiabilityWarning,
-    NotFittedError,
+from ..exceptions import IdentifiabilityWarning
+from ..scores import accuracy
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.chunks import row_chunks
+from ..utils.optional_dask import is_dask_array
+from ..utils.validation import (
     check_label_matrix,
     check_labels,
     check_real_in_range,
     check_same_length,
 )
-from ..analysis import accuracy, sigmoid
-from ._warn import warn_at_caller
 from .statistics import VoteStatistics
 
-__all__ = ["BaseLabelModel", "Posterior", "table_log_odds"]
+__all__ = ["BaseLabelModel", "Posterior", "log_odds_weights", "table_log_odds"]
 
 #: The fewest LFs whose parameters can be identified from their votes alone: with
 #: two LFs a single agreement Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
@@ -54,6 +55,20 @@ TIE_TOLERANCE = 1e-9
 #: LFs that point the wrong way carry more than this fraction of the total polarity
 #: of those that point the right way.
 SIGN_MARGIN = 0.5
+
+
+def log_odds_weights(accuracies) -> np.ndarray:
+    """Voting weights ``w_i = log(p_i / (1 - p_i))`` from accuracies in (0, 1), shape (n_lfs,).
+
+    Examples
+    --------
+    >>> log_odds_weights([0.5, 0.75]).round(3).tolist()
+    [0.0, 1.099]
+    """
+    accuracies = np.asarray(accuracies, dtype=np.float64)
+    if accuracies.ndim != 1 or not np.all((accuracies > 0) & (accuracies < 1)):
+        raise ValueError("accuracies must be a 1-D array with every entry strictly in (0, 1)")
+    return logit(accuracies)
 
 
 def check_class_prior(class_prior, name: str = "class_prior") -> float:
@@ -286,7 +301,7 @@ class Posterior:
 
     def predict_proba(self, label_matrix, checked: bool = False) -> np.ndarray:
         """P(y = +1 | votes) of each row, shape (n_points,)."""
-        return sigmoid(self.decision_function(label_matrix, checked))
+        return expit(self.decision_function(label_matrix, checked))
 
     def predict(self, label_matrix, checked: bool = False) -> np.ndarray:
         """The most probable label in {-1, +1}, 0 for a tie (``TIE_TOLERANCE``), int8."""
@@ -343,10 +358,8 @@ class BaseLabelModel(BaseEstimator):
 
     def posterior(self) -> Posterior:
         """The fitted posterior as a :class:`Posterior` (NumPy only, picklable)."""
-        if not hasattr(self, "vote_log_ratios_"):
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"
-            )
+        check_is_fitted(self, "vote_log_ratios_", msg=(
+            f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"))
         return Posterior(self.vote_log_ratios_, self.class_prior_, self._joint_term())
 
     def _check_fitted_input(self, label_matrix) -> np.ndarray:

@@ -86,10 +86,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import tensorflow as tf
+from scipy.special import expit
 
-from .._validation import (
-    ConvergenceWarning,
-    IdentifiabilityWarning,
+from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.validation import (
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
@@ -98,8 +99,6 @@ from .._validation import (
     check_same_length,
     check_seed,
 )
-from ..analysis import sigmoid
-from ._warn import warn_at_caller
 from .base import (
     BaseLabelModel,
     check_class_prior,
@@ -110,9 +109,10 @@ from .base import (
     choose_orientation,
     table_log_odds,
 )
-from .dependencies import check_dependencies, connected_groups, group_log_odds, vote_codes
+from .dependencies import check_dependencies, group_log_odds, vote_codes
+from .graphs import connected_groups
+from .rank_one import fit_rank_one
 from .statistics import VoteStatistics, distinct_patterns
-from .symmetric import _fit_correlations
 
 __all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba", "vote_distribution_table"]
 
@@ -683,7 +683,7 @@ def conditional_posterior_proba(
             f"has {probabilities.shape[0]}"
         )
     logs = np.log(_kept_above(probabilities, margin))
-    return sigmoid(table_log_odds(label_matrix, logs[:, 1] - logs[:, 0], class_prior))
+    return expit(table_log_odds(label_matrix, logs[:, 1] - logs[:, 0], class_prior))
 
 
 def vote_distribution_table(
@@ -815,6 +815,9 @@ class _Fit:
         ``1 / (1 + e)`` where ``d >= 0`` and ``e / (1 + e)`` elsewhere, and
         ``log(P(y = -1, pattern) + P(y = +1, pattern)) = log P(y = -1, pattern) +
         max(d, 0) + log1p(e)``: one exponential serves both, and neither overflows.
+        (Written out rather than as ``scipy.special.expit(d)`` and
+        ``np.logaddexp(0, d)``, which compute the same with two exponentials: this
+        is EM's inner loop, one pass over the patterns per step.)
         """
         weighted_negative, log_odds = self._class_log_likelihoods(joined)
         log_odds += np.log(prior) - np.log1p(-prior)
@@ -984,7 +987,7 @@ class _Fit:
             factor_of[list(factor.lfs)] = index
         mask = (factor_of[owner][:, None] != factor_of[owner][None, :]).astype(np.float64)
         initial = np.random.default_rng(model.seed).normal(0.0, 0.1, size=2 * n_lfs)
-        signal, steps, change, _ = _fit_correlations(
+        signal, steps, change, _ = fit_rank_one(
             agreements=tf.constant(covariance * mask),
             mask=tf.constant(mask),
             initial=tf.constant(initial),

@@ -28,14 +28,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .._validation import check_label_matrix
-from ..analysis import log_odds_weights
+from ..utils.validation import check_label_matrix
+from .base import log_odds_weights
+from .graphs import spanning_forest
 
 __all__ = [
     "group_log_odds",
     "vote_codes",
     "check_dependencies",
-    "connected_groups",
     "dependency_forest",
     "dependency_log_odds",
     "pair_joint",
@@ -86,27 +86,6 @@ def check_dependencies(dependencies: Iterable | None, n_lfs: int) -> list[tuple[
     return sorted(pairs)
 
 
-def connected_groups(pairs: Iterable[tuple[int, int]], n_lfs: int) -> list[list[int]]:
-    """The groups of LFs that ``pairs`` connect (an LF in no pair is a group of one).
-
-    Each group is sorted, and the groups are sorted by their first LF.
-    """
-    parent = list(range(n_lfs))
-
-    def root(lf: int) -> int:
-        while parent[lf] != lf:
-            parent[lf] = parent[parent[lf]]
-            lf = parent[lf]
-        return lf
-
-    for i, j in pairs:
-        parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for lf in range(n_lfs):
-        groups.setdefault(root(lf), []).append(lf)
-    return sorted(groups.values())
-
-
 def pair_joint(q_i: float, q_j: float, z_ij: float, floor: float) -> np.ndarray:
     """Joint distribution of (a_i, a_j) on {-1, +1}^2 as a 2 x 2 array.
 
@@ -136,7 +115,9 @@ def dependency_forest(
 
     Pairs that never vote together are dropped (their joint votes never occur).
     Where the declared pairs form a cycle, the weakest links are left out, so
-    that each group of dependent LFs becomes a tree (Kruskal's algorithm).
+    that each group of dependent LFs becomes a tree (Kruskal's algorithm,
+    :func:`~dataprog_helpers.label_model.graphs.spanning_forest`; equal mutual
+    informations are ranked by the pair).
 
     Returns
     -------
@@ -148,21 +129,7 @@ def dependency_forest(
         if observed[i, j]:
             joint = pair_joint(correlations[i], correlations[j], agreements[i, j], floor)
             scored.append((-_mutual_information(joint), i, j))
-    parent = list(range(len(correlations)))
-
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    forest = []
-    for _, i, j in sorted(scored):
-        root_i, root_j = root(i), root(j)
-        if root_i != root_j:
-            parent[root_i] = root_j
-            forest.append((i, j))
-    return sorted(forest)
+    return spanning_forest([(i, j) for _, i, j in sorted(scored)], len(correlations))
 
 
 def dependency_log_odds(

@@ -18,19 +18,15 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .._validation import (
-    ConvergenceWarning,
-    IdentifiabilityWarning,
-    check_positive_int,
-    check_real_in_range,
-    check_seed,
-)
-from ._warn import warn_at_caller
+from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.validation import check_positive_int, check_real_in_range, check_seed
 from .base import MIN_LFS
 from .class_conditional import BLOCK_LFS
 from .indicator_residuals import find_class_conditional_dependencies
+from .rank_one import signs_from_agreements
 from .statistics import VoteStatistics, agreement_variance
-from .symmetric import LabelModel, _check_correlations, _signs_from_agreements
+from .symmetric import LabelModel, check_correlations, check_identifiable, completion_mask
 
 __all__ = ["find_dependencies", "standardized_residuals"]
 
@@ -53,7 +49,7 @@ def standardized_residuals(
     """
     if not isinstance(statistics, VoteStatistics):
         raise TypeError(f"statistics must be a VoteStatistics, got {type(statistics).__name__}")
-    correlations = _check_correlations(correlations, statistics.n_lfs)
+    correlations = check_correlations(correlations, statistics.n_lfs)
     agreements = statistics.agreements()
     expected = np.outer(correlations, correlations)
     variance = agreement_variance(expected, statistics.counts, floor=1e-12)
@@ -72,7 +68,7 @@ def _median_triplet_correlations(statistics: VoteStatistics) -> np.ndarray:
     using only denominators at least two standard errors from 0: a triplet is
     corrupted only if it touches the group in the wrong places, and the median
     ignores a minority of corrupted triplets.  Signs come from
-    :func:`_signs_from_agreements`.
+    :func:`signs_from_agreements`.
     """
     agreements = statistics.agreements()
     observed = ~np.ma.getmaskarray(agreements)
@@ -91,7 +87,7 @@ def _median_triplet_correlations(statistics: VoteStatistics) -> np.ndarray:
         if j.size:
             squares[i] = np.median(values[i, j] * values[i, k] / values[j, k])
     magnitudes = np.sqrt(np.clip(squares, 0.0, 1.0))
-    return magnitudes * _signs_from_agreements(values, magnitudes)
+    return magnitudes * signs_from_agreements(values, magnitudes)
 
 
 #: The models :func:`find_dependencies` can search under.
@@ -204,8 +200,8 @@ def find_dependencies(
         for k in np.argsort(-z[rows, columns], kind="stable"):
             pair = (int(rows[k]), int(columns[k]))
             try:  # leaving the pair out must keep the model identifiable
-                LabelModel._check_identifiable(
-                    statistics, LabelModel()._fit_mask(agreements, flagged + [pair]), [pair]
+                check_identifiable(
+                    statistics, completion_mask(agreements, flagged + [pair]), [pair]
                 )
             except ValueError:
                 continue

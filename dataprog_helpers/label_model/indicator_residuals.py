@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dependencies import connected_groups
+from .graphs import connected_groups, covote_groups
+from .rank_one import signs_from_agreements
 from .statistics import VoteStatistics
-from .symmetric import _covote_groups, _signs_from_agreements
 
 __all__ = ["find_class_conditional_dependencies"]
 
@@ -57,7 +57,7 @@ def _nested_median_effects(
     median over c: b's inner median is sound when most c are clean, and the
     outer median when most partners b are not a's copies.  Only denominators at
     least two standard errors from 0 are used.  Signs come from
-    :func:`~dataprog_helpers.label_model.symmetric._signs_from_agreements`.
+    :func:`~dataprog_helpers.label_model.rank_one.signs_from_agreements`.
     """
     usable = informative & (np.abs(covariance) >= 2.0 * errors)
     squares = np.zeros(covariance.shape[0])
@@ -75,7 +75,7 @@ def _nested_median_effects(
             squares[a] = np.median(np.nanmedian(inner, axis=1))
     # g_a^2 = Cov(x_a, [y = +1])^2 / (pi (1 - pi)) is at most Var(x_a) (Cauchy-Schwarz).
     magnitudes = np.sqrt(np.clip(squares, 0.0, variances))
-    return magnitudes * _signs_from_agreements(np.where(informative, covariance, 0.0), magnitudes)
+    return magnitudes * signs_from_agreements(np.where(informative, covariance, 0.0), magnitudes)
 
 
 def _rank_one_completion(
@@ -123,12 +123,12 @@ def _still_identifiable(pairs: list[tuple[int, int]], n_lfs: int) -> bool:
     """Whether g is still pinned down (up to sign) with ``pairs`` left out.
 
     The pairs of LFs left must connect all LFs and contain an odd cycle, as for
-    the symmetric model's ``q`` (:func:`~dataprog_helpers.label_model.symmetric._covote_groups`).
+    the symmetric model's ``q`` (:func:`~dataprog_helpers.label_model.graphs.covote_groups`).
     """
     kept = ~np.eye(n_lfs, dtype=bool)
     for i, j in pairs:
         kept[i, j] = kept[j, i] = False
-    groups = _covote_groups(kept)
+    groups = covote_groups(kept)
     return len(groups) == 1 and groups[0][1]
 
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._chunks import row_chunks
-from .._dask import import_dask, is_dask_array
-from .._validation import check_label_matrix, check_positive_int
-from ._warn import warn_at_caller
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.chunks import row_chunks
+from ..utils.optional_dask import import_dask, is_dask_array
+from ..utils.validation import check_label_matrix, check_positive_int
 
 __all__ = ["VoteStatistics", "agreement_variance"]
 
@@ -172,7 +172,7 @@ class VoteStatistics:
     large for memory are the sums of the statistics of its chunks: feed the chunks
     to :meth:`update` (or :meth:`from_chunks`) one at a time, or add up the
     statistics of separate parts with :meth:`merge`.  Each chunk is converted to
-    float32 for the matrix products; sums over at most ``_chunks.CHUNK_ROWS`` rows of
+    float32 for the matrix products; sums over at most ``utils.chunks.CHUNK_ROWS`` rows of
     products of -1, 0 and +1 are exact in float32, and the running totals are
     float64.  Every chunk's products are checked to be those integers (see
     :func:`_chunk_products`), so a faulty BLAS kernel cannot corrupt the

@@ -33,17 +33,16 @@ from collections.abc import Callable
 
 import numpy as np
 import tensorflow as tf
+from scipy.special import expit
 
-from .._validation import (
-    ConvergenceWarning,
-    IdentifiabilityWarning,
+from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.validation import (
     check_label_matrix,
     check_positive_int,
     check_real_in_range,
     check_seed,
 )
-from ..analysis import log_odds_weights, sigmoid
-from ._warn import warn_at_caller
 from .base import (
     BaseLabelModel,
     check_class_prior,
@@ -51,122 +50,26 @@ from .base import (
     check_dev_set,
     check_fit_statistics,
     choose_orientation,
+    log_odds_weights,
     table_log_odds,
 )
 from .dependencies import check_dependencies, dependency_forest, dependency_log_odds
+from .graphs import covote_groups
+from .rank_one import fit_rank_one, signs_from_agreements
 from .statistics import VoteStatistics, agreement_variance
 
 __all__ = [
     "LabelModel",
-    "completion_loss",
+    "check_correlations",
+    "check_identifiable",
+    "completion_mask",
     "estimate_class_prior",
     "posterior_proba",
-    "preconditioned_step",
     "triplet_correlations",
 ]
 
 #: The ways :class:`LabelModel` can solve for q.
 METHODS = ("gradient", "triplet")
-
-def completion_loss(correlations: tf.Tensor, agreements: tf.Tensor, mask: tf.Tensor) -> tf.Tensor:
-    """Masked rank-one completion loss ``sum_ij mask_ij (Z_ij - q_i q_j)^2``.
-
-    ``mask`` is 1 on observed off-diagonal pairs and 0 elsewhere (shape (m, m)).
-    """
-    residuals = mask * (agreements - correlations[:, None] * correlations[None, :])
-    return tf.reduce_sum(tf.square(residuals))
-
-
-def preconditioned_step(
-    correlations: tf.Tensor,
-    agreements: tf.Tensor,
-    mask: tf.Tensor,
-    step_size: tf.Tensor,
-    bound: tf.Tensor,
-) -> tuple[tf.Tensor, tf.Tensor]:
-    """One gradient step on :func:`completion_loss`, scaled by its curvature.
-
-    The gradient comes from ``tf.GradientTape``.  Each coordinate is divided by
-    the loss's exact second derivative in that coordinate,
-    ``d^2 loss / dq_k^2 = 4 sum_j mask_kj q_j^2`` (a diagonal Newton step), so
-    one ``step_size`` suits every number of LFs.  The result is clipped to
-    ``[-bound, bound]`` so accuracies stay strictly inside (0, 1).
-
-    Returns
-    -------
-    (new_correlations, loss_before_the_step)
-    """
-    with tf.GradientTape() as tape:
-        tape.watch(correlations)
-        loss = completion_loss(correlations, agreements, mask)
-    gradient = tape.gradient(loss, correlations)
-    curvature = 4.0 * tf.linalg.matvec(mask, tf.square(correlations))
-    step = gradient / (curvature + tf.constant(1e-12, correlations.dtype))
-    new_correlations = tf.clip_by_value(correlations - step_size * step, -bound, bound)
-    return new_correlations, loss
-
-
-_SCALAR = tf.TensorSpec([], tf.float64)
-
-
-@tf.function(
-    input_signature=(
-        tf.TensorSpec([None, None], tf.float64),  # agreements Z, missing entries as 0
-        tf.TensorSpec([None, None], tf.float64),  # mask of observed off-diagonal pairs
-        tf.TensorSpec([None], tf.float64),  # initial correlations q
-        _SCALAR,  # step_size
-        _SCALAR,  # tol on the largest change of q in one step
-        tf.TensorSpec([], tf.int32),  # max_steps
-        _SCALAR,  # bound on |q|
-    )
-)
-def _fit_correlations(agreements, mask, initial, step_size, tol, max_steps, bound):
-    """The whole optimisation as one graph: steps until max |dq| <= tol.
-
-    The input signature has unknown sizes and every hyper-parameter is a
-    tensor, so this function is traced once and reused by every fit.
-    """
-    losses = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
-    correlations = initial
-    change = tf.constant(np.inf, tf.float64)
-    step = tf.constant(0)
-    while step < max_steps and change > tol:
-        new_correlations, loss = preconditioned_step(
-            correlations, agreements, mask, step_size, bound
-        )
-        losses = losses.write(step, loss)
-        change = tf.reduce_max(tf.abs(new_correlations - correlations))
-        correlations = new_correlations
-        step += 1
-    losses = losses.write(step, completion_loss(correlations, agreements, mask))
-    return correlations, step, change, losses.stack()
-
-
-def _covote_groups(observed: np.ndarray) -> list[tuple[list[int], bool]]:
-    """Connected groups of the co-vote graph, each with whether it has an odd cycle.
-
-    ``observed[i, j]`` says LFs i and j vote together on some point (i != j).  Within
-    a group, Z_ij = q_i q_j pins q down (up to sign) only if the group's graph has
-    an odd cycle: a bipartite group with sides A and B fits equally well with
-    q_A * c and q_B / c for any c > 0.  Found by two-colouring each group.
-    """
-    colour = np.full(observed.shape[0], -1)
-    groups = []
-    for start in range(observed.shape[0]):
-        if colour[start] >= 0:
-            continue
-        colour[start], stack, members, has_odd_cycle = 0, [start], [start], False
-        while stack:
-            lf = stack.pop()
-            partners = np.flatnonzero(observed[lf])
-            has_odd_cycle |= bool(np.any(colour[partners] == colour[lf]))
-            new = partners[colour[partners] < 0]
-            colour[new] = 1 - colour[lf]
-            stack.extend(new.tolist())
-            members.extend(new.tolist())
-        groups.append((sorted(members), has_odd_cycle))
-    return groups
-
 
 def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.ndarray:
     """P(y = +1 | votes) for conditionally independent LFs.
@@ -195,7 +98,7 @@ def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.nd
             f"label_matrix has {label_matrix.shape[1]} LFs but accuracies has "
             f"{weights.shape[0]} entries"
         )
-    return sigmoid(table_log_odds(label_matrix, symmetric_table(weights), class_prior))
+    return expit(table_log_odds(label_matrix, symmetric_table(weights), class_prior))
 
 
 def symmetric_table(weights: np.ndarray) -> np.ndarray:
@@ -213,7 +116,7 @@ def _prior_from_mean_votes(mean_votes: np.ndarray, correlations: np.ndarray,
     return float(np.clip((1.0 + imbalance) / 2.0, margin, 1.0 - margin))
 
 
-def _check_correlations(correlations, n_lfs: int) -> np.ndarray:
+def check_correlations(correlations, n_lfs: int) -> np.ndarray:
     correlations = np.asarray(correlations, dtype=np.float64)
     if correlations.shape != (n_lfs,):
         raise ValueError(f"correlations must have shape ({n_lfs},), got {correlations.shape}")
@@ -230,42 +133,11 @@ def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> fl
     Returns 0.5 when every ``q_i`` is 0 (the votes then carry no information about y).
     """
     label_matrix = check_label_matrix(label_matrix)
-    correlations = _check_correlations(correlations, label_matrix.shape[1])
+    correlations = check_correlations(correlations, label_matrix.shape[1])
     mean_votes = VoteStatistics.from_label_matrix(label_matrix, patterns=False).mean_votes()
     if np.isnan(mean_votes).any():
         raise ValueError("every LF must vote at least once to estimate the class prior")
     return _prior_from_mean_votes(mean_votes, correlations, margin)
-
-
-def _signs_from_agreements(agreements: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
-    """Signs s with ``s_i s_j`` matching ``sign(Z_ij)`` as far as possible, up to a global flip.
-
-    From s = +1, as long as some LF's agreements with the others, weighted by
-    their |q|, point to the other sign, ``sign(sum_j Z_ij |q_j| s_j)`` (j != i),
-    the one of them with the largest |q| flips.  Each flip raises
-    ``sum_ij Z_ij |q_i| |q_j| s_i s_j``, so the flips end; updating all LFs at once
-    instead can cycle for ever (on one-sided LFs, whose agreements are all +-1, it
-    flips every sign back and forth).  A sum within rounding of 0 is a tie and
-    keeps the sign it has, so that rounding, which differs between processors,
-    decides nothing.  Where s = +1 already fits (accurate LFs), this is one
-    matrix-vector product.
-    """
-    n_lfs = magnitudes.shape[0]
-    signs = np.ones(n_lfs)
-    weights = agreements * magnitudes[None, :]
-    np.fill_diagonal(weights, 0.0)
-    ties = 1e-9 * np.abs(weights).sum(axis=1)
-    rank = np.empty(n_lfs, dtype=np.int64)
-    rank[np.argsort(-magnitudes, kind="stable")] = np.arange(n_lfs)
-    fields = weights @ signs
-    for _ in range(n_lfs * n_lfs + 1):  # far more flips than it takes
-        wrong = np.flatnonzero((np.abs(fields) > ties) & (np.sign(fields) != signs))
-        if wrong.size == 0:
-            break
-        lf = wrong[np.argmin(rank[wrong])]
-        signs[lf] = -signs[lf]
-        fields += 2.0 * signs[lf] * weights[:, lf]
-    return signs
 
 
 def triplet_correlations(
@@ -288,7 +160,7 @@ def triplet_correlations(
     it the denominator would overstate ``(q_j q_k)^2`` by that much on average,
     which is more than the signal when pairs co-vote a few hundred times.  Both
     sums are diagonals of matrix products, so the cost is a few m x m matrix
-    multiplications.  Signs come from :func:`_signs_from_agreements`.  An LF
+    multiplications.  Signs come from :func:`signs_from_agreements`.  An LF
     whose pooled denominator is not positive gets q = 0, with an
     :class:`IdentifiabilityWarning`.
 
@@ -334,7 +206,57 @@ def triplet_correlations(
     squares = np.divide(numerators, denominators, out=np.zeros_like(numerators),
                         where=denominators > 0)
     magnitudes = np.sqrt(np.clip(squares, 0.0, bound**2))
-    return magnitudes * _signs_from_agreements(masked, magnitudes)
+    return magnitudes * signs_from_agreements(masked, magnitudes)
+
+
+def completion_mask(
+    agreements: np.ma.MaskedArray, dependencies: list[tuple[int, int]]
+) -> np.ndarray:
+    """1 on the observed off-diagonal pairs that inform q, 0 elsewhere, shape (n_lfs, n_lfs).
+
+    A pair is left out (0) where it never co-votes (masked in ``agreements``), on
+    the diagonal and where it is declared dependent.
+    """
+    mask = (~np.ma.getmaskarray(agreements)).astype(np.float64)
+    np.fill_diagonal(mask, 0.0)
+    for i, j in dependencies:
+        mask[i, j] = mask[j, i] = 0.0
+    return mask
+
+
+def check_identifiable(
+    statistics: VoteStatistics, mask: np.ndarray, dependencies: list
+) -> None:
+    """Raise a ``ValueError`` unless the pairs of ``mask`` determine q up to its sign.
+
+    Every LF must vote, and co-vote with another LF outside ``dependencies``;
+    the co-voting pairs must connect all LFs and contain an odd cycle
+    (:func:`~dataprog_helpers.label_model.graphs.covote_groups`).
+    """
+    check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
+    observed = mask > 0
+    declared = " outside the declared dependencies" if dependencies else ""
+    isolated = np.flatnonzero(~observed.any(axis=1))
+    if isolated.size:
+        raise ValueError(
+            f"LF(s) {isolated.tolist()} never vote on a point together with another "
+            f"LF{declared}, so their accuracy cannot be estimated from agreements"
+        )
+    groups = covote_groups(observed)
+    if len(groups) > 1:
+        described = "; ".join(str(members) for members, _ in groups)
+        raise ValueError(
+            f"the LFs form {len(groups)} groups that never vote on a common point"
+            f"{declared} ({described}), so their accuracies cannot be related; "
+            "fit each group separately"
+        )
+    if not groups[0][1]:
+        raise ValueError(
+            f"the pairs of LFs that vote together{declared} contain no odd cycle (such "
+            "as three LFs that all co-vote pairwise), so the accuracies are not "
+            "identifiable: scaling one side's q up and the other side's down fits the "
+            "agreements equally well"
+        )
 
 
 class LabelModel(BaseLabelModel):
@@ -346,8 +268,8 @@ class LabelModel(BaseLabelModel):
         Most optimisation steps of the gradient fit.
     step_size : float in (0, 1], default 0.5
         Damping of the curvature-scaled gradient step (see
-        :func:`preconditioned_step`); 1 would jump to each coordinate's own
-        minimum, 0.5 converges steadily.
+        :func:`~dataprog_helpers.label_model.rank_one.preconditioned_step`); 1
+        would jump to each coordinate's own minimum, 0.5 converges steadily.
     tol : float, default 1e-9
         The gradient fit stops once no correlation q_i changes by more than
         ``tol`` in a step; a :class:`ConvergenceWarning` is issued if
@@ -379,8 +301,7 @@ class LabelModel(BaseLabelModel):
     weights_ : ndarray of shape (n_lfs,)
         Log-odds voting weights ``log(p / (1 - p))``.
     agreement_matrix_ : numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
-        The agreement matrix Z the model was fitted to.  ``overlap_matrix_``
-        is its old name, kept as an alias.
+        The agreement matrix Z the model was fitted to.
     residuals_ : numpy.ma.MaskedArray of shape (n_lfs, n_lfs)
         ``Z_ij - q_i q_j``: what the fitted model leaves unexplained, masked on
         the diagonal and for pairs that never vote together.  Large entries
@@ -449,47 +370,8 @@ class LabelModel(BaseLabelModel):
             self.accuracy_margin, "accuracy_margin", 0.0, 0.5, include_low=False, include_high=False
         )
 
-    @staticmethod
-    def _check_identifiable(
-        statistics: VoteStatistics, mask: np.ndarray, dependencies: list
-    ) -> None:
-        check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
-        observed = mask > 0
-        declared = " outside the declared dependencies" if dependencies else ""
-        isolated = np.flatnonzero(~observed.any(axis=1))
-        if isolated.size:
-            raise ValueError(
-                f"LF(s) {isolated.tolist()} never vote on a point together with another "
-                f"LF{declared}, so their accuracy cannot be estimated from agreements"
-            )
-        groups = _covote_groups(observed)
-        if len(groups) > 1:
-            described = "; ".join(str(members) for members, _ in groups)
-            raise ValueError(
-                f"the LFs form {len(groups)} groups that never vote on a common point"
-                f"{declared} ({described}), so their accuracies cannot be related; "
-                "fit each group separately"
-            )
-        if not groups[0][1]:
-            raise ValueError(
-                f"the pairs of LFs that vote together{declared} contain no odd cycle (such "
-                "as three LFs that all co-vote pairwise), so the accuracies are not "
-                "identifiable: scaling one side's q up and the other side's down fits the "
-                "agreements equally well"
-            )
-
-    def _fit_mask(
-        self, agreements: np.ma.MaskedArray, dependencies: list[tuple[int, int]]
-    ) -> np.ndarray:
-        """1 on the observed off-diagonal pairs that inform q, 0 elsewhere."""
-        mask = (~np.ma.getmaskarray(agreements)).astype(np.float64)
-        np.fill_diagonal(mask, 0.0)
-        for i, j in dependencies:
-            mask[i, j] = mask[j, i] = 0.0
-        return mask
-
     def _gradient_inputs(self, agreements: np.ma.MaskedArray, mask: np.ndarray) -> dict:
-        """The tensors the compiled gradient fit :func:`_fit_correlations` takes."""
+        """The tensors the compiled gradient fit :func:`~.rank_one.fit_rank_one` takes."""
         initial = np.random.default_rng(self.seed).uniform(0.1, 0.5, size=mask.shape[0])
         return {
             "agreements": tf.constant(agreements.filled(0.0)),
@@ -514,7 +396,7 @@ class LabelModel(BaseLabelModel):
             correlations = triplet_correlations(values, mask, counts, self._bound)
             residuals = mask * (values - np.outer(correlations, correlations))
             return correlations, 0, True, np.array([np.sum(residuals**2)])
-        correlations, n_iter, change, losses = _fit_correlations(
+        correlations, n_iter, change, losses = fit_rank_one(
             **self._gradient_inputs(agreements, mask)
         )
         converged = bool(change.numpy() <= self.tol)
@@ -563,8 +445,8 @@ class LabelModel(BaseLabelModel):
         check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
         dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
         agreements = statistics.agreements()
-        mask = self._fit_mask(agreements, dependencies)
-        self._check_identifiable(statistics, mask, dependencies)
+        mask = completion_mask(agreements, dependencies)
+        check_identifiable(statistics, mask, dependencies)
         dev_set = check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
         solution, n_iter, converged, loss_history = self._solve(
             agreements, mask, statistics.counts
@@ -608,11 +490,6 @@ class LabelModel(BaseLabelModel):
         self.loss_history_ = loss_history
         self.sign_flipped_ = sign_flipped
         return self
-
-    @property
-    def overlap_matrix_(self) -> np.ma.MaskedArray:
-        """The old name of :attr:`agreement_matrix_`."""
-        return self.agreement_matrix_
 
     @property
     def _joint_floor(self) -> float:

@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import math
 import time
+import timeit
 import tracemalloc
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._chunks import CHUNK_ROWS, row_chunks
-from ._validation import (
+from ..analysis import majority_vote
+from ..end_model import NoiseAwareClassifier
+from ..label_model import LabelModel, VoteStatistics
+from ..label_model.symmetric import posterior_proba
+from ..scores import accuracy, labels_from_probabilities
+from ..utils.chunks import CHUNK_ROWS, row_chunks
+from ..utils.validation import (
     check_features,
     check_labels,
     check_positive_int,
@@ -32,9 +38,6 @@ from ._validation import (
     check_same_length,
     check_seed,
 )
-from .analysis import accuracy, labels_from_probabilities, majority_vote
-from .end_model import NoiseAwareClassifier
-from .label_model import LabelModel, VoteStatistics, posterior_proba
 from .synthetic import TutorialData, make_features, make_label_matrix, make_tutorial_data
 
 __all__ = [
@@ -46,6 +49,8 @@ __all__ = [
     "headline_table",
     "label_model_error_curve",
     "labels_worth",
+    "labels_worth_range",
+    "loglog_slope",
     "median_seconds",
     "streaming_run",
 ]
@@ -150,16 +155,11 @@ def median_seconds(function, repeats: int) -> float:
     """Median wall-clock seconds of ``repeats`` calls of ``function()``, after one untimed call.
 
     The untimed call compiles what needs compiling (TensorFlow traces a graph on
-    first use), so only steady-state calls are timed.
+    first use), so only steady-state calls are timed, by :func:`timeit.repeat`.
     """
     repeats = check_positive_int(repeats, "repeats")
     function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return float(np.median(timeit.repeat(function, repeat=repeats, number=1)))
 
 
 def compare_estimators(
@@ -408,8 +408,8 @@ def labels_worth(curve: pd.DataFrame, accuracy_reached: float) -> float:
     for k in range(len(sizes) - 1):
         low, high = accuracies[k], accuracies[k + 1]
         if low <= accuracy_reached <= high and high > low:
-            share = (accuracy_reached - low) / (high - low)
-            return float(np.exp(np.log(sizes[k]) + share * np.log(sizes[k + 1] / sizes[k])))
+            return float(np.exp(np.interp(accuracy_reached, [low, high],
+                                          np.log(sizes[k : k + 2]))))
     return float("nan")
 
 
@@ -440,6 +440,31 @@ def labels_worth_range(curve: pd.DataFrame, accuracy_reached: float, n_test: int
         "labels": labels_worth(curve, accuracy_reached),
         "labels low": labels_worth(curve, low), "labels high": labels_worth(curve, high),
     })
+
+
+def loglog_slope(sizes, values) -> float:
+    """Least-squares slope of ``log(values)`` against ``log(sizes)``.
+
+    A quantity that shrinks like ``n^(-1/2)`` has slope -1/2.
+
+    Parameters
+    ----------
+    sizes, values : array-like of shape (k,), positive, k >= 2
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if sizes.ndim != 1 or sizes.shape != values.shape or sizes.size < 2:
+        raise ValueError(
+            "sizes and values must be 1-D of the same length, at least 2; got shapes "
+            f"{sizes.shape} and {values.shape}"
+        )
+    if not (np.all(np.isfinite(sizes)) and np.all(np.isfinite(values))):
+        raise ValueError("sizes and values must be finite for a log-log slope")
+    if not (np.all(sizes > 0) and np.all(values > 0)):
+        raise ValueError("sizes and values must be positive for a log-log slope")
+    if np.ptp(sizes) == 0:
+        raise ValueError("sizes must not all be equal")
+    return float(np.polyfit(np.log(sizes), np.log(values), 1)[0])
 
 
 def main() -> None:

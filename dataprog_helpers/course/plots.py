@@ -11,14 +11,15 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
-from ._validation import (
+from ..scores import calibration_table
+from ..utils.validation import (
     check_label_matrix,
     check_labels,
     check_positive_int,
     check_probabilities,
     check_same_length,
 )
-from .analysis import calibration_table, loglog_slope
+from .experiment import loglog_slope
 
 __all__ = [
     "draw_reference_lines",

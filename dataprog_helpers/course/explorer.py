@@ -44,18 +44,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import imsave
 
-from ._validation import (
-    check_positive_int,
-    check_probability_range,
-    check_real_in_range,
-    check_seed,
-)
-from .analysis import accuracy, labels_from_probabilities, majority_vote
-from .label_model import (
+from ..analysis import majority_vote
+from ..label_model import (
     ClassConditionalLabelModel,
     LabelModel,
     conditional_posterior_proba,
     posterior_proba,
+)
+from ..scores import accuracy, labels_from_probabilities
+from ..utils.validation import (
+    check_positive_int,
+    check_probability_range,
+    check_real_in_range,
+    check_seed,
 )
 from .plots import draw_reference_lines, plot_accuracy_estimates, plot_posterior_histogram
 from .synthetic import draw_labels, make_label_matrix, sample_label_matrix

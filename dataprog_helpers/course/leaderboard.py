@@ -27,12 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_positive_int
-from .analysis import accuracy, expected_calibration_error, f1_score, majority_vote
-from .datasets import load_breast_cancer_frame, split_dev_test, youtube_spam_splits
+from ..analysis import majority_vote, majority_vote_proba
+from ..datasets import youtube_spam_splits
+from ..label_model import ClassConditionalLabelModel, LabelModel
+from ..labeling import apply_lfs
+from ..scores import accuracy, expected_calibration_error, f1_score
+from ..utils.validation import check_positive_int
+from .datasets import load_breast_cancer_frame, split_dev_test
 from .experiment import median_seconds
-from .label_model import ClassConditionalLabelModel, LabelModel
-from .labeling import apply_lfs
 from .spam_lfs import SPAM_LFS
 from .synthetic import make_one_sided_label_matrix, make_tutorial_data
 from .tumour_lfs import one_sided_tumour_lfs, two_sided_tumour_lfs
@@ -43,7 +45,6 @@ __all__ = [
     "LabelingTask",
     "label_model_leaderboard",
     "leaderboard_tasks",
-    "majority_vote_proba",
     "tumour_tasks",
 ]
 
@@ -162,18 +163,6 @@ def leaderboard_tasks(seed: int = 0) -> list[LabelingTask]:
     check_positive_int(seed, "seed", minimum=0)
     return [_tutorial_task(seed), _one_sided_task(seed), *tumour_tasks(seed),
             _youtube_task()]
-
-
-def majority_vote_proba(label_matrix) -> np.ndarray:
-    """Majority vote as a probability: the share of +1 among a point's votes (1/2 without any).
-
-    Shape (n_points,); what the calibration error of majority vote is computed from.
-    """
-    votes = np.asarray(label_matrix)
-    n_votes = np.count_nonzero(votes, axis=1)
-    n_positive = np.count_nonzero(votes == 1, axis=1)
-    return np.divide(n_positive, n_votes, out=np.full(votes.shape[0], 0.5),
-                     where=n_votes > 0)
 
 
 def _fit(name: str, task: LabelingTask):

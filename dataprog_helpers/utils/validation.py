@@ -7,11 +7,7 @@ wrong, so that bad input never turns into a silent NaN further down.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
-import warnings
-from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse
@@ -28,7 +24,6 @@ __all__ = [
     "check_real_in_range",
     "check_same_length",
     "check_seed",
-    "renamed_keywords",
 ]
 
 
@@ -284,52 +279,3 @@ def check_probability_range(value, name: str) -> tuple[float, float]:
     if low > high:
         raise ValueError(f"{name} must satisfy low <= high, got {value!r}")
     return low, high
-
-
-def renamed_keywords(**new_by_old: str) -> Callable:
-    """Decorate a function so that it still takes its parameters' old names, with a warning.
-
-    ``@renamed_keywords(acc_range="accuracy_range")`` lets callers pass
-    ``acc_range=...`` as a keyword: it is passed on as ``accuracy_range`` with a
-    ``DeprecationWarning`` naming the new name (pointing at the caller's line).
-    Passing both names, the new one by keyword or by position, is a ``TypeError``.
-    The old names are keyword-only and do not appear in the signature.
-    """
-
-    def decorate(function: Callable) -> Callable:
-        parameters = list(inspect.signature(function).parameters)
-        positions = {new: parameters.index(new) for new in new_by_old.values()}
-
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            for old, new in new_by_old.items():
-                if old not in kwargs:
-                    continue
-                if new in kwargs or len(args) > positions[new]:
-                    raise TypeError(
-                        f"{function.__name__}() got both {new!r} and its deprecated old "
-                        f"name {old!r}; pass only {new!r}"
-                    )
-                warnings.warn(
-                    f"{function.__name__}(): the keyword {old!r} is deprecated; use {new!r}",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[new] = kwargs.pop(old)
-            return function(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a model is used before ``fit``."""
-
-
-class ConvergenceWarning(UserWarning):
-    """Warned when an optimiser stops at its step limit before its tolerance."""
-
-
-class IdentifiabilityWarning(UserWarning):
-    """Warned when the data barely determine what the model reports (e.g. the sign of q)."""

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._chunks import row_chunks
-from ._validation import (
+from ..utils.chunks import row_chunks
+from ..utils.validation import (
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
@@ -38,7 +38,6 @@ from ._validation import (
     check_real_in_range,
     check_same_length,
     check_seed,
-    renamed_keywords,
 )
 
 __all__ = [
@@ -86,7 +85,6 @@ def draw_labels(n: int, class_prior: float, rng: np.random.Generator) -> np.ndar
     return np.where(rng.random(n) < class_prior, 1, -1).astype(np.int8)
 
 
-@renamed_keywords(class_balance="class_prior")
 def make_features(n: int, d: int, seed: int | None = None, class_prior: float = 0.5):
     """Draw labels and weak binary features.
 
@@ -128,7 +126,6 @@ def make_features(n: int, d: int, seed: int | None = None, class_prior: float = 
     return X, y, feature_accuracies
 
 
-@renamed_keywords(acc_range="accuracy_range")
 def make_label_matrix(
     y,
     m: int,
@@ -336,7 +333,6 @@ def make_one_sided_label_matrix(
     return sample_label_matrix(y, table, seed=vote_seed), table
 
 
-@renamed_keywords(lf_accs="lf_accuracies", repeat="copy_rate")
 def add_near_copies(
     label_matrix,
     y,
@@ -426,7 +422,6 @@ class TutorialData:
     lf_accuracies: np.ndarray
 
 
-@renamed_keywords(acc_range="accuracy_range", class_balance="class_prior")
 def make_tutorial_data(
     n: int = 10_000,
     d: int = 100,
