@@ -1,5 +1,6 @@
 # The project's interface: `make tutorial`, `make lab`, `make site`, `make test`, `make benchmark`;
-# for maintainers, `make notebooks` (re-execute and store every notebook) and `make portability`.
+# `make test-fast` for the edit loop; for maintainers, `make notebooks` (re-execute and store
+# every notebook) and `make portability`.
 # Every target creates (or reuses) the virtual environment .venv itself.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: tutorial lab notebooks site browser test portability lint benchmark clean
+.PHONY: tutorial lab notebooks site browser test test-fast portability lint benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml
 tutorial: $(STAMP)
 	$(BIN)/jupyter nbconvert --log-level=ERROR --to html --execute --output-dir build notebooks/*.ipynb
 	@echo "Executed notebooks written to build/ as HTML."
-	@$(BIN)/python -m dataprog_helpers.experiment
+	@$(BIN)/python -m dataprog_helpers.course.experiment
 
 # JupyterLab refuses to run as root unless told to (e.g. in a container): tell it there.
 lab: $(STAMP)
@@ -62,12 +63,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # Spread over the CPU cores (--dist loadscope keeps each test file, and each notebook's
-# check, on one worker).  tests/test_portability.py runs strict nbval over every notebook
-# and solution, each in a kernel on a simulated other processor (tests/portability.py).
+# check, on one worker).  The tests come in tiers (tests/conftest.py): unit, statistical,
+# course and system.  tests/system/test_portability.py runs strict nbval over every notebook
+# and solution, each in a kernel on a simulated other processor (tools/portability.py).
 PYTEST_WORKERS ?= auto
 
 test: lint site browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -p no:cacheprovider
+
+# The edit loop: lint and every tier but the system one (no clusters, fresh install,
+# browser or notebooks).
+test-fast: lint
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope -p no:cacheprovider \
+		-m "not system"
 
 # Re-execute every notebook and solution and store the outputs that nbval compares
 # (the exercise cells, which nbval skips, stay empty).  Two cells of notebook 5 print
@@ -76,9 +84,9 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py
 
 # Strict nbval over every notebook without any variant, then under each simulated other
-# processor in turn (tests/portability.py); `make test` runs one pass with all at once.
+# processor in turn (tools/portability.py); `make test` runs one pass with all at once.
 portability: $(STAMP)
-	$(BIN)/python tests/portability.py
+	$(BIN)/python tools/portability.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/label_model_speed.py

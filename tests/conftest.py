@@ -1,4 +1,18 @@
-"""Shared fixtures for the dataprog_helpers test suite.
+"""Shared fixtures for the dataprog_helpers test suite, and its tiers.
+
+The tests come in four tiers, each a pytest marker:
+
+- ``unit`` (``tests/unit/``): the library, one behaviour per test;
+- ``statistical``: tests whose tolerances come from the statistics (a standard
+  error times :func:`bonferroni_z`), usually over many seeds; any test that asks
+  for the ``z_bound`` or ``paired_se`` fixture is marked so automatically;
+- ``course`` (``tests/course/``): the course's simulation, data, LFs, experiments,
+  figures and exercises;
+- ``system`` (``tests/system/``): real components started as users start them
+  (Dask clusters, a fresh install, the course site in a browser, strict nbval over
+  every notebook on a simulated other processor).
+
+``make test-fast`` runs every tier but ``system``; ``make test`` runs them all.
 
 TensorFlow's logging variables must be set before anything imports it, so they come first.
 """
@@ -36,6 +50,19 @@ from dataprog_helpers.course import (  # noqa: E402
 from dataprog_helpers.label_model import posterior_proba  # noqa: E402
 from dataprog_helpers.scores import labels_from_probabilities  # noqa: E402
 from dataprog_helpers.utils.chunks import CHUNK_ROWS  # noqa: E402
+
+#: The tier of each test folder (see the module docstring).
+FOLDER_TIERS = {"unit": "unit", "course": "course", "system": "system"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its folder's tier, and as statistical if it uses z_bound or paired_se."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in FOLDER_TIERS:
+            item.add_marker(FOLDER_TIERS[folder])
+        if {"z_bound", "paired_se"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("statistical")
 
 
 def bonferroni_z(n_comparisons: int, family_alpha: float = 1e-3) -> float:
@@ -78,6 +105,31 @@ def paired_accuracy_se(y, predictions_a, predictions_b) -> float:
 def paired_se():
     """The function :func:`paired_accuracy_se`, for comparing two predictors on one test set."""
     return paired_accuracy_se
+
+
+#: Every field of VoteStatistics.
+STATISTICS_FIELDS = ("products", "counts", "vote_sums", "n_points", "patterns", "pattern_counts",
+                     "positive_counts")
+
+
+def assert_same_statistics(expected, found) -> None:
+    """Two VoteStatistics are the same: equal values and dtypes in every field.
+
+    Fields that are None (the patterns, when not kept) must be None in both.
+    """
+    for field in STATISTICS_FIELDS:
+        wanted, got = getattr(expected, field), getattr(found, field)
+        if wanted is None:
+            assert got is None, field
+        else:
+            np.testing.assert_array_equal(got, wanted, err_msg=field)
+            assert np.asarray(got).dtype == np.asarray(wanted).dtype, field
+
+
+@pytest.fixture(scope="session")
+def same_statistics():
+    """The function :func:`assert_same_statistics`."""
+    return assert_same_statistics
 
 
 @pytest.fixture(scope="session")

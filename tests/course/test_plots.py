@@ -6,9 +6,7 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-import dataprog_helpers as dh
 from dataprog_helpers import agreement_matrix, calibration_table
-from dataprog_helpers.course import plots
 from dataprog_helpers.course.plots import (
     draw_reference_lines,
     plot_accuracy_bars,

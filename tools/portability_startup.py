@@ -1,4 +1,4 @@
-# IPython start-up file of the portability check (``tests/portability.py``).
+# IPython start-up file of the portability check (``tools/portability.py``).
 #
 # Not part of the package and never imported: the check copies it into the
 # ``profile_default/startup`` folder of a temporary ``IPYTHONDIR``, so every notebook

@@ -30,13 +30,13 @@ made without any variant:
     far more than a rounding difference, far less than any difference that matters.
 
 ``make test`` checks every notebook once, under ``combined``: all four changes at
-once (``tests/test_portability.py``).  ``make portability`` runs ``none`` and then
+once (``tests/system/test_portability.py``).  ``make portability`` runs ``none`` and then
 each variant on its own, which tells a regression (``none`` fails too) from a
 cell that reacts to one kind of difference.
 
 Usage::
 
-    python tests/portability.py [VARIANT ...] [-- NOTEBOOK ...]
+    python tools/portability.py [VARIANT ...] [-- NOTEBOOK ...]
 
 with no variant meaning ``none`` and the four variants, one after the other, and no
 notebook meaning every notebook and solution.

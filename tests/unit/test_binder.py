@@ -2,7 +2,7 @@
 
 repo2docker reads only the ``binder/`` folder when it exists: ``environment.yml``
 (a conda environment with its own ``pip:`` list) and ``postBuild`` (a shell script
-run once after the install).  tests/test_environment.py checks that the pip list pins
+run once after the install).  tests/unit/test_environment.py checks that the pip list pins
 exactly pyproject.toml's dependencies and "notebooks" extra; this file checks the rest
 of what a Binder build needs.
 """
@@ -21,7 +21,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 # Files repo2docker understands (https://repo2docker.readthedocs.io, "Configuration files").
 REPO2DOCKER_FILES = {

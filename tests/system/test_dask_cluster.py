@@ -46,7 +46,6 @@ psutil = pytest.importorskip("psutil")  # a dependency of distributed
 
 from distributed.comm import get_address_host_port  # noqa: E402
 from distributed.comm.core import CommClosedError, FatalCommClosedError  # noqa: E402
-from statistics_checks import assert_same_statistics  # noqa: E402
 
 import dataprog_helpers  # noqa: E402
 from dataprog_helpers import VoteStatistics, apply_lfs  # noqa: E402
@@ -98,10 +97,10 @@ def _wait_until(condition, timeout: float, interval: float = 0.02):
     return value
 
 
-def _assert_pipeline_gives_the_in_memory_results(votes, in_memory) -> None:
+def _assert_pipeline_gives_the_in_memory_results(votes, in_memory, same_statistics) -> None:
     """Statistics on the cluster, fits on the client, posteriors on the cluster."""
     statistics = VoteStatistics.from_dask(votes, patterns=True)
-    assert_same_statistics(in_memory.statistics, statistics)
+    same_statistics(in_memory.statistics, statistics)
     symmetric = dataprog_helpers.LabelModel(seed=0).fit_statistics(statistics)
     class_conditional = dataprog_helpers.ClassConditionalLabelModel().fit_statistics(statistics)
     for fitted, expected, names in (
@@ -248,7 +247,7 @@ def cli_cluster(tmp_path):
 
 @posix_only
 def test_a_command_line_cluster_on_localhost_gives_the_in_memory_fits_and_posteriors(
-    cli_cluster, in_memory,
+    cli_cluster, in_memory, same_statistics,
 ):
     assert cli_cluster.address.startswith("tcp://127.0.0.1:")
     label_matrix = in_memory.label_matrix
@@ -266,7 +265,7 @@ def test_a_command_line_cluster_on_localhost_gives_the_in_memory_fits_and_poster
         votes = apply_lfs([operator.itemgetter(name) for name in names], frame)
         assert isinstance(votes, da.Array) and votes.dtype == np.int8
         np.testing.assert_array_equal(votes.compute(), label_matrix)
-        _assert_pipeline_gives_the_in_memory_results(votes, in_memory)
+        _assert_pipeline_gives_the_in_memory_results(votes, in_memory, same_statistics)
 
         client.shutdown()
     for process in cli_cluster.processes:
@@ -276,7 +275,9 @@ def test_a_command_line_cluster_on_localhost_gives_the_in_memory_fits_and_poster
     assert all(left.values()), f"processes left after shutdown: {left}"
 
 
-def test_a_tls_cluster_serves_its_certificate_holders_and_refuses_everyone_else(in_memory):
+def test_a_tls_cluster_serves_its_certificate_holders_and_refuses_everyone_else(
+    in_memory, same_statistics,
+):
     pytest.importorskip("cryptography", reason="Security.temporary() needs cryptography")
     security = distributed.Security.temporary()
     stranger = distributed.Security.temporary()
@@ -316,11 +317,11 @@ def test_a_tls_cluster_serves_its_certificate_holders_and_refuses_everyone_else(
             assert len(client.scheduler_info()["workers"]) == 2
             chunked = da.from_array(in_memory.label_matrix,
                                     chunks=((3000, 1, 2999, 2000), (7, 13)))
-            _assert_pipeline_gives_the_in_memory_results(chunked, in_memory)
+            _assert_pipeline_gives_the_in_memory_results(chunked, in_memory, same_statistics)
 
 
 @posix_only
-def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(tmp_path):
+def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(tmp_path, same_statistics):
     started = tmp_path / "started"
     started.mkdir()
     votes = da.concatenate([
@@ -365,4 +366,4 @@ def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(tmp_path):
     assert sorted(starts) == list(range(FAULT_CHUNKS))
     assert max(starts.values()) >= 2, "no chunk was lost with the killed worker"
     assert statistics.n_points == FAULT_CHUNKS * FAULT_ROWS
-    assert_same_statistics(expected, statistics)
+    same_statistics(expected, statistics)

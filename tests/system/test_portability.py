@@ -1,6 +1,6 @@
 """Strict nbval over every notebook and solution, on a simulated other processor.
 
-This is ``make test``'s check of the stored notebook outputs.  ``tests/portability.py``
+This is ``make test``'s check of the stored notebook outputs.  ``tools/portability.py``
 re-executes a notebook under variants that change what another processor would
 change (other kernels, other thread counts, oneDNN on, inputs perturbed far beyond a
 rounding difference) and compares every output with nbval in strict mode; here each
@@ -23,7 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from portability import NOTEBOOKS, ROOT, STARTUP_FILE, VARIANTS, run_variant
+
+# The runner lives in tools/ (``make portability`` runs it as a script); this checks it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from portability import NOTEBOOKS, ROOT, STARTUP_FILE, VARIANTS, run_variant  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +46,7 @@ def _portability_check(notebook: Path) -> type:
             process = run_variant("combined", [notebook], capture=True)
             assert process.returncode == 0, (
                 f"{notebook.name}: stored outputs changed under the combined portability "
-                f"variant (run `python tests/portability.py -- {notebook.relative_to(ROOT)}` "
+                f"variant (run `python tools/portability.py -- {notebook.relative_to(ROOT)}` "
                 f"to see which variant):\n{_failure_report(process)}"
             )
 

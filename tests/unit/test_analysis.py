@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import dataprog_helpers as dh
 from dataprog_helpers import (
     VoteStatistics,
     accuracy,
@@ -248,13 +247,6 @@ def test_lf_summary_rejects_bad_label_matrices(votes, pattern):
 # --- VoteStatistics -------------------------------------------------------------------------
 
 
-def _assert_same_statistics(statistics, expected):
-    np.testing.assert_array_equal(statistics.products, expected.products)
-    np.testing.assert_array_equal(statistics.counts, expected.counts)
-    np.testing.assert_array_equal(statistics.vote_sums, expected.vote_sums)
-    assert statistics.n_points == expected.n_points
-
-
 def _split(L, boundaries):
     """Row chunks of L cut at ``boundaries``, yielded one at a time (a stream)."""
     edges = [0, *boundaries, len(L)]
@@ -280,23 +272,22 @@ def test_vote_statistics_of_a_label_matrix_are_the_integer_sums_it_documents(two
     ids=["whole", "one-row", "halves", "eight", "last-row", "uneven"],
 )
 def test_vote_statistics_from_chunks_equal_those_of_the_whole_matrix_exactly(
-    tutorial_data, boundaries
+    tutorial_data, boundaries, same_statistics
 ):
     L = tutorial_data.L_train
     whole = VoteStatistics.from_label_matrix(L)
-    _assert_same_statistics(VoteStatistics.from_chunks(_split(L, boundaries)), whole)
+    same_statistics(whole, VoteStatistics.from_chunks(_split(L, boundaries)))
     updated = VoteStatistics.empty(L.shape[1])
     for chunk in _split(L, boundaries):
         assert updated.update(chunk) is updated
-    _assert_same_statistics(updated, whole)
+    same_statistics(whole, updated)
 
 
-def test_vote_statistics_accept_chunks_given_as_nested_lists(small_label_matrix):
+def test_vote_statistics_accept_chunks_given_as_nested_lists(small_label_matrix,
+                                                            same_statistics):
     L, _ = small_label_matrix
     chunks = [L[:2].tolist(), L[2:].tolist()]
-    _assert_same_statistics(
-        VoteStatistics.from_chunks(chunks), VoteStatistics.from_label_matrix(L)
-    )
+    same_statistics(VoteStatistics.from_label_matrix(L), VoteStatistics.from_chunks(chunks))
 
 
 def test_vote_statistics_agree_with_agreement_matrix_and_overlap_counts(random_sparse_matrix):

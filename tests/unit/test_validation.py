@@ -1,6 +1,5 @@
 """Tests of the shared input checks in dataprog_helpers._validation."""
 
-import inspect
 
 import numpy as np
 import pytest

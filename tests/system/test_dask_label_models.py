@@ -16,7 +16,6 @@ dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from statistics_checks import assert_same_statistics  # noqa: E402
 
 from dataprog_helpers import ClassConditionalLabelModel, LabelModel, VoteStatistics  # noqa: E402
 from dataprog_helpers.exceptions import NotFittedError  # noqa: E402
@@ -38,13 +37,14 @@ def votes(tutorial_data):
 @pytest.mark.parametrize("patterns", [False, True])
 @pytest.mark.parametrize("split_every", [2, 8])
 def test_statistics_from_dask_equal_those_of_the_whole_matrix(client, votes, patterns,
-                                                              split_every):
+                                                              split_every, same_statistics):
     label_matrix, chunked = votes
     found = VoteStatistics.from_dask(chunked, patterns=patterns, split_every=split_every)
-    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns), found)
+    same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns), found)
 
 
-def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, votes):
+def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, votes,
+                                                                     same_statistics):
     label_matrix, _ = votes
     pieces = [label_matrix[:4000], label_matrix[:0], label_matrix[4000:]]
     # Chunks of unknown length, as apply_lfs on a Dask DataFrame gives by default.
@@ -53,15 +53,15 @@ def test_statistics_from_chunks_of_unknown_length_and_an_empty_chunk(client, vot
         for piece in pieces
     ])
     assert np.isnan(unknown.shape[0])
-    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix),
+    same_statistics(VoteStatistics.from_label_matrix(label_matrix),
                             VoteStatistics.from_dask(unknown))
 
 
-def test_statistics_can_stay_lazy_for_a_progress_bar(client, votes):
+def test_statistics_can_stay_lazy_for_a_progress_bar(client, votes, same_statistics):
     label_matrix, chunked = votes
     lazy = VoteStatistics.from_dask(chunked, patterns=False, compute=False)
     future = client.compute(lazy)
-    assert_same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns=False),
+    same_statistics(VoteStatistics.from_label_matrix(label_matrix, patterns=False),
                             future.result())
 
 

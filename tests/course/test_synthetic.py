@@ -1,6 +1,5 @@
 """Tests of dataprog_helpers.synthetic: features, labeling functions, the tutorial split."""
 
-import inspect
 
 import numpy as np
 import pytest

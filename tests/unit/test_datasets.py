@@ -18,7 +18,7 @@ from dataprog_helpers import load_youtube_spam, youtube_spam_splits
 from dataprog_helpers.course import load_breast_cancer_frame, split_dev_test
 from dataprog_helpers.datasets import YOUTUBE_SPAM_FILES, YouTubeSpamSplits, youtube_spam_data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
