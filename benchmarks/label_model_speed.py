@@ -39,7 +39,7 @@ def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
     agreements = statistics.agreements()
     inputs = model._gradient_inputs(agreements, model._fit_mask(agreements, []))
     correlations = inputs["initial"]
-    for step in range(int(inputs["max_steps"])):
+    for step in range(int(inputs["max_iter"])):
         new_correlations, _ = _compiled_step(
             correlations, inputs["agreements"], inputs["mask"], inputs["step_size"], inputs["bound"]
         )
@@ -47,7 +47,7 @@ def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
         correlations = new_correlations
         if change <= float(inputs["tol"]):
             return step + 1
-    return int(inputs["max_steps"])
+    return int(inputs["max_iter"])
 
 
 def synthetic_label_matrix(n: int, m: int, seed: int = 0) -> np.ndarray:

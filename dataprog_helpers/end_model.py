@@ -25,6 +25,7 @@ it may never reach 1/2.  ``correct_shrinkage=True`` inverts the line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import keras
 import numpy as np
@@ -38,18 +39,22 @@ from sklearn.utils.validation import check_is_fitted
 from .scores import accuracy, labels_from_probabilities
 from .utils.chunks import row_chunks
 from .utils.validation import (
+    Interval,
+    StrOptions,
     check_features,
     check_labels,
     check_positive_int,
     check_probabilities,
-    check_real_in_range,
     check_same_length,
 )
 
 __all__ = ["NoiseAwareClassifier", "noise_aware_loss"]
 
 #: The precisions :class:`NoiseAwareClassifier` computes in.
-_DTYPES = ("float64", "float32")
+DTYPES = ("float64", "float32")
+
+#: The largest seed TensorFlow's stateless random operations take (an int32).
+MAX_INT32 = 2**31 - 1
 
 
 def noise_aware_loss(soft_labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
@@ -243,29 +248,23 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         self.correct_shrinkage = correct_shrinkage
         self.dtype = dtype
 
-    def _check_hyperparameters(self) -> tuple[tuple[int, ...], str]:
-        try:
-            units = tuple(self.hidden_units)
-        except TypeError as error:
-            raise TypeError(
-                f"hidden_units must be a tuple of layer widths, got {self.hidden_units!r}"
-            ) from error
-        for width in units:
-            check_positive_int(width, "each entry of hidden_units")
-        check_positive_int(self.epochs, "epochs")
-        check_positive_int(self.batch_size, "batch_size")
-        check_real_in_range(
-            self.learning_rate, "learning_rate", 0.0, np.inf, include_low=False, include_high=False
-        )
-        check_real_in_range(self.l2, "l2", 0.0, np.inf, include_high=False)
-        check_positive_int(self.seed, "seed", minimum=0)
-        if not isinstance(self.correct_shrinkage, bool):
-            raise TypeError(
-                f"correct_shrinkage must be True or False, got {self.correct_shrinkage!r}"
-            )
-        if self.dtype not in _DTYPES:
-            raise ValueError(f"dtype must be one of {_DTYPES}, got {self.dtype!r}")
-        return units, self.dtype
+    _parameter_constraints: dict = {
+        "hidden_units": ["array-like"],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0.0, None, closed="neither")],
+        "l2": [Interval(Real, 0.0, None, closed="left")],
+        # TensorFlow's stateless shuffles take the seed as an int32.
+        "seed": [Interval(Integral, 0, MAX_INT32, closed="both")],
+        "correct_shrinkage": ["boolean"],
+        "dtype": [StrOptions(set(DTYPES))],
+    }
+
+    def _hidden_units(self) -> tuple[int, ...]:
+        """``hidden_units`` as a tuple of widths, each a positive integer (what the
+        declared constraints cannot say of a sequence's entries)."""
+        return tuple(check_positive_int(width, "each entry of hidden_units")
+                     for width in self.hidden_units)
 
     def _build(self, n_features: int, units: tuple[int, ...], dtype: str) -> keras.Model:
         layers = [keras.Input(shape=(n_features,), dtype=dtype)]
@@ -302,7 +301,8 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        units, dtype = self._check_hyperparameters()
+        self._validate_params()
+        units, dtype = self._hidden_units(), self.dtype
         X = check_features(X, "X", dtype=dtype, accept_sparse=True)
         y_prob = check_probabilities(y_prob, "y_prob", dtype=dtype)
         check_same_length(X=X, y_prob=y_prob)

@@ -23,8 +23,8 @@ punctuation, digits and the pieces of URLs, which word n-grams lose.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
+from numbers import Integral
 
 import keras
 import numpy as np
@@ -35,7 +35,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
 
-from .utils.validation import check_positive_int
+from .utils.validation import Interval, StrOptions, check_positive_int
 
 __all__ = ["BagOfNgrams"]
 
@@ -149,25 +149,24 @@ class BagOfNgrams(TransformerMixin, BaseEstimator):
         self.standardize = standardize
         self.sparse = sparse
 
-    def _check_hyperparameters(self) -> int | tuple[int, ...]:
-        if isinstance(self.ngrams, numbers.Integral) and not isinstance(self.ngrams, bool):
-            ngrams: int | tuple[int, ...] = check_positive_int(self.ngrams, "ngrams")
-        elif isinstance(self.ngrams, tuple) and self.ngrams:
-            ngrams = tuple(check_positive_int(length, "each of ngrams") for length in self.ngrams)
-        else:
-            raise TypeError(
-                f"ngrams must be a positive int or a non-empty tuple of them, got {self.ngrams!r}"
-            )
-        for name, value, allowed in (("split", self.split, SPLITS),
-                                     ("output_mode", self.output_mode, OUTPUT_MODES),
-                                     ("standardize", self.standardize, STANDARDIZE)):
-            if not (value is None or isinstance(value, str)) or value not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-        if self.max_tokens is not None:
-            check_positive_int(self.max_tokens, "max_tokens", minimum=2)
-        if not isinstance(self.sparse, bool):
-            raise TypeError(f"sparse must be True or False, got {self.sparse!r}")
-        return ngrams
+    _parameter_constraints: dict = {
+        "ngrams": [Interval(Integral, 1, None, closed="left"), tuple],
+        "split": [StrOptions(set(SPLITS))],
+        "output_mode": [StrOptions(set(OUTPUT_MODES))],
+        "max_tokens": [Interval(Integral, 2, None, closed="left"), None],
+        "standardize": [StrOptions(set(STANDARDIZE) - {None}), None],
+        "sparse": ["boolean"],
+    }
+
+    def _ngrams(self) -> int | tuple[int, ...]:
+        """``ngrams`` for Keras: an int, or a non-empty tuple of positive ints (what the
+        declared constraints cannot say of a tuple's entries)."""
+        if isinstance(self.ngrams, tuple):
+            if not self.ngrams:
+                raise ValueError("ngrams must be a positive int or a non-empty tuple of them, "
+                                 "got ()")
+            return tuple(check_positive_int(length, "each of ngrams") for length in self.ngrams)
+        return int(self.ngrams)
 
     def fit(self, texts, y=None) -> BagOfNgrams:
         """Learn the vocabulary (and, for ``"tf_idf"``, the document frequencies).
@@ -183,7 +182,8 @@ class BagOfNgrams(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        ngrams = self._check_hyperparameters()
+        self._validate_params()
+        ngrams = self._ngrams()
         texts = check_texts(texts)
         vectorizer = keras.layers.TextVectorization(
             max_tokens=self.max_tokens, standardize=self.standardize, split=self.split,

@@ -189,7 +189,7 @@ def compare_estimators(
             statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=False)
             statistics_seconds = time.perf_counter() - start
             for method in ("gradient", "triplet"):
-                model = LabelModel(method=method, seed=seed, max_steps=5000)
+                model = LabelModel(method=method, seed=seed, max_iter=5000)
                 seconds = median_seconds(
                     lambda m=model, s=statistics: m.fit_statistics(s), repeats
                 )
@@ -230,7 +230,7 @@ def label_model_error_curve(
     for row, seed in enumerate(seeds):
         _, label_matrix, true_accuracies = _simulate_votes(max(sizes), n_lfs, coverage, seed)
         for column, n in enumerate(sizes):
-            model = LabelModel(seed=seed, max_steps=5000).fit(label_matrix[:n])
+            model = LabelModel(seed=seed, max_iter=5000).fit(label_matrix[:n])
             deviations = model.accuracies_ - true_accuracies
             errors[row, column] = (np.abs(deviations).mean() if error == "absolute"
                                    else np.sqrt(np.mean(deviations**2)))

@@ -20,8 +20,9 @@ import TensorFlow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import expit, logit
@@ -35,6 +36,8 @@ from ..utils.caller_warnings import warn_at_caller
 from ..utils.chunks import row_chunks
 from ..utils.optional_dask import is_dask_array
 from ..utils.validation import (
+    Interval,
+    StrOptions,
     check_label_matrix,
     check_labels,
     check_real_in_range,
@@ -71,22 +74,24 @@ def log_odds_weights(accuracies) -> np.ndarray:
     return logit(accuracies)
 
 
+#: The largest count TensorFlow's int32 loop counters can hold.
+MAX_INT32 = 2**31 - 1
+
+#: Constraints both label models put on their shared parameters (scikit-learn's form).
+SHARED_CONSTRAINTS = {
+    "class_prior": [Interval(Real, 0.0, 1.0, closed="neither"), StrOptions({"estimate"})],
+    "dependencies": [None, Iterable],
+    "seed": [Interval(Integral, 0, 2**63 - 1, closed="both")],
+    "max_iter": [Interval(Integral, 1, MAX_INT32, closed="both")],
+    "tol": [Interval(Real, 0.0, None, closed="neither")],
+}
+
+
 def check_class_prior(class_prior, name: str = "class_prior") -> float:
     """A class prior strictly inside (0, 1)."""
     return check_real_in_range(
         class_prior, name, 0.0, 1.0, include_low=False, include_high=False
     )
-
-
-def check_class_prior_option(class_prior) -> None:
-    """``class_prior`` is a number in (0, 1) or the string ``"estimate"``."""
-    if isinstance(class_prior, str):
-        if class_prior != "estimate":
-            raise ValueError(
-                f'class_prior must be a number in (0, 1) or "estimate", got {class_prior!r}'
-            )
-    else:
-        check_class_prior(class_prior)
 
 
 def check_dev_set(dev_label_matrix, dev_labels, n_lfs: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -82,6 +82,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -91,18 +92,18 @@ from scipy.special import expit
 from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import (
+    Interval,
+    StrOptions,
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
-    check_positive_int,
     check_real_in_range,
     check_same_length,
-    check_seed,
 )
 from .base import (
+    SHARED_CONSTRAINTS,
     BaseLabelModel,
     check_class_prior,
-    check_class_prior_option,
     check_dev_set,
     check_fit_statistics,
     check_lf_votes,
@@ -364,19 +365,13 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
     # --- validation -------------------------------------------------------------------------
 
-    def _check_hyperparameters(self) -> None:
-        check_class_prior_option(self.class_prior)
-        check_seed(self.seed)
-        if not isinstance(self.method, str) or self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if not isinstance(self.init, str) or self.init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {self.init!r}")
-        if not isinstance(self.structure, str) or self.structure not in STRUCTURES:
-            raise ValueError(f"structure must be one of {STRUCTURES}, got {self.structure!r}")
-        check_positive_int(self.max_iter, "max_iter")
-        check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
-        check_real_in_range(self.probability_margin, "probability_margin", 0.0, 1.0 / 3.0,
-                            include_low=False, include_high=False)
+    _parameter_constraints: dict = {
+        **SHARED_CONSTRAINTS,
+        "method": [StrOptions(set(METHODS))],
+        "init": [StrOptions(set(INITS))],
+        "probability_margin": [Interval(Real, 0.0, 1.0 / 3.0, closed="neither")],
+        "structure": [StrOptions(set(STRUCTURES))],
+    }
 
     @staticmethod
     def _check_statistics(statistics) -> None:
@@ -408,7 +403,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         -------
         self
         """
-        self._check_hyperparameters()
+        self._validate_params()
         label_matrix = check_label_matrix(label_matrix)
         if self.method == "moments" or self.init == "moments":
             statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
@@ -427,7 +422,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
         Same parameters and result as :meth:`fit` otherwise.
         """
-        self._check_hyperparameters()
+        self._validate_params()
         self._check_statistics(statistics)
         return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
                          dev_label_matrix, dev_labels)
@@ -551,7 +546,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         -------
         self
         """
-        self._check_hyperparameters()
+        self._validate_params()
         label_matrix = check_label_matrix(label_matrix)
         y = check_labels(y, "y")
         check_same_length(label_matrix=label_matrix, y=y)
@@ -993,7 +988,7 @@ class _Fit:
             initial=tf.constant(initial),
             step_size=tf.constant(0.5, tf.float64),
             tol=tf.constant(float(model.tol), tf.float64),
-            max_steps=tf.constant(int(model.max_iter), tf.int32),
+            max_iter=tf.constant(int(model.max_iter), tf.int32),
             bound=tf.constant(1.0, tf.float64),
         )
         signal = signal.numpy()

@@ -69,11 +69,11 @@ _SCALAR = tf.TensorSpec([], tf.float64)
         tf.TensorSpec([None], tf.float64),  # initial correlations q
         _SCALAR,  # step_size
         _SCALAR,  # tol on the largest change of q in one step
-        tf.TensorSpec([], tf.int32),  # max_steps
+        tf.TensorSpec([], tf.int32),  # max_iter
         _SCALAR,  # bound on |q|
     )
 )
-def fit_rank_one(agreements, mask, initial, step_size, tol, max_steps, bound):
+def fit_rank_one(agreements, mask, initial, step_size, tol, max_iter, bound):
     """The whole optimisation as one graph: steps until max |dq| <= tol.
 
     The input signature has unknown sizes and every hyper-parameter is a
@@ -83,7 +83,7 @@ def fit_rank_one(agreements, mask, initial, step_size, tol, max_steps, bound):
     correlations = initial
     change = tf.constant(np.inf, tf.float64)
     step = tf.constant(0)
-    while step < max_steps and change > tol:
+    while step < max_iter and change > tol:
         new_correlations, loss = preconditioned_step(
             correlations, agreements, mask, step_size, bound
         )

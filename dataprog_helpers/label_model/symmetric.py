@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from numbers import Real
 
 import numpy as np
 import tensorflow as tf
@@ -38,15 +39,14 @@ from scipy.special import expit
 from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import (
+    Interval,
+    StrOptions,
     check_label_matrix,
-    check_positive_int,
-    check_real_in_range,
-    check_seed,
 )
 from .base import (
+    SHARED_CONSTRAINTS,
     BaseLabelModel,
     check_class_prior,
-    check_class_prior_option,
     check_dev_set,
     check_fit_statistics,
     choose_orientation,
@@ -264,7 +264,7 @@ class LabelModel(BaseLabelModel):
 
     Parameters
     ----------
-    max_steps : int, default 500
+    max_iter : int, default 500
         Most optimisation steps of the gradient fit.
     step_size : float in (0, 1], default 0.5
         Damping of the curvature-scaled gradient step (see
@@ -273,9 +273,9 @@ class LabelModel(BaseLabelModel):
     tol : float, default 1e-9
         The gradient fit stops once no correlation q_i changes by more than
         ``tol`` in a step; a :class:`ConvergenceWarning` is issued if
-        ``max_steps`` is hit first.
-    accuracy_margin : float in (0, 0.5), default 1e-3
-        Estimated accuracies are kept in ``[accuracy_margin, 1 - accuracy_margin]``
+        ``max_iter`` is hit first.
+    probability_margin : float in (0, 0.5), default 1e-3
+        Estimated accuracies are kept in ``[probability_margin, 1 - probability_margin]``
         so every log-odds weight is finite.
     seed : int, default 0
         Seed of the random initial correlations (uniform in [0.1, 0.5]).
@@ -317,7 +317,7 @@ class LabelModel(BaseLabelModel):
     n_iter_ : int
         Gradient steps taken (0 for the triplet method).
     converged_ : bool
-        Whether the gradient fit reached ``tol`` within ``max_steps`` (always
+        Whether the gradient fit reached ``tol`` within ``max_iter`` (always
         True for the triplet method).
     class_prior_ : float
         The P(y = +1) that :meth:`predict_proba` uses.
@@ -340,35 +340,30 @@ class LabelModel(BaseLabelModel):
 
     def __init__(
         self,
-        max_steps: int = 500,
+        max_iter: int = 500,
         step_size: float = 0.5,
         tol: float = 1e-9,
-        accuracy_margin: float = 1e-3,
+        probability_margin: float = 1e-3,
         seed: int = 0,
         class_prior: float | str = 0.5,
         method: str = "gradient",
         dependencies: list[tuple[int, int]] | None = None,
     ) -> None:
-        self.max_steps = max_steps
+        self.max_iter = max_iter
         self.step_size = step_size
         self.tol = tol
-        self.accuracy_margin = accuracy_margin
+        self.probability_margin = probability_margin
         self.seed = seed
         self.class_prior = class_prior
         self.method = method
         self.dependencies = dependencies
 
-    def _check_hyperparameters(self) -> None:
-        check_positive_int(self.max_steps, "max_steps")
-        check_seed(self.seed)
-        check_class_prior_option(self.class_prior)
-        if not isinstance(self.method, str) or self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        check_real_in_range(self.step_size, "step_size", 0.0, 1.0, include_low=False)
-        check_real_in_range(self.tol, "tol", 0.0, np.inf, include_low=False, include_high=False)
-        check_real_in_range(
-            self.accuracy_margin, "accuracy_margin", 0.0, 0.5, include_low=False, include_high=False
-        )
+    _parameter_constraints: dict = {
+        **SHARED_CONSTRAINTS,
+        "step_size": [Interval(Real, 0.0, 1.0, closed="right")],
+        "probability_margin": [Interval(Real, 0.0, 0.5, closed="neither")],
+        "method": [StrOptions(set(METHODS))],
+    }
 
     def _gradient_inputs(self, agreements: np.ma.MaskedArray, mask: np.ndarray) -> dict:
         """The tensors the compiled gradient fit :func:`~.rank_one.fit_rank_one` takes."""
@@ -379,13 +374,13 @@ class LabelModel(BaseLabelModel):
             "initial": tf.constant(initial),
             "step_size": tf.constant(float(self.step_size), tf.float64),
             "tol": tf.constant(float(self.tol), tf.float64),
-            "max_steps": tf.constant(int(self.max_steps), tf.int32),
+            "max_iter": tf.constant(int(self.max_iter), tf.int32),
             "bound": tf.constant(self._bound, tf.float64),
         }
 
     @property
     def _bound(self) -> float:
-        return 1.0 - 2.0 * self.accuracy_margin
+        return 1.0 - 2.0 * self.probability_margin
 
     def _solve(
         self, agreements: np.ma.MaskedArray, mask: np.ndarray, counts: np.ndarray
@@ -402,8 +397,8 @@ class LabelModel(BaseLabelModel):
         converged = bool(change.numpy() <= self.tol)
         if not converged:
             warn_at_caller(
-                f"LabelModel stopped after max_steps={self.max_steps} steps with the largest "
-                f"step {float(change):.2e} above tol={self.tol:.0e}; increase max_steps",
+                f"LabelModel stopped after max_iter={self.max_iter} steps with the largest "
+                f"step {float(change):.2e} above tol={self.tol:.0e}; increase max_iter",
                 ConvergenceWarning,
             )
         return correlations.numpy(), int(n_iter), converged, losses.numpy()
@@ -424,7 +419,7 @@ class LabelModel(BaseLabelModel):
         -------
         self
         """
-        self._check_hyperparameters()
+        self._validate_params()
         return self.fit_statistics(
             VoteStatistics.from_label_matrix(label_matrix, patterns=False), dev_label_matrix,
             dev_labels,
@@ -441,7 +436,7 @@ class LabelModel(BaseLabelModel):
         ``patterns=False`` to keep memory bounded).  Same
         parameters and result as :meth:`fit` otherwise.
         """
-        self._check_hyperparameters()
+        self._validate_params()
         check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
         dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
         agreements = statistics.agreements()
@@ -465,7 +460,7 @@ class LabelModel(BaseLabelModel):
         weights = log_odds_weights(accuracies)
         if self.class_prior == "estimate":
             class_prior = _prior_from_mean_votes(
-                statistics.mean_votes(), correlations, self.accuracy_margin
+                statistics.mean_votes(), correlations, self.probability_margin
             )
         else:
             class_prior = float(self.class_prior)
@@ -495,7 +490,7 @@ class LabelModel(BaseLabelModel):
     def _joint_floor(self) -> float:
         # The smallest cell of a pair's joint table the independent model allows:
         # both LFs wrong at the accuracy cap, margin * margin.
-        return self.accuracy_margin**2
+        return self.probability_margin**2
 
     def _joint_term(self) -> Callable | None:
         """The joint terms of the dependent pairs in ``dependency_edges_``.

@@ -12,7 +12,17 @@ import numbers
 import numpy as np
 import scipy.sparse
 
+# The estimators declare their parameters' constraints as scikit-learn's estimators do
+# (``_parameter_constraints``, checked by ``BaseEstimator._validate_params`` at the start
+# of ``fit``), with scikit-learn's constraint classes.  They live in a private module of
+# scikit-learn, which every scikit-learn estimator uses; the version is pinned in
+# pyproject.toml, and the estimator checks (tests/unit/test_sklearn_compat.py) exercise them.
+from sklearn.utils._param_validation import Interval as _SklearnInterval
+from sklearn.utils._param_validation import StrOptions
+
 __all__ = [
+    "Interval",
+    "StrOptions",
     "check_features",
     "check_sparse_features",
     "check_label_matrix",
@@ -25,6 +35,17 @@ __all__ = [
     "check_same_length",
     "check_seed",
 ]
+
+
+class Interval(_SklearnInterval):
+    """scikit-learn's ``Interval`` constraint, refusing ``True`` and ``False``.
+
+    scikit-learn counts a bool as the number 0 or 1, so ``max_iter=True`` would pass
+    as one iteration; here a bool is never a number, as in the package's other checks.
+    """
+
+    def is_satisfied_by(self, val) -> bool:
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def _as_numeric_array(value, name: str) -> np.ndarray:

@@ -15,7 +15,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from test_labeling import ABSTAIN, SPAM, lf_has_links, lf_long_vectorised, lf_short
+from example_lfs import ABSTAIN, SPAM, lf_has_links, lf_long_vectorised, lf_short
 
 from dataprog_helpers import LabelingFunctionError, apply_lfs
 

@@ -14,7 +14,7 @@ from dataprog_helpers.label_model.dependencies import (
     pair_joint,
 )
 
-#: The floor LabelModel gives the joint tables: accuracy_margin ** 2 with the default margin.
+#: The floor LabelModel gives the joint tables: probability_margin ** 2 with the default margin.
 FLOOR = 1e-6
 
 
@@ -187,7 +187,8 @@ def test_check_dependencies_sorts_orients_and_deduplicates_pairs():
         ([(0,)], ValueError, r"each entry of dependencies must be a pair"),
         ("01", TypeError,
          r"dependencies must be a list of \(i, j\) pairs of LF indices, got '01'"),
-        (3, TypeError, r"dependencies must be a list of \(i, j\) pairs"),
+        (3, TypeError, r"The 'dependencies' parameter of LabelModel must be None or an "
+                       r"instance of 'collections.abc.Iterable'"),
         (["01"], TypeError, r"each entry of dependencies must be a pair \(i, j\), got '01'"),
         ([1, 2], TypeError, r"each entry of dependencies must be a pair \(i, j\), got 1"),
     ],

@@ -217,10 +217,10 @@ def test_label_model_cannot_tell_a_label_matrix_from_its_negation(fitted_label_m
 # --- fitted attributes ----------------------------------------------------------------------
 
 
-def test_fitted_label_model_converges_before_max_steps_with_decreasing_loss(fitted_label_model):
+def test_fitted_label_model_converges_before_max_iter_with_decreasing_loss(fitted_label_model):
     model = fitted_label_model
     assert model.converged_ is True
-    assert 0 < model.n_iter_ < model.max_steps
+    assert 0 < model.n_iter_ < model.max_iter
     assert model.loss_history_.shape == (model.n_iter_ + 1,)
     assert model.loss_history_[-1] < model.loss_history_[0]
     assert np.all(np.isfinite(model.loss_history_))
@@ -253,10 +253,10 @@ def test_accuracies_stay_strictly_inside_unit_interval_for_an_always_right_lf(
     exact_label_matrix,
 ):
     # LF 0 is always right (q = 1), so the unconstrained optimum would give accuracy
-    # 1 and an infinite weight; the clip keeps it at 1 - accuracy_margin.
+    # 1 and an infinite weight; the clip keeps it at 1 - probability_margin.
     L = exact_label_matrix([4, 3, 3, 3], 4)
     for margin in (1e-3, 0.05):
-        model = LabelModel(accuracy_margin=margin).fit(L)
+        model = LabelModel(probability_margin=margin).fit(L)
         assert np.all((model.accuracies_ > 0) & (model.accuracies_ < 1))
         assert model.accuracies_[0] == pytest.approx(1 - margin, abs=1e-12)
         assert np.all(model.accuracies_ <= 1 - margin + 1e-12)
@@ -277,7 +277,7 @@ def test_fit_reuses_one_compiled_graph_for_any_size_and_hyperparameters(tutorial
     settings = [
         (5, {}),
         (20, {"step_size": 0.3, "tol": 1e-6}),
-        (37, {"max_steps": 1000, "accuracy_margin": 0.01, "seed": 3}),
+        (37, {"max_iter": 1000, "probability_margin": 0.01, "seed": 3}),
     ]
     for m, kwargs in settings:
         L, _ = make_label_matrix(y, m, 0.5, seed=m)
@@ -286,8 +286,8 @@ def test_fit_reuses_one_compiled_graph_for_any_size_and_hyperparameters(tutorial
 
 
 def test_too_few_steps_warn_and_report_not_converged(tutorial_data):
-    with pytest.warns(ConvergenceWarning, match=r"max_steps=2"):
-        model = LabelModel(max_steps=2).fit(tutorial_data.L_train)
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=2"):
+        model = LabelModel(max_iter=2).fit(tutorial_data.L_train)
     assert model.converged_ is False
     assert model.n_iter_ == 2
     assert model.loss_history_.shape == (3,)
@@ -358,22 +358,26 @@ def test_fit_rejects_bad_label_matrices(votes, pattern):
     with pytest.raises(ValueError, match=pattern):
         LabelModel().fit(votes)
 
+def invalid_parameter(name: str) -> str:
+    """The start of scikit-learn's message for a parameter outside its declared constraints."""
+    return rf"The '{name}' parameter of LabelModel must be"
+
+
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"max_steps": 0}, ValueError, r"max_steps must lie in \[1, "),
-        ({"max_steps": 10.0}, TypeError, r"max_steps must be an integer"),
-        ({"step_size": 0}, ValueError, r"step_size must lie in \(0.0, 1.0\]"),
-        ({"step_size": 1.5}, ValueError, r"step_size must lie in \(0.0, 1.0\]"),
-        ({"step_size": "big"}, TypeError, r"step_size must be a real number"),
-        ({"tol": 0}, ValueError, r"tol must lie in \(0.0, inf\)"),
-        ({"tol": -1e-3}, ValueError, r"tol must lie in"),
-        ({"accuracy_margin": 0}, ValueError, r"accuracy_margin must lie in \(0.0, 0.5\)"),
-        ({"accuracy_margin": 0.5}, ValueError, r"accuracy_margin must lie in \(0.0, 0.5\)"),
-        ({"method": "newton"}, ValueError,
-         r"method must be one of \('gradient', 'triplet'\), got 'newton'"),
-        ({"method": None}, ValueError, r"method must be one of .*got None"),
+        ({"max_iter": 0}, ValueError, invalid_parameter("max_iter")),
+        ({"max_iter": 10.0}, TypeError, invalid_parameter("max_iter")),
+        ({"step_size": 0}, ValueError, invalid_parameter("step_size")),
+        ({"step_size": 1.5}, ValueError, invalid_parameter("step_size")),
+        ({"step_size": "big"}, TypeError, invalid_parameter("step_size")),
+        ({"tol": 0}, ValueError, invalid_parameter("tol")),
+        ({"tol": -1e-3}, ValueError, invalid_parameter("tol")),
+        ({"probability_margin": 0}, ValueError, invalid_parameter("probability_margin")),
+        ({"probability_margin": 0.5}, ValueError, invalid_parameter("probability_margin")),
+        ({"method": "newton"}, ValueError, invalid_parameter("method")),
+        ({"method": None}, ValueError, invalid_parameter("method")),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
 )
@@ -387,10 +391,11 @@ def test_fit_rejects_negative_seed_naming_the_argument():
         LabelModel(seed=-1).fit(_votes())
 
 
-def test_fit_rejects_a_step_budget_beyond_int32_naming_max_steps(tutorial_data):
+def test_fit_rejects_a_step_budget_beyond_int32_naming_max_iter(tutorial_data):
     # The compiled loop counts steps in int32; a larger budget must not wrap around.
-    with pytest.raises(ValueError, match=r"max_steps must lie in"):
-        LabelModel(max_steps=2**32 + 5).fit(tutorial_data.L_train)
+    with pytest.raises(ValueError, match=r"The 'max_iter' parameter of LabelModel must be an int "
+                                         r"in the range \[1, 2147483647\]"):
+        LabelModel(max_iter=2**32 + 5).fit(tutorial_data.L_train)
 
 
 def test_fit_rejects_lfs_whose_accuracies_are_not_identifiable(exact_label_matrix):

@@ -3,35 +3,17 @@
 import numpy as np
 import pandas as pd
 import pytest
+from example_lfs import (
+    ABSTAIN,
+    EXPECTED,
+    FRAME,
+    SPAM,
+    lf_has_links,
+    lf_long_vectorised,
+    lf_short,
+)
 
 from dataprog_helpers import LabelingFunctionError, apply_lfs, lf_names
-
-SPAM, HAM, ABSTAIN = 1, -1, 0
-
-FRAME = pd.DataFrame({"length": [3, 12, 7, 30, 1], "links": [0, 2, 1, 0, 5]})
-
-
-def lf_has_links(row) -> int:
-    """Row-style: uses `if`, so it only works one row at a time."""
-    return SPAM if row["links"] > 0 else ABSTAIN
-
-
-def lf_short(row) -> int:
-    return HAM if row["length"] < 5 else ABSTAIN
-
-
-def lf_long_vectorised(row):
-    """Column-style: works on one row and on the whole frame alike."""
-    return np.where(row["length"] > 10, SPAM, ABSTAIN)
-
-
-EXPECTED = np.array([
-    [0, -1, 0],
-    [1, 0, 1],
-    [1, 0, 0],
-    [0, 0, 1],
-    [1, -1, 0],
-])
 
 
 @pytest.mark.parametrize("vectorize", [True, False])

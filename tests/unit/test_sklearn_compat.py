@@ -153,7 +153,7 @@ def test_clone_get_params_set_params_and_repr(cls, params):
 @pytest.mark.parametrize(
     ("cls", "name", "data"),
     [
-        (LabelModel, "max_steps", "votes"),
+        (LabelModel, "max_iter", "votes"),
         (ClassConditionalLabelModel, "max_iter", "votes"),
         (NoiseAwareClassifier, "epochs", "features"),
         (BagOfNgrams, "max_tokens", "texts"),
@@ -167,7 +167,7 @@ def test_bad_parameters_are_refused_by_fit_whether_set_in_the_constructor_or_by_
         "features": (tutorial_data.X_train[:50], np.full(50, 0.5)),
         "texts": (["a text", "another text"],),
     }[data]
-    pattern = rf"{name} must lie in \["
+    pattern = rf"The '{name}' parameter of {cls.__name__} must be an int in the range"
     constructed = cls(**{name: 0})  # the constructor checks nothing ...
     assert clone(constructed).get_params()[name] == 0  # ... so clone works
     with pytest.raises(ValueError, match=pattern):

@@ -100,19 +100,24 @@ def test_texts_that_are_not_strings_are_rejected_by_name(texts, error, pattern):
     with pytest.raises(error, match=pattern):
         fitted.transform(texts)
 
+def invalid_parameter(name: str) -> str:
+    """The start of scikit-learn's message for a parameter outside its declared constraints."""
+    return rf"The '{name}' parameter of BagOfNgrams must be"
+
+
 
 @pytest.mark.parametrize(
     ("params", "error", "pattern"),
     [
-        ({"ngrams": 0}, ValueError, r"ngrams must lie in \[1, "),
-        ({"ngrams": "2"}, TypeError, r"ngrams must be a positive int or a non-empty tuple"),
+        ({"ngrams": 0}, ValueError, invalid_parameter("ngrams")),
+        ({"ngrams": "2"}, TypeError, invalid_parameter("ngrams")),
         ({"ngrams": (1, 0)}, ValueError, r"each of ngrams must lie in \[1, "),
-        ({"ngrams": True}, TypeError, r"ngrams must be a positive int"),
-        ({"split": "chars"}, ValueError, r"split must be one of \('whitespace', 'character'\)"),
-        ({"output_mode": "tfidf"}, ValueError, r"output_mode must be one of"),
-        ({"max_tokens": 1}, ValueError, r"max_tokens must lie in \[2, "),
-        ({"standardize": "upper"}, ValueError, r"standardize must be one of"),
-        ({"sparse": 1}, TypeError, r"sparse must be True or False, got 1"),
+        ({"ngrams": True}, TypeError, invalid_parameter("ngrams")),
+        ({"split": "chars"}, ValueError, invalid_parameter("split")),
+        ({"output_mode": "tfidf"}, ValueError, invalid_parameter("output_mode")),
+        ({"max_tokens": 1}, ValueError, invalid_parameter("max_tokens")),
+        ({"standardize": "upper"}, ValueError, invalid_parameter("standardize")),
+        ({"sparse": 1}, TypeError, invalid_parameter("sparse")),
     ],
     ids=["zero-ngrams", "str-ngrams", "zero-in-tuple", "bool-ngrams", "split", "mode",
          "one-token", "standardize", "int-sparse"],

@@ -79,7 +79,7 @@ def _data(L, entry: str, patterns: bool = True):
 
 
 @pytest.mark.parametrize("entry", ["fit", "fit_statistics"])
-@pytest.mark.parametrize("model", [LabelModel(max_steps=2), ClassConditionalLabelModel(max_iter=2)],
+@pytest.mark.parametrize("model", [LabelModel(max_iter=2), ClassConditionalLabelModel(max_iter=2)],
                          ids=["LabelModel", "ClassConditionalLabelModel"])
 def test_convergence_warning_points_at_the_call(tutorial_data, model, entry):
     # LabelModel fits without the vote patterns; the class-conditional model needs them.
@@ -182,7 +182,7 @@ class _TwoStepLabelModel(LabelModel):
     """A LabelModel that stops after two steps, for find_dependencies' refits."""
 
     def __init__(self, seed: int = 0, dependencies=None) -> None:
-        super().__init__(max_steps=2, seed=seed, dependencies=dependencies)
+        super().__init__(max_iter=2, seed=seed, dependencies=dependencies)
 
 
 def test_a_warning_of_a_refit_inside_find_dependencies_points_at_its_call(near_copy_run,
@@ -194,7 +194,7 @@ def test_a_warning_of_a_refit_inside_find_dependencies_points_at_its_call(near_c
     with _recorded(ConvergenceWarning) as found:
         line = _next_line()
         find_dependencies(L)
-    assert any("max_steps=2" in str(warning.message) for warning in found)
+    assert any("max_iter=2" in str(warning.message) for warning in found)
     _assert_at(found, line)
 
 

@@ -1,0 +1,36 @@
+"""Labeling functions shared by the in-memory (unit) and the Dask (system) labeling tests.
+
+A module of their own, importable from every test folder (``tests/`` is on the path, as
+the folder of the root conftest) and by name on a Dask worker, which unpickles them.
+"""
+
+import numpy as np
+import pandas as pd
+
+SPAM, HAM, ABSTAIN = 1, -1, 0
+
+FRAME = pd.DataFrame({"length": [3, 12, 7, 30, 1], "links": [0, 2, 1, 0, 5]})
+
+
+def lf_has_links(row) -> int:
+    """Row-style: uses `if`, so it only works one row at a time."""
+    return SPAM if row["links"] > 0 else ABSTAIN
+
+
+def lf_short(row) -> int:
+    return HAM if row["length"] < 5 else ABSTAIN
+
+
+def lf_long_vectorised(row):
+    """Column-style: works on one row and on the whole frame alike."""
+    return np.where(row["length"] > 10, SPAM, ABSTAIN)
+
+
+#: The votes of (lf_has_links, lf_short, lf_long_vectorised) on FRAME.
+EXPECTED = np.array([
+    [0, -1, 0],
+    [1, 0, 1],
+    [1, 0, 0],
+    [0, 0, 1],
+    [1, -1, 0],
+])
