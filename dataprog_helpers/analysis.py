@@ -40,7 +40,13 @@ def majority_vote(label_matrix) -> np.ndarray:
     ndarray of int8, shape (n_points,)
         ``sign(sum_j L[i, j])``: +1 or -1 where one side has more votes, and 0
         where the votes tie or every LF abstains.  How a 0 is scored is decided
-        by :func:`accuracy`'s ``ties`` argument.
+        by :func:`~dataprog_helpers.accuracy`'s ``ties`` argument.
+
+    Examples
+    --------
+    >>> from dataprog_helpers import majority_vote
+    >>> majority_vote([[1, -1, 0], [1, 1, 1], [0, -1, -1], [0, 0, 0]]).tolist()
+    [0, 1, -1, 0]
     """
     label_matrix = check_label_matrix(label_matrix)
     return np.sign(label_matrix.sum(axis=1, dtype=np.int64)).astype(np.int8)

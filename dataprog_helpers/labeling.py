@@ -212,6 +212,18 @@ def apply_lfs(
         DataFrame.
     ImportError
         If ``frame`` is a Dask DataFrame but ``dask.array`` cannot be imported.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dataprog_helpers import apply_lfs
+    >>> comments = pd.DataFrame({"text": ["check out my channel", "love this song"]})
+    >>> def lf_channel(row):
+    ...     return 1 if "channel" in row["text"] else 0
+    >>> def lf_love(row):
+    ...     return -1 if "love" in row["text"] else 0
+    >>> apply_lfs([lf_channel, lf_love], comments).tolist()
+    [[1, 0], [0, -1]]
     """
     if is_dask_dataframe(frame):
         return _apply_lfs_to_dask_frame(_checked_lfs(lfs), frame, vectorize, lengths)

@@ -131,6 +131,15 @@ class BagOfNgrams(TransformerMixin, BaseEstimator):
     e.g. ``make_pipeline(BagOfNgrams(), NoiseAwareClassifier()).fit(texts,
     soft_labels)``, whose parameters (``bagofngrams__ngrams``, say) a
     ``GridSearchCV`` can tune.  Its input is a sequence of texts, not a 2-D array.
+
+    Examples
+    --------
+    >>> from dataprog_helpers import BagOfNgrams
+    >>> bag = BagOfNgrams().fit(["check out my channel", "love this song", "my song"])
+    >>> bag.get_feature_names_out().tolist()
+    ['[UNK]', 'song', 'my', 'this', 'out', 'love', 'check', 'channel']
+    >>> bag.transform(["my new song"]).tolist()  # "new" is outside the vocabulary
+    [[1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
     """
 
     # The texts are the data, not metadata to route (scikit-learn takes every

@@ -126,9 +126,9 @@ STRUCTURES = ("auto", "class-conditional", "symmetric")
 #: full fit (its posterior, counts pooled) fall short of its log-likelihood by more than
 #: this many times the BIC's allowance, ``m log(n) / 2`` in total.  That gap bounds the
 #: symmetric optimum's from above, so below 1 the symmetric tables surely win; above it
-#: they may not.  Measured (``benchmarks/class_conditional_weak_lfs.py``): at most 3.2 on
-#: symmetric LFs, at least 140 on one-sided ones.  Skipping can only keep the full
-#: tables, the ``"class-conditional"`` result.
+#: they may not.  ``benchmarks/class_conditional_weak_lfs.py`` measures the gap on
+#: symmetric and one-sided LFs (the README has the numbers): 20 lies far between them.
+#: Skipping can only keep the full tables, the ``"class-conditional"`` result.
 AUTO_SKIP_GAP = 20.0
 
 #: Plain EM steps before the accelerated cycles begin: a well-started fit often
@@ -266,10 +266,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
         tables; the symmetric structure is always fitted by EM).
     init : {"majority_vote", "moments"}, default "majority_vote"
         Where EM starts: one M-step from the majority vote's labels, or the
-        moment estimate.  Both reached the same maximum on every data set of
-        ``benchmarks/class_conditional_routes.py`` and the leaderboard; the
-        majority-vote start is faster overall (the moment estimate costs more
-        than the EM steps it saves).
+        moment estimate.  ``benchmarks/class_conditional_routes.py`` and the
+        leaderboard compare them (README: the same maximum on every data set,
+        the majority-vote start faster overall, as the moment estimate costs
+        more than the EM steps it saves).
     max_iter : int, default 1000
         Most EM iterations, and most gradient steps of the moment estimate.
     tol : float, default 1e-6
@@ -294,12 +294,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
         estimate (``benchmarks/class_conditional_weak_lfs.py``).  ``"auto"``
         skips the symmetric fit where the symmetric tables nearest the full fit
         are too far behind to win (:data:`AUTO_SKIP_GAP`), so on one-sided LFs it
-        costs one extra E- and M-step (about 10% at n = 100,000, m = 50).  With
-        declared dependencies only the full tables are fitted.  The default,
-        because the full tables alone can fail badly on weak, sparse LFs (on
-        that benchmark, 0.48 below :class:`LabelModel` on one seed) while
-        ``"auto"`` kept them on every one-sided or class-dependent LF set
-        measured.
+        costs one extra E- and M-step.  With declared dependencies only the full
+        tables are fitted.  The default, because the full tables alone can fail
+        badly on weak, sparse LFs, while ``"auto"`` keeps them where the LFs are
+        one-sided or class-dependent (the benchmark's numbers are in the README).
 
     Attributes
     ----------
@@ -339,6 +337,27 @@ class ClassConditionalLabelModel(BaseLabelModel):
     bic_ : dict of str -> float
         The BIC of each structure fitted (with ``structure="auto"`` both, unless
         the symmetric fit was skipped; empty after :meth:`fit_supervised`).
+
+    Examples
+    --------
+    Three one-sided LFs that fire mostly on the rare class y = +1, and one that
+    votes -1 mostly on the other:
+
+    >>> import numpy as np
+    >>> from dataprog_helpers import ClassConditionalLabelModel
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.where(rng.random(5000) < 0.3, 1, -1)
+    >>> positive = y[:, None] == 1
+    >>> fires = rng.random((5000, 3)) < np.where(positive, [0.6, 0.5, 0.4], [0.05, 0.1, 0.1])
+    >>> negative = rng.random(5000) < np.where(y == -1, 0.7, 0.1)
+    >>> label_matrix = np.column_stack([np.where(fires, 1, 0), np.where(negative, -1, 0)])
+    >>> model = ClassConditionalLabelModel().fit(label_matrix)
+    >>> round(model.class_prior_, 2)
+    0.29
+    >>> model.conditional_probabilities_[0].round(2).tolist()  # P(vote -1, 0, +1 | y)
+    [[0.0, 0.95, 0.05], [0.0, 0.4, 0.6]]
+    >>> round(model.score(label_matrix, y), 2)
+    0.9
     """
 
     def __init__(
@@ -411,7 +430,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
             return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
                              dev_label_matrix, dev_labels)
         # EM from majority vote needs the pattern histogram alone, not the pairwise
-        # sums, which take about 40% of the time at n = 100,000 and m = 50.
+        # sums, which would take a large share of the time (benchmarks/label_model_speed.py).
         patterns, pattern_counts = self._histogram(label_matrix)
         return self._fit(patterns, pattern_counts, None, dev_label_matrix, dev_labels)
 
@@ -604,9 +623,9 @@ def _warn_of_shared_abstentions(fit: _Fit) -> None:
 
     The model reads *whether* an LF votes as evidence about the class, so such a
     group's shared abstentions are a strong signal it can mistake for the class
-    itself: on notebook 0's explorer at correlation 1, where three copies repeat
-    LF 0 exactly, EM's maximum puts the class there and scores 0.53-0.60, while
-    declaring them dependent gives 0.66-0.77.
+    itself: on notebook 0's explorer at copy rate 1, where three copies repeat
+    LF 0 exactly, EM's maximum puts the class there, and declaring them
+    dependent scores clearly better (the explorer's sweep shows it).
     Only LFs that abstain somewhere are compared (LFs that always vote share
     nothing informative).  Candidates must have the same number of votes, read
     off the block totals for free; only their vote columns are compared.

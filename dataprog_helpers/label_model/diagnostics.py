@@ -120,10 +120,8 @@ def find_dependencies(
     significance : float in (0, 1), default 1e-3
         Nominal chance that LFs which are truly conditionally independent yield
         any pair at all.  The real rate is higher, because the first round's
-        robust q is noisier (and biased towards 0) than a least-squares fit:
-        ``benchmarks/dependency_search.py`` measures 2 of 200 data sets of the
-        tutorial setting (the class-conditional search: 1 of 200 of notebook
-        0's explorer, two-sided and one-sided).
+        robust q is noisier (and biased towards 0) than a least-squares fit;
+        ``benchmarks/dependency_search.py`` measures the rate (see the README).
     seed : int, default 0
         Seed of the label model refits (the class-conditional search is
         deterministic and does not use it).
@@ -140,12 +138,10 @@ def find_dependencies(
     -----
     The symmetric search lives under ``Z = q q^T``, so it sees only
     dependencies that bend the agreements.  On one-sided LFs, whose agreements
-    are all +-1 whatever their dependencies, it finds none: on notebook 0's
-    explorer with one-sided LFs it returns nothing with three copies of LF 0
-    repeating it on half of the points, or on every point, where
-    :class:`ClassConditionalLabelModel` falls from 0.807 to 0.607 and 0.604.
-    Exact copies on two-sided LFs (correlation 1) mislead it too: it flags the
-    copies' pairs with other LFs.
+    are all +-1 whatever their dependencies, it finds none, even where copies
+    of one LF make :class:`ClassConditionalLabelModel` much worse.  Exact copies
+    on two-sided LFs (correlation 1) mislead it too: it flags the copies' pairs
+    with other LFs.
 
     The class-conditional search (:mod:`~dataprog_helpers.label_model.indicator_residuals`)
     needs no symmetry: for indicators of two different LFs' votes, conditional
@@ -155,15 +151,13 @@ def find_dependencies(
     threshold for ``2 n_lfs (n_lfs - 1)`` two-sided tests; g starts from a
     nested median over triplets, then is refitted by weighted least squares with
     the flagged pairs left out.  A pair is not flagged when it would join more
-    than 8 LFs into one group (the largest the model fits jointly).  On notebook
-    0's explorer, where three copies of LF 0 repeat it on a share 0.25, 0.5 or 1
-    of the points, ``benchmarks/dependency_search.py`` measured only copies'
-    pairs (at least the three with LF 0) on 8 to 10 of 10 seeds per setting;
-    where it failed, on weak two-sided LFs or exact copies, it added pairs of
-    other LFs.  Its flags are suggestions: on the YouTube LFs it flags 9 pairs,
-    and declaring them lowers the class-conditional model's test accuracy from
-    0.928 to 0.852.  Compare the fits with and without the pairs on dev labels
-    before keeping them.
+    than 8 LFs into one group (the largest the model fits jointly).
+    ``benchmarks/dependency_search.py`` measures both searches on notebook 0's
+    explorer with near-copies and on the leaderboard's real LF sets (the
+    README has the numbers): where they fail, on weak two-sided LFs or exact
+    copies, they add pairs of other LFs.  The flags are suggestions, and on
+    real LFs declaring them can cost accuracy: compare the fits with and
+    without the pairs on dev labels before keeping them.
     """
     if not isinstance(model, str) or model not in DEPENDENCY_MODELS:
         raise ValueError(f"model must be one of {DEPENDENCY_MODELS}, got {model!r}")

@@ -204,6 +204,19 @@ class VoteStatistics:
         LF j votes.  With ``products`` and ``counts`` it gives every co-vote
         count by vote value (see :meth:`covote_counts`) without a pass over the
         patterns.
+
+    Examples
+    --------
+    The statistics of two chunks are those of the whole label matrix:
+
+    >>> import numpy as np
+    >>> from dataprog_helpers import VoteStatistics
+    >>> label_matrix = np.array([[1, -1, 0], [1, 1, 1], [0, -1, -1], [-1, 0, 1]])
+    >>> statistics = VoteStatistics.from_chunks([label_matrix[:2], label_matrix[2:]])
+    >>> statistics.n_points
+    4
+    >>> statistics.agreements().filled(0.0).tolist()  # Z; 0 where a pair never co-votes
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
     """
 
     products: np.ndarray

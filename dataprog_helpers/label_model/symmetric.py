@@ -336,6 +336,23 @@ class LabelModel(BaseLabelModel):
     are needed, and the pairs that vote together (and are not declared
     dependent) must connect all LFs and contain an odd cycle, or the
     accuracies are not identifiable.
+
+    Examples
+    --------
+    Four LFs of accuracies 0.9, 0.8, 0.7 and 0.65, each voting on half the points:
+
+    >>> import numpy as np
+    >>> from dataprog_helpers import LabelModel
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.choice([-1, 1], size=5000)
+    >>> right = rng.random((5000, 4)) < [0.9, 0.8, 0.7, 0.65]
+    >>> votes = np.where(right, y[:, None], -y[:, None])
+    >>> label_matrix = np.where(rng.random((5000, 4)) < 0.5, votes, 0)
+    >>> model = LabelModel().fit(label_matrix)  # no gold labels
+    >>> model.accuracies_.round(2).tolist()
+    [0.91, 0.78, 0.7, 0.64]
+    >>> model.predict_proba([[1, 1, 0, -1], [0, 0, 0, 0]]).round(3).tolist()
+    [0.954, 0.5]
     """
 
     def __init__(
