@@ -23,19 +23,13 @@ import pandas as pd
 from .analysis import lf_summary, majority_vote
 from .label_model import ClassConditionalLabelModel
 from .labeling import apply_lfs, lf_names
-from .scores import accuracy
+from .scores import accuracy, binomial_standard_error
 from .utils.validation import check_labels
 
 __all__ = ["LFDevelopmentRound"]
 
 #: The class-conditional model identifies its parameters from at least three LFs.
 MIN_LABEL_MODEL_LFS = 3
-
-
-def _binomial_se(accuracies: pd.Series, votes: pd.Series) -> pd.Series:
-    """``sqrt(a (1 - a) / n)`` per row; NaN where an LF never votes."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.sqrt(accuracies * (1 - accuracies) / votes.where(votes > 0))
 
 
 class LFDevelopmentRound:
@@ -103,7 +97,7 @@ class LFDevelopmentRound:
         report = unlabeled[["polarity", "coverage", "overlaps", "conflicts"]].copy()
         report["dev votes"] = dev["votes"]
         report["dev accuracy"] = dev["accuracy"]
-        report["dev accuracy se"] = _binomial_se(dev["accuracy"], dev["votes"])
+        report["dev accuracy se"] = binomial_standard_error(dev["accuracy"], dev["votes"])
         return report
 
     def summary(self) -> pd.Series:
@@ -125,7 +119,7 @@ class LFDevelopmentRound:
             "coverage": float((self.unlabeled_label_matrix != 0).any(axis=1).mean()),
             "dev majority vote": vote,
             "dev label model": model,
-            "dev accuracy se": float(np.sqrt(worst * (1 - worst) / n_dev)),
+            "dev accuracy se": float(binomial_standard_error(worst, n_dev)),
         })
 
     def mistakes(self, lf: str | None = None) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from .utils.validation import (
 __all__ = [
     "TIE_POLICIES",
     "accuracy",
+    "binomial_standard_error",
     "calibration_table",
     "expected_calibration_error",
     "f1_score",
@@ -51,6 +52,22 @@ def labels_from_probabilities(probabilities, ties: str = "zero") -> np.ndarray:
     if ties == "positive":
         labels[labels == 0] = 1
     return labels
+
+def binomial_standard_error(proportion, n):
+    """The standard error ``sqrt(p (1 - p) / n)`` of a proportion p measured on n points.
+
+    Elementwise on arrays and pandas Series; NaN where ``n`` is 0 (nothing was
+    measured).  At p = 0 or 1 it is 0, which says nothing about the uncertainty of
+    a few points that all went one way: read it with its n.
+
+    Examples
+    --------
+    >>> print(binomial_standard_error(0.9, 100).round(3))
+    0.03
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(proportion * (1 - proportion) / np.where(np.asarray(n) > 0, n, np.nan))
+
 
 def accuracy(y_true, y_pred, ties: str = "half") -> float:
     """Accuracy of predictions in {-1, 0, +1}, where 0 means "no decision".

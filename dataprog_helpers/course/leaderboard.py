@@ -31,7 +31,7 @@ from ..analysis import majority_vote, majority_vote_proba
 from ..datasets import youtube_spam_splits
 from ..label_model import ClassConditionalLabelModel, LabelModel
 from ..labeling import apply_lfs
-from ..scores import accuracy, expected_calibration_error, f1_score
+from ..scores import accuracy, binomial_standard_error, expected_calibration_error, f1_score
 from ..utils.validation import check_positive_int
 from .datasets import load_breast_cancer_frame, split_dev_test
 from .experiment import median_seconds
@@ -198,7 +198,7 @@ def _row(task: LabelingTask, name: str, repeats: int) -> dict:
     return {
         **row,
         "accuracy": score,
-        "accuracy SE": float(np.sqrt(score * (1.0 - score) / task.y_test.shape[0])),
+        "accuracy SE": float(binomial_standard_error(score, task.y_test.shape[0])),
         "F1": f1_score(task.y_test, predictions),
         "calibration error": expected_calibration_error(task.y_test, probabilities),
         "fit seconds": seconds,

@@ -1,6 +1,7 @@
 """Tests of dataprog_helpers.experiment, at small sizes (notebook 5 runs the big ones)."""
 
 import inspect
+import time
 
 import numpy as np
 import pandas as pd
@@ -151,10 +152,17 @@ def test_streaming_run_chunks_by_the_package_chunk_size_unless_told_otherwise():
     assert whole["posterior_accuracy"] == chunked["posterior_accuracy"]
 
 
-def test_median_seconds_calls_once_untimed_then_repeats():
+def test_median_seconds_calls_once_untimed_then_takes_the_median_of_the_repeats():
     calls = []
-    assert median_seconds(lambda: calls.append(1), repeats=3) >= 0
+
+    def slow_first_call():
+        # The first (untimed) call stands for a compilation: 1 s; each timed one 10 ms.
+        time.sleep(1.0 if not calls else 0.01)
+        calls.append(1)
+
+    seconds = median_seconds(slow_first_call, repeats=3)
     assert len(calls) == 4
+    assert 0.01 <= seconds < 1.0  # sleep() lasts at least as long as asked
 
 
 @pytest.mark.parametrize(
