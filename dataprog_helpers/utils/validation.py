@@ -219,7 +219,12 @@ def check_conditional_probabilities(value, name: str = "conditional_probabilitie
 
 
 def check_same_length(**arrays: np.ndarray) -> None:
-    """Raise if the given arrays do not all have the same number of rows."""
+    """Raise if the given arrays do not all have the same number of rows.
+
+    Not :func:`sklearn.utils.check_consistent_length`: its message gives the
+    lengths but not the arguments' names ("Found input variables with
+    inconsistent numbers of samples: [3, 4]"), and the package's errors name them.
+    """
     lengths = {name: np.shape(array)[0] if not scipy.sparse.issparse(array) else array.shape[0]
                for name, array in arrays.items()}
     if len(set(lengths.values())) > 1:

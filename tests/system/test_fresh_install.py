@@ -4,7 +4,8 @@ A developer's environment holds extras (JupyterLab, ipywidgets, pytest, Sphinx..
 could hide a missing entry in pyproject.toml's ``dependencies``.  This test creates a new
 virtual environment, installs the package from the project directory as pip would for a
 user (``pip install .``: the core dependencies only, no extras), and, from a directory
-outside the checkout, imports every public name of the package and of each module.
+outside the checkout, imports every module of the package (its subpackages included) and
+every public name of each.
 It also runs the explorer's fallback, which must work without IPython or ipywidgets.
 
 It downloads nothing that ``make test`` has not already installed (pip's cache holds the
@@ -32,14 +33,17 @@ IMPORT_EVERYTHING = textwrap.dedent("""
     for name in dataprog_helpers.__all__:
         getattr(dataprog_helpers, name)
         names += 1
-    for module in pkgutil.iter_modules(dataprog_helpers.__path__):
-        imported = importlib.import_module(f"dataprog_helpers.{module.name}")
+    modules = 0
+    for module in pkgutil.walk_packages(dataprog_helpers.__path__, "dataprog_helpers."):
+        imported = importlib.import_module(module.name)
+        modules += 1
         for name in getattr(imported, "__all__", []):
             getattr(imported, name)
             names += 1
+    assert modules > 30, f"only {modules} modules: a subpackage did not ship"
     for extra in ("IPython", "ipywidgets", "jupyterlab", "pytest", "sphinx"):
         assert extra not in sys.modules, f"importing the package imported {extra}"
-    dataprog_helpers.explorer.LabelModelExplorer().show()
+    dataprog_helpers.course.explorer.LabelModelExplorer().show()
     assert len(dataprog_helpers.load_youtube_spam()) == 1956, "the package data did not ship"
     print(f"imported {names} public names")
 """)
