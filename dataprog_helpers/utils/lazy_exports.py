@@ -45,6 +45,7 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:
-        return sorted(set(namespace) | set(homes) | submodules)
+        # The public names and the submodules, not the package's own helpers.
+        return sorted(set(homes) | submodules | set(namespace.get("__all__", ())))
 
     return __getattr__, __dir__

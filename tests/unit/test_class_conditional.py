@@ -115,6 +115,7 @@ def test_moment_estimate_does_not_depend_on_the_seed_of_its_random_start():
                                   run.fits["moments"].conditional_probabilities_)
 
 
+@pytest.mark.statistical
 def test_loses_nothing_that_matters_on_the_symmetric_tutorial_setting(tutorial_run):
     # The full tables' four parameters per LF cost estimation noise on 8,000 points
     # (with the prior estimated, 0.007 below LabelModel on average over these seeds);
@@ -387,6 +388,7 @@ def test_indicator_moments_are_the_covariance_of_the_vote_indicators():
         VoteStatistics.from_label_matrix(L, patterns=False).indicator_moments()
 
 
+@pytest.mark.statistical
 def test_class_conditional_search_finds_the_near_copies_of_one_sided_lfs():
     # One-sided LFs: the symmetric search reads their class-dependent voting as
     # dependence (here 21 pairs, none of them the copies'), or, where every agreement
@@ -409,6 +411,7 @@ def test_class_conditional_search_finds_the_near_copies_of_one_sided_lfs():
                     > _fit_quiet(L).score(L, y) + 0.05)
 
 
+@pytest.mark.statistical
 def test_class_conditional_search_finds_the_near_copies_of_two_sided_lfs():
     # Measured: exactly the six pairs on seeds 0-8 at copy rate 0.5; seed 9 adds 16
     # pairs of other LFs (the weak LFs' covariances lie within about 5 standard errors
@@ -418,6 +421,7 @@ def test_class_conditional_search_finds_the_near_copies_of_two_sided_lfs():
         assert sorted(find_dependencies(L, model="class-conditional")) == EXPLORER_COPY_PAIRS
 
 
+@pytest.mark.statistical
 def test_class_conditional_search_rarely_flags_conditionally_independent_lfs():
     # Nominal family-wise level 1e-3 per data set (Bonferroni over 4 indicator pairs
     # of each of the 45 pairs of LFs).  Measured: a pair on 1 of 200 explorer data

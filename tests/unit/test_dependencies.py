@@ -150,6 +150,7 @@ def test_dependency_forest_drops_pairs_that_never_vote_together():
     assert dependency_forest([(0, 1), (0, 2), (2, 3)], q, Z, FLOOR) == [(0, 1), (2, 3)]
 
 
+@pytest.mark.statistical
 def test_declared_group_of_near_copies_is_joined_by_a_spanning_tree(near_copy_run):
     for seed in range(5):
         run = near_copy_run(seed)

@@ -108,6 +108,7 @@ def test_logreg_fit_reaches_a_stationary_point_of_the_full_data_loss(logreg_run)
     assert max(float(tf.reduce_max(tf.abs(g))) for g in gradients) < 1e-3
 
 
+@pytest.mark.statistical
 def test_noise_aware_logreg_beats_the_label_model_posterior_on_3_seeds(logreg_run):
     for seed in range(3):
         run = logreg_run(seed)
@@ -121,6 +122,7 @@ def test_noise_aware_logreg_beats_the_label_model_posterior_on_3_seeds(logreg_ru
         assert run.noise_aware_accuracy - run.label_model_accuracy > 3 * se
 
 
+@pytest.mark.statistical
 def test_noise_aware_logreg_is_within_003_of_gold_trained_logreg_on_average(logreg_run):
     gaps = [logreg_run(seed).gold_accuracy - logreg_run(seed).noise_aware_accuracy
             for seed in range(3)]

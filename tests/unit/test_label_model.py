@@ -128,6 +128,7 @@ def test_label_model_recovers_accuracies_within_002_over_10_seeds(tutorial_run):
     assert np.mean(errors) <= 0.02
 
 
+@pytest.mark.statistical
 def test_label_model_posterior_accuracy_is_within_0005_of_the_oracle_over_10_seeds(tutorial_run):
     # The oracle is the same posterior with the true accuracies.  Project's stated
     # bounds: within 0.005 on average over seeds and within 0.015 on the worst seed
@@ -160,6 +161,7 @@ def test_label_model_recovers_exact_accuracies_with_abstentions(exact_label_matr
     np.testing.assert_allclose(model.accuracies_, np.array(numerators) / 4, rtol=0, atol=1e-7)
 
 
+@pytest.mark.statistical
 def test_label_model_error_shrinks_with_200000_points():
     # Sampling error in Z, hence in the estimates, scales as 1/sqrt(n).  At 8,000
     # points the stated bound is 0.02 (measured ~0.019), so at 200,000 points the
@@ -172,6 +174,7 @@ def test_label_model_error_shrinks_with_200000_points():
         assert np.abs(model.accuracies_ - lf_accuracies).mean() < 0.01
 
 
+@pytest.mark.statistical
 def test_label_model_reports_one_minus_true_accuracy_for_mostly_wrong_lfs(mostly_wrong_run):
     # Agreements cannot tell q from -q and the model assumes mean(q) > 0, so LFs that
     # are all worse than random (accuracies in [0.2, 0.45]) come out as 1 - true.
@@ -185,6 +188,7 @@ def test_label_model_reports_one_minus_true_accuracy_for_mostly_wrong_lfs(mostly
     assert np.mean(errors) <= 0.02
 
 
+@pytest.mark.statistical
 def test_label_model_flips_to_a_positive_mean_correlation_whatever_the_seed(exact_label_matrix):
     # True accuracies (3/4, 3/4, 1/4, 1/4, 1/4): mean q = -0.1 < 0, so the model's
     # assumption makes it report 1 - true.  Depending on the random start the
@@ -506,6 +510,7 @@ def test_estimated_class_prior_is_exact_on_noise_free_moments():
     assert estimate_class_prior(L, correlations) == pytest.approx(0.25)
 
 
+@pytest.mark.statistical
 def test_label_model_estimates_a_10_percent_class_prior_and_repairs_accuracy():
     # 20 LFs x ~5,000 votes each: each mean vote has a standard error of about 0.014, so
     # the pooled estimate of 2 pi - 1 is good to about 0.01 and pi to about 0.005;
@@ -671,6 +676,7 @@ def test_triplet_method_rejects_an_lf_in_no_triangle_of_covoting_pairs(
 # --- orientation: dev labels and sign warnings ----------------------------------------------
 
 
+@pytest.mark.statistical
 def test_dev_labels_orient_mostly_wrong_lfs_to_their_true_accuracies_and_warn(mostly_wrong_run):
     # The default fit reports 1 - true here (see above).  50 labeled points carry ~250
     # votes; with q oriented the true way, the evidence sum_i q_i sum_k y_k L_ki has
@@ -692,6 +698,7 @@ def test_dev_labels_orient_mostly_wrong_lfs_to_their_true_accuracies_and_warn(mo
     assert np.mean(errors) <= 0.02
 
 
+@pytest.mark.statistical
 def test_dev_labels_in_the_tutorial_setting_change_nothing_and_do_not_warn(tutorial_run):
     for seed in range(5):
         run = tutorial_run(seed)
@@ -740,6 +747,7 @@ def test_fit_rejects_bad_dev_labels(tutorial_data, dev, pattern):
         LabelModel().fit(tutorial_data.L_train, **dev)
 
 
+@pytest.mark.statistical
 def test_tutorial_setting_never_warns_that_the_sign_is_uncertain(tutorial_run):
     # The warning fires when the LFs estimated worse than random carry more than half
     # the |q| of the others; on seeds 0-9 they carry at most 7.4% (measured).
@@ -846,6 +854,7 @@ def test_standardized_residuals_reject_bad_arguments(tutorial_data):
 NEAR_COPY_SEEDS = range(5)
 
 
+@pytest.mark.statistical
 def test_naive_model_over_trusts_a_group_of_near_copies(near_copy_run):
     # Within the group Z ~ r + (1 - r) q^2 ~ 0.90 (source-copy) and r^2 + (1 - r^2) q^2
     # ~ 0.82 (copy-copy) for r = 0.9, q ~ 0.16, so a rank-one fit needs q_i q_j ~ 0.85
@@ -906,6 +915,7 @@ def test_declaring_the_near_copies_restores_the_posterior_accuracy(near_copy_run
     assert abs(np.mean(gaps)) <= z_bound(1) * mean_se
 
 
+@pytest.mark.statistical
 def test_find_dependencies_returns_exactly_the_pairs_of_near_copies(near_copy_run):
     # Measured on seeds 0-19: always exactly the 15 in-group pairs.
     for seed in NEAR_COPY_SEEDS:
@@ -916,6 +926,7 @@ def test_find_dependencies_returns_exactly_the_pairs_of_near_copies(near_copy_ru
         assert all(isinstance(i, int) and isinstance(j, int) and i < j for i, j in found)
 
 
+@pytest.mark.statistical
 def test_find_dependencies_rarely_flags_conditionally_independent_lfs(tutorial_run):
     # Nominally the chance of any pair on independent LFs is significance = 1e-3 per
     # data set (a Bonferroni threshold |z| > 4.55 over 190 pairs).  It is higher in

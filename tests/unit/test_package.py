@@ -82,10 +82,13 @@ def test_an_unknown_name_is_an_attribute_error_that_names_it():
         exec("from dataprog_helpers import no_such_name", {})
 
 
-def test_dir_lists_the_submodules_and_the_names():
-    listed = dir(dh)
-    assert {"course", "label_model", "analysis", "exceptions"} <= set(listed)
-    assert set(dh.__all__) <= set(listed)
+def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
+    submodules = {"analysis", "course", "datasets", "end_model", "exceptions", "label_model",
+                  "labeling", "lf_development", "output", "scores", "text_features", "utils"}
+    assert set(dir(dh)) == set(dh.__all__) | submodules
+    assert set(dir(dh.course)) == set(dh.course.__all__) | {
+        "datasets", "experiment", "explorer", "leaderboard", "plots", "spam_lfs", "synthetic",
+        "tumour_lfs"}
 
 
 def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
