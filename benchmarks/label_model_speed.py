@@ -28,32 +28,39 @@ import tensorflow as tf  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
 from dataprog_helpers.course.experiment import compare_estimators, median_seconds  # noqa: E402
-from dataprog_helpers.label_model import preconditioned_step  # noqa: E402
+from dataprog_helpers.label_model.rank_one import preconditioned_step  # noqa: E402
+from dataprog_helpers.label_model.symmetric import completion_mask  # noqa: E402
 
 _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
 
 
 def fit_stepwise(model: dh.LabelModel, label_matrix: np.ndarray) -> int:
-    """Variant (b): the same steps as ``model.fit``, one compiled step per Python iteration."""
+    """Variant (b): the same steps as ``model.fit``, one compiled step per Python iteration.
+
+    The same start (LabelModel's documented uniform draw in [0.1, 0.5] from its seed),
+    mask, step size, bound and stopping rule as the compiled loop.
+    """
     statistics = dh.VoteStatistics.from_label_matrix(label_matrix, patterns=False)
     agreements = statistics.agreements()
-    inputs = model._gradient_inputs(agreements, model._fit_mask(agreements, []))
-    correlations = inputs["initial"]
-    for step in range(int(inputs["max_iter"])):
-        new_correlations, _ = _compiled_step(
-            correlations, inputs["agreements"], inputs["mask"], inputs["step_size"], inputs["bound"]
-        )
+    values = tf.constant(agreements.filled(0.0))
+    mask = tf.constant(completion_mask(agreements, []))
+    step_size = tf.constant(float(model.step_size), tf.float64)
+    bound = tf.constant(1.0 - 2.0 * model.probability_margin, tf.float64)
+    correlations = tf.constant(
+        np.random.default_rng(model.seed).uniform(0.1, 0.5, size=statistics.n_lfs))
+    for step in range(model.max_iter):
+        new_correlations, _ = _compiled_step(correlations, values, mask, step_size, bound)
         change = float(tf.reduce_max(tf.abs(new_correlations - correlations)))
         correlations = new_correlations
-        if change <= float(inputs["tol"]):
+        if change <= model.tol:
             return step + 1
-    return int(inputs["max_iter"])
+    return model.max_iter
 
 
 def synthetic_label_matrix(n: int, m: int, seed: int = 0) -> np.ndarray:
     y = np.random.default_rng(seed).choice(np.array([-1, 1], dtype=np.int8), size=n)
-    label_matrix, _ = dh.course.make_label_matrix(y, m, coverage=0.25, accuracy_range=(0.45, 0.75),
-                                          seed=seed)
+    label_matrix, _ = dh.course.make_label_matrix(y, m, coverage=0.25,
+                                                  accuracy_range=(0.45, 0.75), seed=seed)
     return label_matrix
 
 
