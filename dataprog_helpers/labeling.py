@@ -28,12 +28,13 @@ from tqdm import tqdm
 
 from .exceptions import LabelingFunctionError
 from .utils.optional_dask import import_dask, is_dask_dataframe
+from .utils.validation import check_label_matrix
 
 if TYPE_CHECKING:
     import dask.array
     import dask.dataframe
 
-__all__ = ["apply_lfs", "lf_names"]
+__all__ = ["apply_lfs", "lf_names", "signed_label_matrix"]
 
 #: Frames with at least this many rows show a progress bar when LFs run row by row.
 PROGRESS_ROWS = 10_000
@@ -256,3 +257,31 @@ def apply_lfs(
             )
         label_matrix[:, column] = votes
     return label_matrix
+
+
+def signed_label_matrix(label_matrix) -> np.ndarray:
+    """A binary label matrix in Snorkel's convention, as this package's signed votes.
+
+    Snorkel writes two classes as ``-1`` = abstain, ``0`` and ``1``; this package's
+    binary models read ``0`` = abstain, ``-1`` and ``+1``.  The same three values
+    mean different things, so a matrix must be converted, never guessed:
+    class 0 becomes -1, class 1 becomes +1 and an abstention becomes 0.
+
+    Parameters
+    ----------
+    label_matrix : array-like of shape (n_points, n_lfs)
+        Entries in {-1 (abstain), 0, 1}.
+
+    Returns
+    -------
+    ndarray of int8, shape (n_points, n_lfs)
+
+    Examples
+    --------
+    >>> from dataprog_helpers import signed_label_matrix
+    >>> signed_label_matrix([[-1, 0, 1], [1, 1, -1]]).tolist()
+    [[0, -1, 1], [1, 1, 0]]
+    """
+    votes = check_label_matrix(label_matrix, cardinality=2)
+    return np.where(votes < 0, 0, 2 * votes - 1).astype(np.int8)
+

@@ -33,6 +33,7 @@ __all__ = [
     "make_label_matrix",
     "make_one_sided_label_matrix",
     "make_tutorial_data",
+    "sample_class_label_matrix",
     "sample_label_matrix",
     "setup",
     "split_dev_test",
@@ -89,7 +90,7 @@ def setup(seed: int = 0, *, tensorflow: bool = True, precision: int = 3) -> None
 _HOMES = {
     **dict.fromkeys(["TutorialData", "add_near_copies", "make_features", "make_label_matrix",
                      "make_one_sided_label_matrix", "make_tutorial_data",
-                     "sample_label_matrix"], "synthetic"),
+                     "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),
 }
 _SUBMODULES = ["datasets", "experiment", "explorer", "leaderboard", "plots", "spam_lfs",

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..utils.chunks import row_chunks
 from ..utils.validation import (
+    check_class_labels,
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
@@ -48,6 +49,7 @@ __all__ = [
     "make_label_matrix",
     "make_one_sided_label_matrix",
     "make_tutorial_data",
+    "sample_class_label_matrix",
     "sample_label_matrix",
 ]
 
@@ -226,6 +228,49 @@ def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -
         np.greater_equal(u, low[classes], out=votes.view(np.bool_))  # 0 for a -1 vote
         votes += u >= high[classes]  # 2 for a +1 vote
         votes -= 1
+    return L
+
+
+def sample_class_label_matrix(y, conditional_probabilities, seed: int | None = None
+                              ) -> np.ndarray:
+    """Draw the votes of conditionally independent LFs from a k-class model.
+
+    The k-class counterpart of :func:`sample_label_matrix`, in Snorkel's convention.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Gold labels, class indices 0 to k - 1.
+    conditional_probabilities : array-like of shape (m, k, k + 1)
+        ``[i, c, v + 1]`` = P(LF i votes v | y = c), index 0 for abstaining (v = -1);
+        every row ``[i, c, :]`` sums to 1 within 1e-9.
+    seed : int or None
+        Seed of ``np.random.default_rng``.
+
+    Returns
+    -------
+    L : ndarray of int8, shape (n, m)
+        Votes in {-1 = abstain, 0, ..., k-1}, independent over points and LFs given y.
+        Each entry compares one uniform u in [0, 1) with the cumulative row: the vote
+        is the number of cumulative probabilities at most u, minus 1.
+    """
+    table = np.asarray(conditional_probabilities, dtype=np.float64)
+    if table.ndim != 3 or table.shape[2] != table.shape[1] + 1 or table.shape[1] < 2:
+        raise ValueError("conditional_probabilities must have shape (m, k, k + 1) with k >= 2, "
+                         f"got {table.shape}")
+    if np.any(table < 0) or np.any(np.abs(table.sum(axis=2) - 1.0) > 1e-9):
+        raise ValueError("conditional_probabilities must hold probabilities, each row "
+                         "[i, c, :] summing to 1")
+    k = table.shape[1]
+    y = check_class_labels(y, k, "y")
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
+    # Thresholds [c, i, v]: the vote is at least v (0-based outcome) once u passes them.
+    thresholds = np.ascontiguousarray(np.cumsum(table, axis=2)[:, :, :-1].transpose(1, 0, 2))
+    L = np.empty((len(y), table.shape[0]), dtype=np.int8)
+    for rows in row_chunks(len(y)):
+        u = rng.random((rows.stop - rows.start, table.shape[0]))
+        outcomes = (u[:, :, None] >= thresholds[y[rows]]).sum(axis=2)
+        L[rows] = outcomes - 1
     return L
 
 

@@ -20,6 +20,7 @@ import TensorFlow.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -324,9 +325,24 @@ def _on_dask_blocks(method: Callable, label_matrix, dtype):
     if label_matrix.shape[1] != n_lfs:
         raise ValueError(f"label_matrix has {label_matrix.shape[1]} LFs but the model was "
                          f"fitted on {n_lfs}")
-    return label_matrix.rechunk({1: -1}).map_blocks(
-        method, drop_axis=1, dtype=dtype, meta=np.empty((0,), dtype=dtype)
-    )
+    rows = label_matrix.rechunk({1: -1})
+    # A k-class posterior's probabilities and log-probabilities have one column per class.
+    columns = getattr(method.__self__, "cardinality", None)
+    if method.__name__ == "predict":
+        columns = None
+    on_block = functools.partial(_on_block, method=method, columns=columns, dtype=dtype)
+    if columns is None:
+        return rows.map_blocks(on_block, drop_axis=1, dtype=dtype,
+                               meta=np.empty((0,), dtype=dtype))
+    return rows.map_blocks(on_block, chunks=(rows.chunks[0], (columns,)), dtype=dtype,
+                           meta=np.empty((0, columns), dtype=dtype))
+
+
+def _on_block(block: np.ndarray, method: Callable, columns: int | None, dtype) -> np.ndarray:
+    """``method(block)``; a block without rows (an empty partition) gives no rows."""
+    if block.shape[0] == 0:
+        return np.empty((0,) if columns is None else (0, columns), dtype=dtype)
+    return method(block)
 
 
 class BaseLabelModel(BaseEstimator):

@@ -80,14 +80,16 @@ other.
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 from scipy.special import expit
+from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
@@ -103,6 +105,7 @@ from ..utils.validation import (
 from .base import (
     SHARED_CONSTRAINTS,
     BaseLabelModel,
+    Posterior,
     check_class_prior,
     check_dev_set,
     check_fit_statistics,
@@ -110,6 +113,8 @@ from .base import (
     choose_orientation,
     table_log_odds,
 )
+from .class_fit import AUTO_SKIP_GAP, ClassFit, fit_classes, fit_classes_supervised
+from .class_posterior import ClassPosterior
 from .dependencies import check_dependencies, group_log_odds, vote_codes
 from .graphs import connected_groups
 from .rank_one import fit_rank_one
@@ -122,14 +127,6 @@ METHODS = ("em", "moments")
 INITS = ("majority_vote", "moments")
 STRUCTURES = ("auto", "class-conditional", "symmetric")
 
-#: ``structure="auto"`` skips the symmetric fit when the symmetric tables nearest the
-#: full fit (its posterior, counts pooled) fall short of its log-likelihood by more than
-#: this many times the BIC's allowance, ``m log(n) / 2`` in total.  That gap bounds the
-#: symmetric optimum's from above, so below 1 the symmetric tables surely win; above it
-#: they may not.  ``benchmarks/class_conditional_weak_lfs.py`` measures the gap on
-#: symmetric and one-sided LFs (the README has the numbers): 20 lies far between them.
-#: Skipping can only keep the full tables, the ``"class-conditional"`` result.
-AUTO_SKIP_GAP = 20.0
 
 #: Plain EM steps before the accelerated cycles begin: a well-started fit often
 #: converges within them, and then acceleration would only add work.
@@ -251,9 +248,9 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
     Parameters
     ----------
-    class_prior : float in (0, 1) or "estimate", default "estimate"
-        P(y = +1).  ``"estimate"`` learns it with the other parameters; a
-        number fixes it.
+    class_prior : float in (0, 1), array-like of shape (k,) or "estimate", default "estimate"
+        P(y = +1), or with ``cardinality=k`` the k probabilities P(y = c).
+        ``"estimate"`` learns it with the other parameters; a value fixes it.
     dependencies : list of (i, j) pairs, optional
         Pairs of LFs dependent given y.  Each connected group of them (at most
         ``BLOCK_LFS`` = 8 LFs) gets one joint distribution over its votes per
@@ -280,6 +277,19 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Every estimated probability is kept at least this large (and the table
         renormalised), so every log-ratio is finite: an LF that never voted -1
         on a class still has ``P(-1 | y) = probability_margin`` there.
+    cardinality : int or None, default None
+        The number of classes k.  None (the default) is two classes in the
+        course's signed convention: votes in {-1, 0 = abstain, +1}.  An integer
+        k >= 3 takes votes in {-1 = abstain, 0, ..., k-1}, Snorkel's convention,
+        so a Snorkel label matrix can be passed as it is; dev labels are then
+        class indices 0 to k-1, :meth:`predict_proba` has shape (n_points, k)
+        and :meth:`predict` gives class indices.  ``cardinality=2`` is refused:
+        Snorkel's binary matrices and signed ones hold the same three values, so
+        either would be misread as the other;
+        :func:`~dataprog_helpers.signed_label_matrix` converts the first into
+        the second.  With k classes the model is fitted by EM
+        (:mod:`~dataprog_helpers.label_model.multiclass`), without declared
+        dependencies or the moment estimate.
     structure : {"auto", "class-conditional", "symmetric"}, default "auto"
         ``"class-conditional"`` fits the full tables (4 free parameters per LF).
         ``"symmetric"`` fits their special case where an LF votes as often on
@@ -301,16 +311,20 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
     Attributes
     ----------
-    conditional_probabilities_ : ndarray of shape (n_lfs, 2, 3)
+    conditional_probabilities_ : ndarray of shape (n_lfs, 2, 3), or (n_lfs, k, k + 1)
         ``[i, c, v] = P(lambda_i = vote | y)``: index c is 0 for y = -1 and 1 for
         y = +1; index v is 0, 1, 2 for the votes -1, 0 (abstain), +1.  For an LF
         in a dependency group, the marginal of the group's joint distribution.
-    class_prior_ : float
-        P(y = +1).
+        With ``cardinality=k``, ``[i, c, v + 1] = P(lambda_i = v | y = c)``: index
+        0 is abstention (the vote -1), so the indexing is "vote + 1" here too.
+    class_prior_ : float, or ndarray of shape (k,)
+        P(y = +1), or with ``cardinality=k`` P(y = c) for each class.
+    classes_ : ndarray
+        The labels :meth:`predict` gives: ``[-1, 1]``, or ``0, ..., k-1``.
     accuracies_ : ndarray of shape (n_lfs,)
         P(vote = y | LF votes), for comparison with :class:`LabelModel`.
     vote_log_ratios_ : ndarray of shape (n_lfs, 3)
-        ``log P(lambda_i = v | y = +1) / P(lambda_i = v | y = -1)``; the posterior
+        Two classes only: ``log P(lambda_i = v | y = +1) / P(lambda_i = v | y = -1)``; the posterior
         log-odds is the prior log-odds plus one entry per LF (for dependency
         groups, the joint tables replace their members' entries).
     joint_probabilities_ : dict of tuple -> ndarray of shape (2, 3**k)
@@ -371,6 +385,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         tol: float = 1e-6,
         probability_margin: float = 1e-4,
         structure: str = "auto",
+        cardinality: int | None = None,
     ) -> None:
         self.class_prior = class_prior
         self.dependencies = dependencies
@@ -381,6 +396,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.tol = tol
         self.probability_margin = probability_margin
         self.structure = structure
+        self.cardinality = cardinality
 
     # --- validation -------------------------------------------------------------------------
 
@@ -390,6 +406,9 @@ class ClassConditionalLabelModel(BaseLabelModel):
         "init": [StrOptions(set(INITS))],
         "probability_margin": [Interval(Real, 0.0, 1.0 / 3.0, closed="neither")],
         "structure": [StrOptions(set(STRUCTURES))],
+        "class_prior": [*SHARED_CONSTRAINTS["class_prior"], "array-like"],
+        # Class indices are int8 votes: at most 127 classes (0 to 126).
+        "cardinality": [None, Interval(Integral, 2, 127, closed="both")],
     }
 
     @staticmethod
@@ -412,17 +431,23 @@ class ClassConditionalLabelModel(BaseLabelModel):
         Parameters
         ----------
         label_matrix : array-like of shape (n_points, n_lfs)
-            Votes in {-1, 0, +1}; no gold labels are used.
+            Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0,
+            ..., k-1}; no gold labels are used.
         dev_label_matrix, dev_labels : array-like of shapes (n_dev, n_lfs) and (n_dev,), optional
-            A few labeled points.  When given, they (not the assumption that the
-            LFs point to the class they vote for) decide which class is which.
-            Nothing else is learned from them.
+            A few labeled points (labels in {-1, +1}, or class indices 0 to k-1).
+            When given, they (not the assumption that the LFs point to the class
+            they vote for) decide which class is which.  Nothing else is learned
+            from them.
 
         Returns
         -------
         self
         """
         self._validate_params()
+        if self.cardinality is not None:
+            self._set_class_fit(fit_classes(self, label_matrix, dev_label_matrix, dev_labels))
+            return self
+        self._check_binary_prior()
         label_matrix = check_label_matrix(label_matrix)
         if self.method == "moments" or self.init == "moments":
             statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
@@ -439,9 +464,14 @@ class ClassConditionalLabelModel(BaseLabelModel):
     ) -> ClassConditionalLabelModel:
         """Fit from :class:`VoteStatistics` kept with ``patterns=True`` (e.g. of streamed chunks).
 
-        Same parameters and result as :meth:`fit` otherwise.
+        Same parameters and result as :meth:`fit` otherwise.  Two classes only:
+        with ``cardinality`` set, use :meth:`fit`.
         """
         self._validate_params()
+        if self.cardinality is not None:
+            raise ValueError("fit_statistics fits two classes from VoteStatistics; with "
+                             f"cardinality={self.cardinality} use fit(label_matrix)")
+        self._check_binary_prior()
         self._check_statistics(statistics)
         return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
                          dev_label_matrix, dev_labels)
@@ -559,13 +589,18 @@ class ClassConditionalLabelModel(BaseLabelModel):
         ----------
         label_matrix : array-like of shape (n_points, n_lfs)
         y : array-like of shape (n_points,)
-            Gold labels in {-1, +1}; both classes must occur.
+            Gold labels in {-1, +1}; both classes must occur.  With
+            ``cardinality=k``, class indices 0 to k-1.
 
         Returns
         -------
         self
         """
         self._validate_params()
+        if self.cardinality is not None:
+            self._set_class_fit(fit_classes_supervised(self, label_matrix, y))
+            return self
+        self._check_binary_prior()
         label_matrix = check_label_matrix(label_matrix)
         y = check_labels(y, "y")
         check_same_length(label_matrix=label_matrix, y=y)
@@ -593,8 +628,55 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.bic_ = {}
         return self
 
+    def _check_binary_prior(self) -> None:
+        """A class prior for two classes: "estimate" or one number (checked by the constraints)."""
+        if not isinstance(self.class_prior, (str, numbers.Real)):
+            raise ValueError(
+                f"class_prior={self.class_prior!r} holds several probabilities, which need "
+                "cardinality=k; for two classes pass P(y = +1) or 'estimate'")
+
+    def _set_class_fit(self, fit: ClassFit) -> None:
+        """The fitted attributes of a k-class fit."""
+        self.__dict__.pop("vote_log_ratios_", None)  # a binary fit's, now stale
+        self.conditional_probabilities_ = fit.conditional_probabilities
+        self.class_prior_ = fit.class_prior
+        self.classes_ = np.arange(fit.class_prior.shape[0])
+        self.accuracies_ = fit.accuracies
+        self.joint_probabilities_ = {}
+        self.dependencies_ = []
+        self.log_likelihood_ = float(fit.log_likelihood_history[-1])
+        self.log_likelihood_history_ = fit.log_likelihood_history
+        self.n_iter_ = fit.n_iter
+        self.converged_ = fit.converged
+        self.sign_flipped_ = fit.permuted
+        self.structure_ = fit.structure
+        self.bic_ = fit.bic
+
+    def posterior(self) -> Posterior | ClassPosterior:
+        """The fitted posterior, NumPy only and picklable: a :class:`Posterior` for two
+        classes, a :class:`~.class_posterior.ClassPosterior` for k."""
+        check_is_fitted(self, "conditional_probabilities_", msg=(
+            f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"))
+        if self.classes_[0] == 0:
+            return ClassPosterior(np.log(self.conditional_probabilities_),
+                                  np.log(self.class_prior_))
+        return super().posterior()
+
+    def score(self, label_matrix, y, ties: str = "half") -> float:
+        """Accuracy of :meth:`predict` against gold labels.
+
+        Two classes: labels in {-1, +1}, ties scored as ``ties`` says (see
+        :func:`~dataprog_helpers.accuracy`).  k classes: class indices, and the
+        share of points whose most probable class is theirs.
+        """
+        posterior = self.posterior()
+        if isinstance(posterior, ClassPosterior):
+            return posterior.score(label_matrix, y)
+        return super().score(label_matrix, y, ties)
+
     def _set_fitted(self, fit, tables, prior, marginals, accuracies, history) -> None:
         log_marginals = np.log(marginals)
+        self.classes_ = np.array([-1, 1])
         self.conditional_probabilities_ = marginals
         self.class_prior_ = float(prior)
         self.accuracies_ = accuracies

@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import StrOptions
 __all__ = [
     "Interval",
     "StrOptions",
+    "check_class_labels",
     "check_features",
     "check_sparse_features",
     "check_label_matrix",
@@ -92,23 +93,43 @@ def _check_allowed_values(array: np.ndarray, name: str, allowed: tuple, meaning:
         raise ValueError(f"{name} {meaning}; found {bad.tolist()}")
 
 
-def check_label_matrix(label_matrix, name: str = "label_matrix") -> np.ndarray:
+def check_label_matrix(label_matrix, name: str = "label_matrix",
+                       cardinality: int | None = None) -> np.ndarray:
     """Validate a label matrix and return it as ``int8`` (the input itself if it already is).
 
     Parameters
     ----------
     label_matrix : array-like of shape (n_points, n_lfs)
-        Votes of each labeling function: +1, -1, or 0 for "abstain".
+        Votes of each labeling function.  Binary (``cardinality`` None): +1, -1, or 0
+        for "abstain", the course's signed convention.  k classes: -1 for "abstain"
+        and 0 to k - 1 for the classes, Snorkel's convention.
     name : str
         Argument name used in error messages.
+    cardinality : int, optional
+        The number of classes k, for a k-class matrix.
 
     Returns
     -------
     ndarray of int8, shape (n_points, n_lfs)
     """
     array = _checked_array(label_matrix, name, 2, "(n_points, n_lfs)")
-    _check_allowed_values(array, name, (-1, 0, 1), "entries must be -1, 0 (abstain) or +1")
+    if cardinality is None:
+        _check_allowed_values(array, name, (-1, 0, 1), "entries must be -1, 0 (abstain) or +1")
+    else:
+        _check_allowed_values(
+            array, name, tuple(range(-1, cardinality)),
+            f"entries must be -1 (abstain) or a class index 0 to {cardinality - 1} "
+            f"(cardinality={cardinality})")
     return array.astype(np.int8, copy=False)
+
+
+def check_class_labels(labels, cardinality: int, name: str = "y") -> np.ndarray:
+    """Validate gold labels given as class indices 0 to ``cardinality`` - 1; int64 (n,)."""
+    array = _checked_array(labels, name, 1, "(n_points,)")
+    _check_allowed_values(
+        array, name, tuple(range(cardinality)),
+        f"must hold class indices 0 to {cardinality - 1} (cardinality={cardinality})")
+    return array.astype(np.int64)
 
 
 def check_labels(labels, name: str = "y") -> np.ndarray:

@@ -18,6 +18,7 @@ distributed = pytest.importorskip("distributed")
 
 
 from dataprog_helpers import ClassConditionalLabelModel, LabelModel, VoteStatistics  # noqa: E402
+from dataprog_helpers.course import sample_class_label_matrix  # noqa: E402
 from dataprog_helpers.exceptions import NotFittedError  # noqa: E402
 
 
@@ -137,3 +138,32 @@ def test_a_dask_matrix_with_the_wrong_number_of_lfs_is_refused_eagerly(votes):
     model = LabelModel(seed=0).fit(label_matrix)
     with pytest.raises(ValueError, match=r"label_matrix has 19 LFs but the model was fitted on 20"):
         model.predict_proba(chunked[:, :19])
+
+
+def test_posteriors_of_an_empty_chunk_are_empty(client, votes):
+    # An empty partition (after a filter, say) gives no rows, for every method.
+    label_matrix, _ = votes
+    model = LabelModel(seed=0).fit(label_matrix)
+    chunked = da.from_array(label_matrix[:1000], chunks=((400, 0, 600), (20,)))
+    for method in ("predict_proba", "decision_function", "predict"):
+        found = getattr(model, method)(chunked).compute()
+        np.testing.assert_array_equal(found, getattr(model, method)(label_matrix[:1000]))
+
+
+def test_k_class_posteriors_on_the_workers_equal_the_in_memory_ones(client):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, size=6000)
+    tables = np.full((6, 3, 4), 0.1)
+    tables[:, :, 0] = 0.5
+    tables[:, np.arange(3), np.arange(3) + 1] = 0.3
+    label_matrix = sample_class_label_matrix(y, tables, seed=1)
+    model = ClassConditionalLabelModel(cardinality=3).fit(label_matrix)
+    chunked = da.from_array(label_matrix, chunks=((2500, 0, 1, 3499), (2, 4)))
+    probabilities = model.predict_proba(chunked)
+    assert probabilities.shape == (6000, 3)
+    np.testing.assert_array_equal(probabilities.compute(), model.predict_proba(label_matrix))
+    np.testing.assert_array_equal(model.predict(chunked).compute(), model.predict(label_matrix))
+    np.testing.assert_array_equal(model.decision_function(chunked).compute(),
+                                  model.decision_function(label_matrix))
+    loaded = client.run(lambda: "tensorflow" in sys.modules)
+    assert loaded and not any(loaded.values()), loaded

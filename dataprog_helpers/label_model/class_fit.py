@@ -1,0 +1,238 @@
+"""How :class:`~dataprog_helpers.ClassConditionalLabelModel` fits k classes (``cardinality=k``).
+
+The steps: check what k classes allow, validate the votes (Snorkel's convention,
+-1 = abstain) and the dev set, fit each structure by EM
+(:mod:`~dataprog_helpers.label_model.multiclass`), keep the one with the lower
+Bayesian information criterion, and orient the classes by the stated assumption or
+by the dev labels.  The result is a :class:`ClassFit` record, which the model turns
+into its fitted attributes.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
+from ..utils.caller_warnings import warn_at_caller
+from ..utils.validation import check_class_labels, check_label_matrix, check_same_length
+from .base import check_lf_votes
+from .class_posterior import ClassPosterior
+from .multiclass import (
+    FullTables,
+    SymmetricTables,
+    VoteIndicators,
+    expectation_maximisation,
+    expected_counts,
+    kept_above,
+    orient_classes,
+    symmetric_gap,
+)
+
+__all__ = [
+    "AUTO_SKIP_GAP",
+    "ClassFit",
+    "fit_classes",
+    "fit_classes_supervised",
+    "lf_accuracies",
+]
+
+#: ``structure="auto"`` (two classes or k) skips the symmetric fit when the symmetric
+#: tables nearest the full fit (its posterior, counts pooled) fall short of its
+#: log-likelihood by more than this many times the BIC's allowance, ``m log(n) / 2``
+#: in total.  That gap bounds the symmetric optimum's from above, so below 1 the
+#: symmetric tables surely win; above it they may not.
+#: ``benchmarks/class_conditional_weak_lfs.py`` measures the gap on symmetric and
+#: one-sided LFs (the README has the numbers): 20 lies far between them.  Skipping can
+#: only keep the full tables, the ``"class-conditional"`` result.
+AUTO_SKIP_GAP = 20.0
+
+#: The structures ``structure=`` names, as M-steps.
+STRUCTURES = {"class-conditional": FullTables, "symmetric": SymmetricTables}
+
+#: Why ``cardinality=2`` is refused.
+TWO_CLASSES = (
+    "cardinality=2 is refused: a binary label matrix in Snorkel's convention (-1 abstain, "
+    "0 and 1 the classes) and one in this package's signed convention (0 abstain, -1 and +1 "
+    "the classes) hold the same three values, so either would be misread as the other. For "
+    "two classes leave cardinality out (the default, signed votes); "
+    "dataprog_helpers.signed_label_matrix(L) converts a Snorkel-style binary matrix"
+)
+
+
+@dataclass(frozen=True)
+class ClassFit:
+    """A k-class fit, oriented.
+
+    Attributes
+    ----------
+    conditional_probabilities : ndarray of shape (n_lfs, k, k + 1)
+    class_prior : ndarray of shape (k,)
+    accuracies : ndarray of shape (n_lfs,)
+    log_likelihood_history : ndarray
+    n_iter : int
+    converged : bool
+    structure : str
+    bic : dict of str -> float
+    permuted : bool
+        Whether the classes as found were permuted to orient them.
+    """
+
+    conditional_probabilities: np.ndarray
+    class_prior: np.ndarray
+    accuracies: np.ndarray
+    log_likelihood_history: np.ndarray
+    n_iter: int
+    converged: bool
+    structure: str
+    bic: dict
+    permuted: bool
+
+
+def lf_accuracies(tables: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """``P(vote = y | LF votes)`` of each LF under ``(tables, prior)``, shape (n_lfs,)."""
+    k = prior.shape[0]
+    right = np.einsum("c,ic->i", prior, tables[:, np.arange(k), np.arange(k) + 1])
+    cast = np.einsum("c,ic->i", prior, 1.0 - tables[:, :, 0])
+    return right / cast
+
+
+def _check_options(model) -> None:
+    """What k classes do not allow (yet another structure, dependencies, moments)."""
+    if model.cardinality == 2:
+        raise ValueError(TWO_CLASSES)
+    unsupported = [name for name, used in (
+        ("dependencies", bool(model.dependencies)),
+        ('method="moments"', model.method == "moments"),
+        ('init="moments"', model.init == "moments"),
+    ) if used]
+    if unsupported:
+        raise ValueError(
+            f"{' and '.join(unsupported)} cannot be combined with cardinality: the k-class "
+            'model is fitted by EM from the majority vote with conditionally independent LFs; '
+            "for declared dependencies or the moment estimate use two classes (no cardinality)"
+        )
+
+
+def _fixed_prior(class_prior, cardinality: int) -> np.ndarray | None:
+    """``class_prior`` for k classes: None for "estimate", else a probability vector."""
+    if isinstance(class_prior, str):
+        return None
+    if isinstance(class_prior, numbers.Real):
+        raise ValueError(
+            f"class_prior={class_prior!r} is one number, P(y = +1) of two classes; with "
+            f"cardinality={cardinality} pass 'estimate' or {cardinality} probabilities")
+    prior = np.asarray(class_prior, dtype=np.float64)
+    if (prior.shape != (cardinality,) or not np.all(np.isfinite(prior)) or np.any(prior <= 0)
+            or abs(prior.sum() - 1.0) > 1e-9):
+        raise ValueError(
+            f"class_prior must be 'estimate' or {cardinality} positive probabilities summing "
+            f"to 1 (cardinality={cardinality}); got {class_prior!r}")
+    return prior
+
+
+def _check_votes(label_matrix, cardinality: int) -> np.ndarray:
+    label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
+    check_lf_votes(np.count_nonzero(label_matrix >= 0, axis=0), "parameters", "votes",
+                   "vote distributions")
+    voted = np.zeros(cardinality, dtype=bool)
+    voted[np.unique(label_matrix[label_matrix >= 0])] = True
+    if not voted.all():
+        hint = ("; a binary matrix in the signed convention (0 abstain, -1 and +1) looks like "
+                "this: leave cardinality out for it" if not voted[2:].any() else "")
+        warn_at_caller(
+            f"no LF votes for class(es) {np.flatnonzero(~voted).tolist()} of "
+            f"cardinality={cardinality}: the model can place them only by the LFs' "
+            f"abstentions{hint}",
+            IdentifiabilityWarning,
+        )
+    return label_matrix
+
+
+def _check_dev_set(dev_label_matrix, dev_labels, n_lfs: int, cardinality: int):
+    if dev_label_matrix is None and dev_labels is None:
+        return None
+    if dev_label_matrix is None or dev_labels is None:
+        raise ValueError("pass both dev_label_matrix and dev_labels, or neither")
+    dev_label_matrix = check_label_matrix(dev_label_matrix, "dev_label_matrix", cardinality)
+    dev_labels = check_class_labels(dev_labels, cardinality, "dev_labels")
+    check_same_length(dev_label_matrix=dev_label_matrix, dev_labels=dev_labels)
+    if dev_label_matrix.shape[1] != n_lfs:
+        raise ValueError(f"dev_label_matrix has {dev_label_matrix.shape[1]} LFs but "
+                         f"label_matrix has {n_lfs}")
+    return dev_label_matrix, dev_labels
+
+
+def _oriented(tables: np.ndarray, prior: np.ndarray, order: np.ndarray):
+    """The tables and prior with fitted class c renamed ``order[c]``."""
+    oriented_tables = np.empty_like(tables)
+    oriented_prior = np.empty_like(prior)
+    oriented_tables[:, order] = tables
+    oriented_prior[order] = prior
+    return oriented_tables, oriented_prior
+
+
+def fit_classes(model, label_matrix, dev_label_matrix=None, dev_labels=None) -> ClassFit:
+    """Fit ``model`` (a ClassConditionalLabelModel with ``cardinality`` set) to k-class votes."""
+    _check_options(model)
+    k = model.cardinality
+    label_matrix = _check_votes(label_matrix, k)
+    dev_set = _check_dev_set(dev_label_matrix, dev_labels, label_matrix.shape[1], k)
+    fixed_prior = _fixed_prior(model.class_prior, k)
+    indicators = VoteIndicators.from_label_matrix(label_matrix, k)
+    names = list(STRUCTURES) if model.structure == "auto" else [model.structure]
+    fits, bic = {}, {}
+    for name in names:
+        if name == "symmetric" and "class-conditional" in fits and symmetric_gap(
+                indicators, fits["class-conditional"], model.probability_margin,
+                fixed_prior) > AUTO_SKIP_GAP:
+            break  # the symmetric tables cannot come close: not worth their fit
+        structure = STRUCTURES[name]
+        fits[name] = expectation_maximisation(indicators, structure, model.probability_margin,
+                                              model.tol, model.max_iter, fixed_prior)
+        n_parameters = (structure.n_parameters(indicators.n_lfs, k)
+                        + (k - 1 if fixed_prior is None else 0))
+        bic[name] = fits[name].bic(indicators.n_points, n_parameters)
+    chosen = min(bic, key=lambda name: (bic[name], name != "class-conditional"))
+    fit = fits[chosen]
+    if not fit.converged:
+        warn_at_caller(
+            f"ClassConditionalLabelModel stopped after max_iter={model.max_iter} iterations "
+            f"before every change fell below tol={model.tol:.0e}; increase max_iter",
+            ConvergenceWarning,
+        )
+    dev_posterior = None
+    if dev_set is not None:
+        dev_posterior = ClassPosterior(np.log(fit.conditional_probabilities),
+                                       np.log(fit.class_prior)).predict_proba(dev_set[0])
+    order = orient_classes(fit.conditional_probabilities, fit.class_prior, dev_posterior,
+                           None if dev_set is None else dev_set[1])
+    tables, prior = _oriented(fit.conditional_probabilities, fit.class_prior, order)
+    return ClassFit(tables, prior, lf_accuracies(tables, prior), fit.log_likelihood_history,
+                    fit.n_iter, fit.converged, chosen, bic,
+                    bool(np.any(order != np.arange(k))))
+
+
+def fit_classes_supervised(model, label_matrix, y) -> ClassFit:
+    """The same model counted on gold class labels: the gold-fitted reference."""
+    _check_options(model)
+    k = model.cardinality
+    label_matrix = check_label_matrix(label_matrix, cardinality=k)
+    check_lf_votes(np.count_nonzero(label_matrix >= 0, axis=0), "parameters", "votes",
+                   "vote distributions")
+    y = check_class_labels(y, k, "y")
+    check_same_length(label_matrix=label_matrix, y=y)
+    indicators = VoteIndicators.from_patterns(label_matrix, np.ones(label_matrix.shape[0]), k)
+    posterior = np.eye(k)[y]
+    name = "symmetric" if model.structure == "symmetric" else "class-conditional"
+    tables = kept_above(STRUCTURES[name].tables(expected_counts(indicators, posterior)),
+                        model.probability_margin)
+    fixed_prior = _fixed_prior(model.class_prior, k)
+    prior = (kept_above(np.bincount(y, minlength=k) / y.size, model.probability_margin)
+             if fixed_prior is None else fixed_prior)
+    log_likelihood = ClassPosterior(np.log(tables), np.log(prior)).mean_log_likelihood(
+        label_matrix)
+    return ClassFit(tables, prior, lf_accuracies(tables, prior), np.array([log_likelihood]),
+                    0, True, name, {}, False)
