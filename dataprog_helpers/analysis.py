@@ -16,10 +16,16 @@ import numpy as np
 import pandas as pd
 
 from .label_model.statistics import VoteStatistics
-from .utils.validation import check_label_matrix, check_labels, check_same_length
+from .utils.validation import (
+    check_class_labels,
+    check_label_matrix,
+    check_labels,
+    check_same_length,
+)
 
 __all__ = [
     "agreement_matrix",
+    "class_vote_counts",
     "lf_summary",
     "majority_vote",
     "majority_vote_proba",
@@ -27,48 +33,86 @@ __all__ = [
 ]
 
 
-def majority_vote(label_matrix) -> np.ndarray:
+def class_vote_counts(label_matrix, cardinality: int) -> np.ndarray:
+    """How many LFs vote for each class on each point, shape (n_points, cardinality).
+
+    Parameters
+    ----------
+    label_matrix : array-like of shape (n_points, n_lfs)
+        Votes in {-1 = abstain, 0, ..., cardinality - 1}.
+    cardinality : int
+        The number of classes k.
+    """
+    label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
+    return np.stack([np.count_nonzero(label_matrix == c, axis=1) for c in range(cardinality)],
+                    axis=1)
+
+
+def majority_vote(label_matrix, cardinality: int | None = None) -> np.ndarray:
     """Unweighted majority vote of the labeling functions.
 
     Parameters
     ----------
     label_matrix : array-like of shape (n_points, n_lfs)
-        Votes in {-1, 0, +1}.
+        Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0, ..., k-1}.
+    cardinality : int, optional
+        The number of classes k, for k-class votes in Snorkel's convention.
 
     Returns
     -------
     ndarray of int8, shape (n_points,)
-        ``sign(sum_j L[i, j])``: +1 or -1 where one side has more votes, and 0
-        where the votes tie or every LF abstains.  How a 0 is scored is decided
-        by :func:`~dataprog_helpers.accuracy`'s ``ties`` argument.
+        Two classes: ``sign(sum_j L[i, j])``, +1 or -1 where one side has more
+        votes, and 0 where the votes tie or every LF abstains; how a 0 is scored
+        is decided by :func:`~dataprog_helpers.accuracy`'s ``ties`` argument.
+        k classes: the class with the most votes, and -1 ("no decision", the
+        abstention value) where two or more classes share the most votes or
+        every LF abstains; :func:`majority_vote_proba` keeps those ties.
 
     Examples
     --------
     >>> from dataprog_helpers import majority_vote
     >>> majority_vote([[1, -1, 0], [1, 1, 1], [0, -1, -1], [0, 0, 0]]).tolist()
     [0, 1, -1, 0]
+    >>> majority_vote([[2, 2, 0], [0, 1, -1], [-1, -1, -1]], cardinality=3).tolist()
+    [2, -1, -1]
     """
-    label_matrix = check_label_matrix(label_matrix)
-    return np.sign(label_matrix.sum(axis=1, dtype=np.int64)).astype(np.int8)
+    if cardinality is None:
+        label_matrix = check_label_matrix(label_matrix)
+        return np.sign(label_matrix.sum(axis=1, dtype=np.int64)).astype(np.int8)
+    counts = class_vote_counts(label_matrix, cardinality)
+    most = counts.max(axis=1)
+    decided = (most > 0) & (np.count_nonzero(counts == most[:, None], axis=1) == 1)
+    return np.where(decided, counts.argmax(axis=1), -1).astype(np.int8)
 
-def majority_vote_proba(label_matrix) -> np.ndarray:
-    """Majority vote as a probability: the share of +1 among a point's votes (1/2 without any).
+
+def majority_vote_proba(label_matrix, cardinality: int | None = None) -> np.ndarray:
+    """Majority vote as probabilities: each point's share of votes for each class.
 
     Parameters
     ----------
     label_matrix : array-like of shape (n_points, n_lfs)
-        Votes in {-1, 0, +1}.
+        Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0, ..., k-1}.
+    cardinality : int, optional
+        The number of classes k.
 
     Returns
     -------
-    ndarray of float64, shape (n_points,)
+    ndarray of float64, shape (n_points,), or (n_points, k) with ``cardinality``
+        Two classes: the share of +1 among a point's votes (1/2 without any).
+        k classes: the share of the votes for each class (1/k each without any).
         E.g. for the calibration error of majority vote, which has no posterior.
     """
-    label_matrix = check_label_matrix(label_matrix)
-    n_votes = np.count_nonzero(label_matrix, axis=1)
-    n_positive = np.count_nonzero(label_matrix == 1, axis=1)
-    return np.divide(n_positive, n_votes, out=np.full(label_matrix.shape[0], 0.5),
+    if cardinality is None:
+        label_matrix = check_label_matrix(label_matrix)
+        n_votes = np.count_nonzero(label_matrix, axis=1)
+        n_positive = np.count_nonzero(label_matrix == 1, axis=1)
+        return np.divide(n_positive, n_votes, out=np.full(label_matrix.shape[0], 0.5),
+                         where=n_votes > 0)
+    counts = class_vote_counts(label_matrix, cardinality)
+    n_votes = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, n_votes, out=np.full(counts.shape, 1.0 / cardinality),
                      where=n_votes > 0)
+
 
 def overlap_counts(label_matrix) -> np.ndarray:
     """Number of points on which each pair of LFs both vote.
@@ -80,6 +124,7 @@ def overlap_counts(label_matrix) -> np.ndarray:
         holds each LF's number of votes.
     """
     return VoteStatistics.from_label_matrix(label_matrix, patterns=False).counts.astype(np.int64)
+
 
 def agreement_matrix(label_matrix) -> np.ma.MaskedArray:
     """Agreement matrix Z of the labeling functions.
@@ -105,18 +150,24 @@ def agreement_matrix(label_matrix) -> np.ma.MaskedArray:
     """
     return VoteStatistics.from_label_matrix(label_matrix, patterns=False).agreements()
 
+
 def lf_summary(
-    label_matrix, y=None, lf_names: Sequence[str] | None = None
+    label_matrix, y=None, lf_names: Sequence[str] | None = None,
+    cardinality: int | None = None,
 ) -> pd.DataFrame:
     """One row per labeling function describing how it votes.
 
     Parameters
     ----------
     label_matrix : array-like of shape (n_points, n_lfs)
+        Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0, ..., k-1}.
     y : array-like of shape (n_points,), optional
-        Gold labels in {-1, +1}; when given, an ``accuracy`` column is added.
+        Gold labels in {-1, +1} (class indices 0 to k-1 with ``cardinality``); when
+        given, ``votes`` and ``accuracy`` columns are added.
     lf_names : sequence of str, optional
         Row labels; defaults to ``"LF 0"``, ``"LF 1"``, ...
+    cardinality : int, optional
+        The number of classes k, for k-class votes in Snorkel's convention.
 
     Returns
     -------
@@ -124,10 +175,19 @@ def lf_summary(
         ``polarity`` (the labels the LF emits), ``coverage`` (fraction of points it
         votes on), ``overlaps`` (fraction of points where it and at least one
         other LF vote), ``conflicts`` (fraction of points where another LF votes
-        the opposite way), and with ``y`` also ``votes`` and ``accuracy``
+        another label), and with ``y`` also ``votes`` and ``accuracy``
         (fraction of its votes that match ``y``; NaN for an LF that never votes).
+
+    Examples
+    --------
+    >>> from dataprog_helpers import lf_summary
+    >>> summary = lf_summary([[0, 1, -1], [2, 2, 0], [-1, 1, 1]], cardinality=3)
+    >>> summary["polarity"].tolist()
+    [[0, 2], [1, 2], [0, 1]]
+    >>> summary["conflicts"].round(2).tolist()
+    [0.67, 0.67, 0.33]
     """
-    label_matrix = check_label_matrix(label_matrix)
+    label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
     n_points, n_lfs = label_matrix.shape
     if lf_names is None:
         lf_names = [f"LF {j}" for j in range(n_lfs)]
@@ -135,28 +195,35 @@ def lf_summary(
         raise ValueError(
             f"lf_names has {len(lf_names)} names but label_matrix has {n_lfs} LFs"
         )
-    voted = label_matrix != 0
+    abstain = 0 if cardinality is None else -1
+    voted = label_matrix != abstain
     n_voting = voted.sum(axis=1, keepdims=True)
-    n_positive = (label_matrix == 1).sum(axis=1, keepdims=True)
-    n_negative = (label_matrix == -1).sum(axis=1, keepdims=True)
-    opposite = np.where(label_matrix == 1, n_negative, np.where(label_matrix == -1, n_positive, 0))
+    # A conflict: another LF votes another label on the point, i.e. the point's votes
+    # are not all for the label this LF votes.
+    labels = (-1, 1) if cardinality is None else range(cardinality)
+    same = np.zeros(label_matrix.shape, dtype=np.int64)
+    for label in labels:
+        is_label = label_matrix == label
+        same += is_label * is_label.sum(axis=1, keepdims=True)
+    conflicting = voted & (same < n_voting)
     summary = pd.DataFrame(
         {
             "polarity": [
-                sorted(int(v) for v in np.unique(label_matrix[:, j]) if v != 0)
+                sorted(int(v) for v in np.unique(label_matrix[:, j]) if v != abstain)
                 for j in range(n_lfs)
             ],
             "coverage": voted.mean(axis=0),
             "overlaps": (voted & (n_voting > 1)).mean(axis=0),
-            "conflicts": (opposite > 0).mean(axis=0),
+            "conflicts": conflicting.mean(axis=0),
         },
         index=pd.Index(list(lf_names), name="LF"),
     )
     if y is not None:
-        y = check_labels(y, "y")
+        y = (check_labels(y, "y") if cardinality is None
+             else check_class_labels(y, cardinality, "y"))
         check_same_length(label_matrix=label_matrix, y=y)
         votes = voted.sum(axis=0)
-        right = (label_matrix == y[:, None]).sum(axis=0)
+        right = (voted & (label_matrix == y[:, None])).sum(axis=0)
         summary["votes"] = votes
         summary["accuracy"] = np.where(votes > 0, right / np.maximum(votes, 1), np.nan)
     return summary

@@ -53,6 +53,7 @@ def labels_from_probabilities(probabilities, ties: str = "zero") -> np.ndarray:
         labels[labels == 0] = 1
     return labels
 
+
 def binomial_standard_error(proportion, n):
     """The standard error ``sqrt(p (1 - p) / n)`` of a proportion p measured on n points.
 
@@ -112,6 +113,7 @@ def accuracy(y_true, y_pred, ties: str = "half") -> float:
         correct = correct[~undecided]
     return float(correct.mean())
 
+
 def _positive_or_not(predictions: np.ndarray) -> np.ndarray:
     """Checked predictions with every 0 (no decision) made -1, as int8 of shape (n,).
 
@@ -119,6 +121,7 @@ def _positive_or_not(predictions: np.ndarray) -> np.ndarray:
     so that scikit-learn sees the two classes -1 and +1 only.
     """
     return np.where(predictions == 1, 1, -1).astype(np.int8)
+
 
 def f1_score(y_true, y_pred) -> float:
     """F1 score of the positive class: ``2 TP / (2 TP + FP + FN)``.
@@ -149,6 +152,7 @@ def f1_score(y_true, y_pred) -> float:
     return float(
         metrics.f1_score(y_true, _positive_or_not(y_pred), pos_label=1, zero_division=0.0)
     )
+
 
 def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
     """Predicted P(y = +1) against the observed frequency of y = +1, bin by bin.
@@ -197,6 +201,7 @@ def calibration_table(y, probabilities, n_bins: int = 10) -> pd.DataFrame:
         index=pd.Index(np.array(labels)[filled], name="predicted P(y = +1)"),
     )
 
+
 def expected_calibration_error(y, probabilities, n_bins: int = 10) -> float:
     """Mean |observed - predicted| over the bins of :func:`calibration_table`, weighted by count.
 
@@ -207,6 +212,7 @@ def expected_calibration_error(y, probabilities, n_bins: int = 10) -> float:
     table = calibration_table(y, probabilities, n_bins)
     gaps = np.abs(table["observed"] - table["predicted"])
     return float(np.average(gaps, weights=table["count"]))
+
 
 def score_table(
     y, predictions: Mapping[str, np.ndarray],

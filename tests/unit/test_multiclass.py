@@ -11,9 +11,12 @@ from sklearn.base import clone
 from dataprog_helpers import (
     ClassConditionalLabelModel,
     IdentifiabilityWarning,
+    lf_summary,
     majority_vote,
+    majority_vote_proba,
     signed_label_matrix,
 )
+from dataprog_helpers.analysis import class_vote_counts
 from dataprog_helpers.course import sample_class_label_matrix
 from dataprog_helpers.label_model.class_posterior import ClassPosterior
 from dataprog_helpers.label_model.multiclass import orient_classes
@@ -259,6 +262,38 @@ def test_k_class_model_clones_and_refits_as_binary():
         model.set_params(cardinality=None).fit(np.array([[1, 0, -1], [1, 1, 0], [-1, 0, -1]] * 9))
     assert model.predict_proba(np.array([[1, 1, 1]])).shape == (1,)
     assert not hasattr(model, "vote_log_ratios_") or model.vote_log_ratios_.shape == (3, 3)
+
+
+VOTES = np.array([[2, 2, 0], [0, 1, -1], [-1, -1, -1], [1, 1, 1], [0, -1, 2]])
+
+
+def test_k_class_majority_vote_names_the_most_voted_class_and_minus_one_for_ties():
+    np.testing.assert_array_equal(majority_vote(VOTES, cardinality=3), [2, -1, -1, 1, -1])
+    np.testing.assert_array_equal(class_vote_counts(VOTES, 3),
+                                  [[1, 0, 2], [1, 1, 0], [0, 0, 0], [0, 3, 0], [1, 0, 1]])
+
+
+def test_k_class_majority_vote_probabilities_are_vote_shares_and_uniform_without_votes():
+    shares = majority_vote_proba(VOTES, cardinality=3)
+    assert shares.shape == (5, 3)
+    np.testing.assert_allclose(shares[0], [1 / 3, 0, 2 / 3])
+    np.testing.assert_allclose(shares[2], [1 / 3, 1 / 3, 1 / 3])
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+
+
+def test_k_class_lf_summary_reads_polarity_conflicts_and_accuracy():
+    y = np.array([2, 1, 0, 1, 2])
+    summary = lf_summary(VOTES, y, cardinality=3)
+    assert summary["polarity"].tolist() == [[0, 1, 2], [1, 2], [0, 1, 2]]
+    np.testing.assert_allclose(summary["coverage"], [0.8, 0.6, 0.6])
+    # LF 0 conflicts on rows 0 (its 2 against LF 2's 0), 1 (0 against 1) and 4 (0 against 2).
+    np.testing.assert_allclose(summary["conflicts"], [0.6, 0.4, 0.4])
+    np.testing.assert_array_equal(summary["votes"], [4, 3, 3])
+    np.testing.assert_allclose(summary["accuracy"], [2 / 4, 3 / 3, 2 / 3])
+    with pytest.raises(ValueError, match=r"y must hold class indices 0 to 2"):
+        lf_summary(VOTES, [2, 1, 0, 1, 3], cardinality=3)
+    with pytest.raises(ValueError, match=r"found \[3\]"):
+        majority_vote([[3, 0]], cardinality=3)
 
 
 def test_the_signed_majority_vote_is_not_the_k_class_one():
