@@ -99,6 +99,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/class_conditional_routes.py
 	$(BIN)/python benchmarks/dask_scale.py
 	$(BIN)/python benchmarks/class_conditional_weak_lfs.py
+	$(BIN)/python benchmarks/multiclass.py
 
 clean:
 	rm -rf build $(VENV)

@@ -21,9 +21,15 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import LABEL
-from ..utils.validation import check_labels, check_positive_int, check_real_in_range, check_seed
+from ..utils.validation import (
+    check_class_labels,
+    check_labels,
+    check_positive_int,
+    check_real_in_range,
+    check_seed,
+)
 
-__all__ = ["DataSplits", "load_breast_cancer_frame", "split_dev_test"]
+__all__ = ["DataSplits", "load_breast_cancer_frame", "load_wine_frame", "split_dev_test"]
 
 
 def load_breast_cancer_frame() -> pd.DataFrame:
@@ -38,6 +44,23 @@ def load_breast_cancer_frame() -> pd.DataFrame:
     frame = bunch.data.copy()
     frame.columns = [str(column) for column in frame.columns]
     frame[LABEL] = np.where(bunch.target.to_numpy() == 0, 1, -1).astype(np.int8)
+    return frame
+
+
+def load_wine_frame() -> pd.DataFrame:
+    """The 178 wines of scikit-learn's wine data as a DataFrame: 13 measurements and ``"y"``.
+
+    Source: M. Forina et al., *PARVUS*, 1988; UCI Machine Learning Repository,
+    "Wine" (CC BY 4.0), shipped inside scikit-learn.  Three cultivars of one Italian
+    region, the classes 0, 1 and 2 (59, 71 and 48 wines): a k = 3 task with the
+    k-class convention's class indices.
+    """
+    from sklearn.datasets import load_wine  # imported here: only the k-class course needs it
+
+    bunch = load_wine(as_frame=True)
+    frame = bunch.data.copy()
+    frame.columns = [str(column) for column in frame.columns]
+    frame[LABEL] = bunch.target.to_numpy().astype(np.int64)
     return frame
 
 
@@ -67,8 +90,8 @@ def split_dev_test(
     """Split into unlabeled train, a small labeled dev set and a test set, per class.
 
     Each class is shuffled and divided in the same proportions (a stratified
-    split), so that even a dev set of a few dozen points has both classes in
-    their overall proportion.  Not scikit-learn's ``train_test_split(stratify=...)``
+    split), so that even a dev set of a few dozen points has every class in
+    its overall proportion.  Not scikit-learn's ``train_test_split(stratify=...)``
     (twice): that draws from NumPy's legacy ``RandomState`` and apportions the
     classes its own way, so the same seed would give other rows, and the
     committed results of notebook 6 and the leaderboard rest on these.
@@ -76,7 +99,7 @@ def split_dev_test(
     Parameters
     ----------
     frame : pandas.DataFrame
-        With a label column ``"y"`` in {-1, +1}.
+        With a label column ``"y"``: -1 and +1, or class indices 0 to k - 1.
     dev_size : int, default 40
         Number of dev points.
     test_fraction : float in (0, 1), default 0.3
@@ -85,7 +108,13 @@ def split_dev_test(
     """
     if not isinstance(frame, pd.DataFrame) or LABEL not in frame.columns:
         raise ValueError(f'frame must be a pandas DataFrame with a label column "{LABEL}"')
-    check_labels(frame[LABEL], f'frame["{LABEL}"]')
+    labels, name = frame[LABEL].to_numpy(), f'frame["{LABEL}"]'
+    numeric = np.issubdtype(labels.dtype, np.number) and labels.size > 0
+    if numeric and labels.min() < 0:
+        labels = check_labels(labels, name)  # two classes, signed: -1 and +1
+    else:  # class indices 0 to k - 1
+        labels = check_class_labels(labels, int(labels.max()) + 1 if numeric else 2, name)
+    classes = np.unique(labels)
     dev_size = check_positive_int(dev_size, "dev_size")
     test_fraction = check_real_in_range(
         test_fraction, "test_fraction", 0.0, 1.0, include_low=False, include_high=False
@@ -99,8 +128,8 @@ def split_dev_test(
         )
     rng = np.random.default_rng(check_seed(seed))
     parts = {"train": [], "dev": [], "test": []}
-    for label in (-1, 1):
-        positions = rng.permutation(np.flatnonzero(frame[LABEL].to_numpy() == label))
+    for label in classes:
+        positions = rng.permutation(np.flatnonzero(labels == label))
         share = len(positions) / n_points
         n_class_test = int(round(n_test * share))
         n_class_dev = int(round(dev_size * share))

@@ -192,7 +192,7 @@ def fit_classes(model, label_matrix, dev_label_matrix=None, dev_labels=None) -> 
         structure = STRUCTURES[name]
         fits[name] = expectation_maximisation(indicators, structure, model.probability_margin,
                                               model.tol, model.max_iter, fixed_prior)
-        n_parameters = (structure.n_parameters(indicators.n_lfs, k)
+        n_parameters = (structure.n_parameters(indicators)
                         + (k - 1 if fixed_prior is None else 0))
         bic[name] = fits[name].bic(indicators.n_points, n_parameters)
     chosen = min(bic, key=lambda name: (bic[name], name != "class-conditional"))

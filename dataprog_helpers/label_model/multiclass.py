@@ -60,6 +60,10 @@ __all__ = [
     "posterior_log_joint",
 ]
 
+#: Plain EM steps before the accelerated cycles begin (a well-started fit often
+#: converges within them), as in the two-class model.
+PLAIN_EM_STEPS = 5
+
 #: The best matching of the classes is called ambiguous, and the model warns, when
 #: the second best leaves less than this share of the best one's margin over chance.
 ORIENTATION_MARGIN = 0.25
@@ -102,6 +106,12 @@ class VoteIndicators:
     @property
     def n_points(self) -> float:
         return float(self.weights.sum())
+
+    def outcomes_seen(self) -> np.ndarray:
+        """How many of its k + 1 outcomes each LF produces somewhere, shape (n_lfs,)."""
+        cast = (self.votes.T @ self.weights).reshape(self.n_lfs, self.cardinality)
+        abstentions = self.n_points - cast.sum(axis=1)
+        return (cast > 0).sum(axis=1) + (abstentions > 0.5)
 
     def vote_counts(self) -> np.ndarray:
         """Each pattern's number of votes for each class, shape (n_patterns, cardinality)."""
@@ -178,8 +188,7 @@ def expected_counts(indicators: VoteIndicators, posterior: np.ndarray) -> np.nda
 
 
 class FullTables:
-    """The M-step of the full tables: each LF's counts per class, normalised (k^2 free
-    parameters per LF)."""
+    """The M-step of the full tables: each LF's counts per class, normalised."""
 
     name = "class-conditional"
 
@@ -190,8 +199,14 @@ class FullTables:
         return np.divide(counts, totals, out=uniform, where=totals > 0)
 
     @staticmethod
-    def n_parameters(n_lfs: int, cardinality: int) -> int:
-        return n_lfs * cardinality * cardinality
+    def n_parameters(indicators: VoteIndicators) -> int:
+        """Free parameters: per LF and class, the LF's outcomes seen in the data, less one.
+
+        An outcome an LF never produces (a one-sided LF's votes for other classes)
+        has its maximum-likelihood probability at the floor, not fitted: counting it
+        would charge a one-sided LF k (k + 1) - k parameters instead of k.
+        """
+        return int(indicators.cardinality * (indicators.outcomes_seen() - 1).sum())
 
 
 class SymmetricTables:
@@ -205,8 +220,8 @@ class SymmetricTables:
         return pooled_tables(counts)
 
     @staticmethod
-    def n_parameters(n_lfs: int, cardinality: int) -> int:
-        return 2 * n_lfs
+    def n_parameters(indicators: VoteIndicators) -> int:
+        return 2 * indicators.n_lfs
 
 
 def kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
@@ -238,22 +253,52 @@ def expectation_maximisation(indicators: VoteIndicators, structure, margin: floa
                              tol: float, max_iter: int,
                              fixed_prior: np.ndarray | None = None) -> EMResult:
     """EM for ``structure`` (:class:`FullTables` or :class:`SymmetricTables`) from the
-    majority vote, until no probability changes by more than ``tol``; see the module
-    docstring."""
-    posterior = majority_vote_posterior(indicators)
-    tables, prior = _maximisation(indicators, posterior, structure, margin, fixed_prior)
-    posterior, log_likelihood = _expectation(indicators, tables, prior)
-    history, converged, step = [log_likelihood], False, 0
-    while step < max_iter and not converged:
-        new_tables, new_prior = _maximisation(indicators, posterior, structure, margin,
-                                              fixed_prior)
-        change = max(np.max(np.abs(new_tables - tables)), np.max(np.abs(new_prior - prior)))
-        tables, prior = new_tables, new_prior
-        posterior, log_likelihood = _expectation(indicators, tables, prior)
+    majority vote, until one EM step moves no probability by more than ``tol``.
+
+    Plain EM crawls where the likelihood is flat (rare LFs, a large uncovered share):
+    thousands of steps.  After ``PLAIN_EM_STEPS`` plain steps each cycle is
+    accelerated by SQUAREM (Varadhan and Roland, *Scand. J. Statist.* 35, 2008,
+    scheme S3), as in the two-class model: from x0, two EM steps x1 = F(x0) and
+    x2 = F(x1), the extrapolation ``x' = x0 - 2 a r + a^2 v`` (``r = x1 - x0``,
+    ``v = x2 - 2 x1 + x0``, ``a = -|r| / |v|``, at most -1) brought back to valid
+    probabilities, and one EM step from it, x3; x3 is kept if its likelihood is at
+    least x1's, else x2, so the likelihood never decreases.
+    """
+    def m_step(posterior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _maximisation(indicators, posterior, structure, margin, fixed_prior)
+
+    def e_step(tables: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, float]:
+        return _expectation(indicators, tables, prior)
+
+    tables, prior = m_step(majority_vote_posterior(indicators))
+    posterior, log_likelihood = e_step(tables, prior)
+    history, converged, steps = [log_likelihood], False, 0
+    while steps < max_iter and not converged:
+        tables_1, prior_1 = m_step(posterior)
+        steps += 1
+        step = np.append((tables_1 - tables).ravel(), prior_1 - prior)
+        converged = bool(np.max(np.abs(step)) <= tol)
+        accepted = (tables_1, prior_1, *e_step(tables_1, prior_1))
+        if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > max_iter):
+            tables_2, prior_2 = m_step(accepted[2])
+            curvature = np.append((tables_2 - tables_1).ravel(), prior_2 - prior_1) - step
+            alpha = -1.0
+            if np.any(curvature != 0.0):
+                alpha = min(-np.linalg.norm(step) / np.linalg.norm(curvature), -1.0)
+            extrapolated = (np.append(tables.ravel(), prior) - 2.0 * alpha * step
+                            + alpha**2 * curvature)
+            tables_x = kept_above(np.maximum(extrapolated[:tables.size], 0.0)
+                                  .reshape(tables.shape), margin)
+            prior_x = (fixed_prior if fixed_prior is not None
+                       else kept_above(np.maximum(extrapolated[tables.size:], 0.0), margin))
+            tables_3, prior_3 = m_step(e_step(tables_x, prior_x)[0])
+            steps += 2
+            third = (tables_3, prior_3, *e_step(tables_3, prior_3))
+            accepted = (third if third[3] >= accepted[3]
+                        else (tables_2, prior_2, *e_step(tables_2, prior_2)))
+        tables, prior, posterior, log_likelihood = accepted
         history.append(log_likelihood)
-        step += 1
-        converged = bool(change <= tol)
-    return EMResult(tables, prior, np.array(history), step, converged, structure.name)
+    return EMResult(tables, prior, np.array(history), steps, converged, structure.name)
 
 
 def symmetric_gap(indicators: VoteIndicators, fit: EMResult, margin: float,

@@ -68,8 +68,13 @@ def test_split_needs_a_frame_with_labels():
         split_dev_test(np.zeros((10, 2)))
 
 
-def test_split_rejects_labels_outside_minus_one_plus_one(tumours):
-    # 0/1 labels (scikit-learn's own coding) would otherwise lose every row labeled 0.
+def test_split_stratifies_class_indices_and_refuses_other_labels(tumours):
+    # 0/1 labels (scikit-learn's own coding) are two class indices: no row is lost.
     zero_one = tumours.assign(y=(tumours["y"] == 1).astype(int))
+    splits = split_dev_test(zero_one, dev_size=40, seed=0)
+    assert sum(len(part) for part in (splits.train, splits.dev, splits.test)) == len(tumours)
+    assert splits.dev.y.tolist().count(1) == round(40 * zero_one.y.mean())
     with pytest.raises(ValueError, match=r'frame\["y"\] must contain only -1 and \+1'):
-        split_dev_test(zero_one)
+        split_dev_test(tumours.assign(y=np.where(tumours["y"] == 1, 1, -2)))
+    with pytest.raises(ValueError, match=r'frame\["y"\] must hold class indices'):
+        split_dev_test(tumours.assign(y=(tumours["y"] == 1) * 1.5))
