@@ -432,7 +432,12 @@ class ClassConditionalLabelModel(BaseLabelModel):
         ----------
         label_matrix : array-like of shape (n_points, n_lfs)
             Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0,
-            ..., k-1}; no gold labels are used.
+            ..., k-1}; no gold labels are used.  With ``cardinality``, also a
+            ``dask.array.Array``: EM then runs on the cluster, each E-step one
+            map-reduce over the chunks, and the client holds O(n_lfs k^2) numbers
+            whatever n (:mod:`~dataprog_helpers.label_model.dask_em`); the result
+            equals the in-memory fit within ``tol``.  (For two classes on Dask,
+            fit :meth:`fit_statistics` to ``VoteStatistics.from_dask``.)
         dev_label_matrix, dev_labels : array-like of shapes (n_dev, n_lfs) and (n_dev,), optional
             A few labeled points (labels in {-1, +1}, or class indices 0 to k-1).
             When given, they (not the assumption that the LFs point to the class

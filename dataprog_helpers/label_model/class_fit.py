@@ -1,7 +1,8 @@
 """How :class:`~dataprog_helpers.ClassConditionalLabelModel` fits k classes (``cardinality=k``).
 
 The steps: check what k classes allow, validate the votes (Snorkel's convention,
--1 = abstain) and the dev set, fit each structure by EM
+-1 = abstain; in memory, or a Dask array read chunk by chunk on the cluster,
+:mod:`~dataprog_helpers.label_model.dask_em`) and the dev set, fit each structure by EM
 (:mod:`~dataprog_helpers.label_model.multiclass`), keep the one with the lower
 Bayesian information criterion, and orient the classes by the stated assumption or
 by the dev labels.  The result is a :class:`ClassFit` record, which the model turns
@@ -17,15 +18,17 @@ import numpy as np
 
 from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
+from ..utils.optional_dask import is_dask_array
 from ..utils.validation import check_class_labels, check_label_matrix, check_same_length
 from .base import check_lf_votes
 from .class_posterior import ClassPosterior
+from .dask_em import DaskVotes
 from .multiclass import (
     FullTables,
     SymmetricTables,
     VoteIndicators,
+    counts_of_posterior,
     expectation_maximisation,
-    expected_counts,
     kept_above,
     orient_classes,
     symmetric_gap,
@@ -133,12 +136,20 @@ def _fixed_prior(class_prior, cardinality: int) -> np.ndarray | None:
     return prior
 
 
-def _check_votes(label_matrix, cardinality: int) -> np.ndarray:
+def _votes(label_matrix, cardinality: int):
+    """What EM reads: :class:`VoteIndicators` of a validated label matrix, or
+    :class:`~.dask_em.DaskVotes` of a Dask array (its chunks checked as they are read)."""
+    if is_dask_array(label_matrix):
+        return DaskVotes(label_matrix, cardinality)
     label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
-    check_lf_votes(np.count_nonzero(label_matrix >= 0, axis=0), "parameters", "votes",
-                   "vote distributions")
-    voted = np.zeros(cardinality, dtype=bool)
-    voted[np.unique(label_matrix[label_matrix >= 0])] = True
+    return VoteIndicators.from_label_matrix(label_matrix, cardinality)
+
+
+def _check_votes(data, cardinality: int) -> None:
+    """Every LF votes, at least three of them; a class no LF votes for is worth a warning."""
+    totals = data.vote_totals()
+    check_lf_votes(totals.sum(axis=1), "parameters", "votes", "vote distributions")
+    voted = totals.sum(axis=0) > 0
     if not voted.all():
         hint = ("; a binary matrix in the signed convention (0 abstain, -1 and +1) looks like "
                 "this: leave cardinality out for it" if not voted[2:].any() else "")
@@ -148,7 +159,6 @@ def _check_votes(label_matrix, cardinality: int) -> np.ndarray:
             f"abstentions{hint}",
             IdentifiabilityWarning,
         )
-    return label_matrix
 
 
 def _check_dev_set(dev_label_matrix, dev_labels, n_lfs: int, cardinality: int):
@@ -178,10 +188,10 @@ def fit_classes(model, label_matrix, dev_label_matrix=None, dev_labels=None) -> 
     """Fit ``model`` (a ClassConditionalLabelModel with ``cardinality`` set) to k-class votes."""
     _check_options(model)
     k = model.cardinality
-    label_matrix = _check_votes(label_matrix, k)
-    dev_set = _check_dev_set(dev_label_matrix, dev_labels, label_matrix.shape[1], k)
     fixed_prior = _fixed_prior(model.class_prior, k)
-    indicators = VoteIndicators.from_label_matrix(label_matrix, k)
+    indicators = _votes(label_matrix, k)
+    _check_votes(indicators, k)
+    dev_set = _check_dev_set(dev_label_matrix, dev_labels, indicators.n_lfs, k)
     names = list(STRUCTURES) if model.structure == "auto" else [model.structure]
     fits, bic = {}, {}
     for name in names:
@@ -227,7 +237,7 @@ def fit_classes_supervised(model, label_matrix, y) -> ClassFit:
     indicators = VoteIndicators.from_patterns(label_matrix, np.ones(label_matrix.shape[0]), k)
     posterior = np.eye(k)[y]
     name = "symmetric" if model.structure == "symmetric" else "class-conditional"
-    tables = kept_above(STRUCTURES[name].tables(expected_counts(indicators, posterior)),
+    tables = kept_above(STRUCTURES[name].tables(counts_of_posterior(indicators, posterior)),
                         model.probability_margin)
     fixed_prior = _fixed_prior(model.class_prior, k)
     prior = (kept_above(np.bincount(y, minlength=k) / y.size, model.probability_margin)

@@ -53,7 +53,10 @@ __all__ = [
     "FullTables",
     "SymmetricTables",
     "VoteIndicators",
+    "counts_of_posterior",
     "expectation_maximisation",
+    "maximisation",
+    "outcomes_seen",
     "orient_classes",
     "pooled_tables",
     "symmetric_gap",
@@ -107,11 +110,24 @@ class VoteIndicators:
     def n_points(self) -> float:
         return float(self.weights.sum())
 
+    def expected_counts(self, tables: np.ndarray, prior: np.ndarray
+                        ) -> tuple[np.ndarray, float]:
+        """The E-step: expected counts ``N[i, c, v + 1]`` under ``(tables, prior)`` and
+        the mean log-likelihood per point (see :func:`counts_of_posterior`)."""
+        posterior, log_likelihood = _expectation(self, tables, prior)
+        return counts_of_posterior(self, posterior), log_likelihood
+
+    def majority_vote_counts(self) -> np.ndarray:
+        """The counts of EM's start: each point's majority vote as its posterior."""
+        return counts_of_posterior(self, majority_vote_posterior(self))
+
+    def vote_totals(self) -> np.ndarray:
+        """How many votes each LF casts for each class, shape (n_lfs, cardinality)."""
+        return (self.votes.T @ self.weights).reshape(self.n_lfs, self.cardinality)
+
     def outcomes_seen(self) -> np.ndarray:
         """How many of its k + 1 outcomes each LF produces somewhere, shape (n_lfs,)."""
-        cast = (self.votes.T @ self.weights).reshape(self.n_lfs, self.cardinality)
-        abstentions = self.n_points - cast.sum(axis=1)
-        return (cast > 0).sum(axis=1) + (abstentions > 0.5)
+        return outcomes_seen(self.vote_totals(), self.n_points)
 
     def vote_counts(self) -> np.ndarray:
         """Each pattern's number of votes for each class, shape (n_patterns, cardinality)."""
@@ -148,6 +164,13 @@ class EMResult:
                      + n_parameters * np.log(n_points))
 
 
+def outcomes_seen(vote_totals: np.ndarray, n_points: float) -> np.ndarray:
+    """How many of its k + 1 outcomes each LF produces, from its votes per class
+    (n_lfs, k) and the number of points."""
+    abstentions = n_points - vote_totals.sum(axis=1)
+    return (vote_totals > 0).sum(axis=1) + (abstentions > 0.5)
+
+
 def posterior_log_joint(indicators: VoteIndicators, tables: np.ndarray,
                         prior: np.ndarray) -> np.ndarray:
     """``log P(pattern, y = c)`` of every pattern and class, shape (n_patterns, k)."""
@@ -176,8 +199,11 @@ def _expectation(indicators: VoteIndicators, tables: np.ndarray,
     return joint.T, float(indicators.weights @ marginal) / indicators.n_points
 
 
-def expected_counts(indicators: VoteIndicators, posterior: np.ndarray) -> np.ndarray:
-    """``N[i, c, v + 1]``: the expected number of points of class c on which LF i votes v."""
+def counts_of_posterior(indicators: VoteIndicators, posterior: np.ndarray) -> np.ndarray:
+    """``N[i, c, v + 1]``: the expected number of points of class c on which LF i votes v.
+
+    ``N[i, c, :]`` sums to the expected number of points of class c, for every LF.
+    """
     k, n_lfs = indicators.cardinality, indicators.n_lfs
     weighted = posterior * indicators.weights[:, None]
     class_totals = weighted.sum(axis=0)
@@ -199,14 +225,14 @@ class FullTables:
         return np.divide(counts, totals, out=uniform, where=totals > 0)
 
     @staticmethod
-    def n_parameters(indicators: VoteIndicators) -> int:
+    def n_parameters(data) -> int:
         """Free parameters: per LF and class, the LF's outcomes seen in the data, less one.
 
         An outcome an LF never produces (a one-sided LF's votes for other classes)
         has its maximum-likelihood probability at the floor, not fitted: counting it
         would charge a one-sided LF k (k + 1) - k parameters instead of k.
         """
-        return int(indicators.cardinality * (indicators.outcomes_seen() - 1).sum())
+        return int(data.cardinality * (data.outcomes_seen() - 1).sum())
 
 
 class SymmetricTables:
@@ -220,8 +246,8 @@ class SymmetricTables:
         return pooled_tables(counts)
 
     @staticmethod
-    def n_parameters(indicators: VoteIndicators) -> int:
-        return 2 * indicators.n_lfs
+    def n_parameters(data) -> int:
+        return 2 * data.n_lfs
 
 
 def kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
@@ -230,15 +256,14 @@ def kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
     return probabilities / probabilities.sum(axis=-1, keepdims=True)
 
 
-def _maximisation(indicators: VoteIndicators, posterior: np.ndarray, structure,
-                  margin: float, fixed_prior: np.ndarray | None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Tables and prior from each pattern's posterior, every probability at least ``margin``."""
-    tables = kept_above(structure.tables(expected_counts(indicators, posterior)), margin)
+def maximisation(counts: np.ndarray, n_points: float, structure, margin: float,
+                 fixed_prior: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The M-step: tables and prior from expected counts, every probability at least
+    ``margin``."""
+    tables = kept_above(structure.tables(counts), margin)
     if fixed_prior is not None:
         return tables, fixed_prior
-    prior = posterior.T @ indicators.weights / indicators.n_points
-    return tables, kept_above(prior, margin)
+    return tables, kept_above(counts[0].sum(axis=1) / n_points, margin)
 
 
 def majority_vote_posterior(indicators: VoteIndicators) -> np.ndarray:
@@ -249,11 +274,15 @@ def majority_vote_posterior(indicators: VoteIndicators) -> np.ndarray:
     return winners / winners.sum(axis=1, keepdims=True)
 
 
-def expectation_maximisation(indicators: VoteIndicators, structure, margin: float,
-                             tol: float, max_iter: int,
+def expectation_maximisation(data, structure, margin: float, tol: float, max_iter: int,
                              fixed_prior: np.ndarray | None = None) -> EMResult:
     """EM for ``structure`` (:class:`FullTables` or :class:`SymmetricTables`) from the
     majority vote, until one EM step moves no probability by more than ``tol``.
+
+    ``data`` is what the E-step reads: :class:`VoteIndicators` in memory, or
+    :class:`~dataprog_helpers.label_model.dask_em.DaskVotes` on a cluster; either
+    gives the expected counts under given parameters (``expected_counts``) and those of
+    the majority vote (``majority_vote_counts``), which are all the M-step needs.
 
     Plain EM crawls where the likelihood is flat (rare LFs, a large uncovered share):
     thousands of steps.  After ``PLAIN_EM_STEPS`` plain steps each cycle is
@@ -264,17 +293,15 @@ def expectation_maximisation(indicators: VoteIndicators, structure, margin: floa
     probabilities, and one EM step from it, x3; x3 is kept if its likelihood is at
     least x1's, else x2, so the likelihood never decreases.
     """
-    def m_step(posterior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return _maximisation(indicators, posterior, structure, margin, fixed_prior)
+    def m_step(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return maximisation(counts, data.n_points, structure, margin, fixed_prior)
 
-    def e_step(tables: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, float]:
-        return _expectation(indicators, tables, prior)
-
-    tables, prior = m_step(majority_vote_posterior(indicators))
-    posterior, log_likelihood = e_step(tables, prior)
+    e_step = data.expected_counts
+    tables, prior = m_step(data.majority_vote_counts())
+    counts, log_likelihood = e_step(tables, prior)
     history, converged, steps = [log_likelihood], False, 0
     while steps < max_iter and not converged:
-        tables_1, prior_1 = m_step(posterior)
+        tables_1, prior_1 = m_step(counts)
         steps += 1
         step = np.append((tables_1 - tables).ravel(), prior_1 - prior)
         converged = bool(np.max(np.abs(step)) <= tol)
@@ -296,12 +323,12 @@ def expectation_maximisation(indicators: VoteIndicators, structure, margin: floa
             third = (tables_3, prior_3, *e_step(tables_3, prior_3))
             accepted = (third if third[3] >= accepted[3]
                         else (tables_2, prior_2, *e_step(tables_2, prior_2)))
-        tables, prior, posterior, log_likelihood = accepted
+        tables, prior, counts, log_likelihood = accepted
         history.append(log_likelihood)
     return EMResult(tables, prior, np.array(history), steps, converged, structure.name)
 
 
-def symmetric_gap(indicators: VoteIndicators, fit: EMResult, margin: float,
+def symmetric_gap(data, fit: EMResult, margin: float,
                   fixed_prior: np.ndarray | None) -> float:
     """How far the symmetric tables nearest a full fit fall short, in BIC allowances.
 
@@ -310,11 +337,11 @@ def symmetric_gap(indicators: VoteIndicators, fit: EMResult, margin: float,
     optimum is at most that far better than these tables, so a large gap means the
     symmetric structure cannot win the BIC comparison.
     """
-    posterior, _ = _expectation(indicators, fit.conditional_probabilities, fit.class_prior)
-    tables, prior = _maximisation(indicators, posterior, SymmetricTables, margin, fixed_prior)
-    pooled = _expectation(indicators, tables, prior)[1]
-    allowance = indicators.n_lfs * np.log(indicators.n_points) / 2.0
-    return float((fit.log_likelihood_history[-1] - pooled) * indicators.n_points / allowance)
+    counts, _ = data.expected_counts(fit.conditional_probabilities, fit.class_prior)
+    tables, prior = maximisation(counts, data.n_points, SymmetricTables, margin, fixed_prior)
+    pooled = data.expected_counts(tables, prior)[1]
+    allowance = data.n_lfs * np.log(data.n_points) / 2.0
+    return float((fit.log_likelihood_history[-1] - pooled) * data.n_points / allowance)
 
 
 def _assignment_score(gains: np.ndarray) -> tuple[np.ndarray, float, float]:

@@ -167,3 +167,46 @@ def test_k_class_posteriors_on_the_workers_equal_the_in_memory_ones(client):
                                   model.decision_function(label_matrix))
     loaded = client.run(lambda: "tensorflow" in sys.modules)
     assert loaded and not any(loaded.values()), loaded
+
+
+@pytest.fixture(scope="module")
+def class_votes():
+    """k = 4 votes of 8 LFs on 12,000 points, in memory and as uneven Dask chunks."""
+    rng = np.random.default_rng(5)
+    y = rng.choice(4, size=12_000, p=[0.4, 0.3, 0.2, 0.1])
+    tables = np.full((8, 4, 5), 0.05)
+    tables[:, :, 0] = 0.8
+    for lf in range(8):
+        tables[lf, lf % 4, lf % 4 + 1] += 0.2
+        tables[lf, lf % 4, 0] -= 0.2
+    label_matrix = sample_class_label_matrix(y, tables, seed=6)
+    chunked = da.from_array(label_matrix, chunks=((4000, 0, 1, 3999, 4000), (3, 5)))
+    return y, label_matrix, chunked
+
+
+def test_k_class_em_on_the_cluster_equals_the_in_memory_fit(client, class_votes):
+    y, label_matrix, chunked = class_votes
+    in_memory = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
+    on_cluster = ClassConditionalLabelModel(cardinality=4).fit(chunked)
+    # The same EM steps; only the order of the float sums differs, so the two agree
+    # within the fit's tolerance (tol = 1e-6 on a step's largest change).
+    tolerance = in_memory.tol
+    np.testing.assert_allclose(on_cluster.conditional_probabilities_,
+                               in_memory.conditional_probabilities_, atol=tolerance)
+    np.testing.assert_allclose(on_cluster.class_prior_, in_memory.class_prior_, atol=tolerance)
+    assert on_cluster.structure_ == in_memory.structure_
+    assert abs(on_cluster.score(label_matrix, y) - in_memory.score(label_matrix, y)) <= 1 / y.size
+    # Dev labels orient it on the client as in memory.
+    dev = slice(0, 200)
+    oriented = ClassConditionalLabelModel(cardinality=4).fit(chunked, label_matrix[dev], y[dev])
+    np.testing.assert_allclose(oriented.class_prior_, in_memory.class_prior_, atol=tolerance)
+
+
+def test_a_bad_chunk_of_k_class_votes_is_named(client, class_votes):
+    _, label_matrix, _ = class_votes
+    bad = label_matrix.copy()
+    bad[5000, 2] = 4
+    chunked = da.from_array(bad, chunks=((4000, 4000, 4000), (8,)))
+    with pytest.raises(ValueError, match=r"label_matrix chunk 1 entries must be -1 \(abstain\) "
+                                         r"or a class index 0 to 3"):
+        ClassConditionalLabelModel(cardinality=4).fit(chunked)
