@@ -30,9 +30,9 @@ from .multiclass import (
     counts_of_posterior,
     expectation_maximisation,
     kept_above,
-    orient_classes,
     symmetric_gap,
 )
+from .orientation import orient_classes
 
 __all__ = [
     "AUTO_SKIP_GAP",

@@ -28,12 +28,8 @@ the full tables (:class:`FullTables`), or one coverage and one accuracy per LF
 ``probability_margin`` (and each distribution renormalised), so every log-ratio is
 finite.  EM stops once no probability changes by more than ``tol`` in a step.
 
-**Which class is which.**  A permutation of the classes (with the tables' rows and
-the prior) fits the votes equally well.  EM started from the majority vote keeps
-the classes where the votes put them; the fit is then oriented by the stated
-assumption that the LFs vote for the true class more than for any one other
-(:func:`orient_classes`), or by dev labels when given, each as an assignment
-problem (:func:`scipy.optimize.linear_sum_assignment`).
+**Which class is which** is settled after the fit
+(:func:`~dataprog_helpers.label_model.orientation.orient_classes`).
 """
 
 from __future__ import annotations
@@ -42,10 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
-from scipy.optimize import linear_sum_assignment
 
-from ..exceptions import IdentifiabilityWarning
-from ..utils.caller_warnings import warn_at_caller
 from .statistics import distinct_patterns
 
 __all__ = [
@@ -57,7 +50,6 @@ __all__ = [
     "expectation_maximisation",
     "maximisation",
     "outcomes_seen",
-    "orient_classes",
     "pooled_tables",
     "symmetric_gap",
     "posterior_log_joint",
@@ -67,9 +59,6 @@ __all__ = [
 #: converges within them), as in the two-class model.
 PLAIN_EM_STEPS = 5
 
-#: The best matching of the classes is called ambiguous, and the model warns, when
-#: the second best leaves less than this share of the best one's margin over chance.
-ORIENTATION_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -342,56 +331,6 @@ def symmetric_gap(data, fit: EMResult, margin: float,
     pooled = data.expected_counts(tables, prior)[1]
     allowance = data.n_lfs * np.log(data.n_points) / 2.0
     return float((fit.log_likelihood_history[-1] - pooled) * data.n_points / allowance)
-
-
-def _assignment_score(gains: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """The permutation of the best assignment, its gain and the second best gain.
-
-    The second best permutation differs from the best in at least one position:
-    it is the best of the k assignments that forbid one of the best's pairs.
-    """
-    rows, columns = linear_sum_assignment(gains, maximize=True)
-    best = float(gains[rows, columns].sum())
-    second = -np.inf
-    for row, column in zip(rows, columns, strict=True):
-        forbidden = gains.copy()
-        forbidden[row, column] = -1e12
-        other_rows, other_columns = linear_sum_assignment(forbidden, maximize=True)
-        second = max(second, float(forbidden[other_rows, other_columns].sum()))
-    return columns, best, second
-
-
-def orient_classes(tables: np.ndarray, prior: np.ndarray,
-                   dev_posterior: np.ndarray | None = None,
-                   dev_labels: np.ndarray | None = None) -> np.ndarray:
-    """Which label each fitted class is: a permutation ``order`` with class c -> label order[c].
-
-    Without dev labels, the assumption that the LFs vote for the true class more
-    than for others: ``order`` maximises ``sum_c pi[c] sum_i theta[i, c, order[c] + 1]``,
-    the expected number of votes an LF casts for the class it calls the truth.  With
-    dev labels, the matching that maximises the posterior mass on them.  Warns
-    (:class:`IdentifiabilityWarning`) when the second best matching comes close:
-    its margin over a matching at random is within ``ORIENTATION_MARGIN`` of the best's.
-    """
-    k = prior.shape[0]
-    if dev_labels is not None:
-        gains = np.stack([dev_posterior[dev_labels == label].sum(axis=0)
-                          for label in range(k)], axis=1)
-        evidence = "the dev labels"
-    else:
-        gains = prior[:, None] * tables[:, :, 1:].sum(axis=0)
-        evidence = "the assumption that the LFs vote for the true class more than for others"
-    order, best, second = _assignment_score(gains)
-    chance = gains.sum() / k
-    if k > 1 and best - second < ORIENTATION_MARGIN * (best - chance):
-        warn_at_caller(
-            f"which class is which is uncertain: under {evidence}, the second best matching "
-            f"of the fitted classes to the labels scores {second:.3g} against the best's "
-            f"{best:.3g}. Pass a few labeled points (dev_label_matrix, dev_labels) to fit() "
-            "to decide it",
-            IdentifiabilityWarning,
-        )
-    return order
 
 
 def pooled_tables(counts: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from dataprog_helpers import (
 from dataprog_helpers.analysis import class_vote_counts
 from dataprog_helpers.course import sample_class_label_matrix
 from dataprog_helpers.label_model.class_posterior import ClassPosterior
-from dataprog_helpers.label_model.multiclass import orient_classes
+from dataprog_helpers.label_model.orientation import orient_classes
 
 K, N_LFS, N_POINTS = 4, 12, 20_000
 PRIOR = np.array([0.4, 0.3, 0.2, 0.1])
