@@ -13,6 +13,10 @@ One module per idea:
   accuracies, voting independent of y) and its solvers;
 - ``class_conditional``: :class:`ClassConditionalLabelModel`, a vote
   distribution per LF and class (the Dawid-Skene family), for one-sided LFs;
+  with ``cardinality=k`` it fits k classes through ``class_fit`` (validation,
+  structures by BIC, orientation), ``multiclass`` (the NumPy EM on vote
+  indicators), ``orientation`` (which class is which), ``dask_em`` (the same EM
+  on a cluster) and ``class_posterior`` (the k-class posterior in NumPy);
 - ``dependencies``: the joint votes of declared dependent LFs in the posterior;
 - ``diagnostics``: residuals and :func:`find_dependencies`;
   ``indicator_residuals``: its search under the class-conditional model
