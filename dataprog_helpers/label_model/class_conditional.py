@@ -344,7 +344,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
     converged_ : bool
         Whether the fit reached ``tol`` within ``max_iter``.
     sign_flipped_ : bool
-        Whether the classes of the solution as found were exchanged to orient it.
+        Whether the classes of the solution as found were exchanged (for k
+        classes: permuted) to orient it.
     structure_ : str
         ``"class-conditional"`` or ``"symmetric"``: the tables fitted (the one
         chosen, for ``structure="auto"``).

@@ -26,7 +26,8 @@ as uniform).  The M-step turns the expected counts into tables by a structure:
 the full tables (:class:`FullTables`), or one coverage and one accuracy per LF
 (:class:`SymmetricTables`).  Every probability is kept at least
 ``probability_margin`` (and each distribution renormalised), so every log-ratio is
-finite.  EM stops once no probability changes by more than ``tol`` in a step.
+finite.  EM, accelerated by SQUAREM, stops once a step changes no probability by
+more than ``tol`` (:func:`expectation_maximisation`).
 
 **Which class is which** is settled after the fit
 (:func:`~dataprog_helpers.label_model.orientation.orient_classes`).
@@ -51,14 +52,13 @@ __all__ = [
     "maximisation",
     "outcomes_seen",
     "pooled_tables",
-    "symmetric_gap",
     "posterior_log_joint",
+    "symmetric_gap",
 ]
 
 #: Plain EM steps before the accelerated cycles begin (a well-started fit often
 #: converges within them), as in the two-class model.
 PLAIN_EM_STEPS = 5
-
 
 
 @dataclass(frozen=True)
