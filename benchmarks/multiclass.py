@@ -37,7 +37,11 @@ import numpy as np  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
 from dataprog_helpers.analysis import class_vote_counts  # noqa: E402
-from dataprog_helpers.course import sample_class_label_matrix, split_dev_test  # noqa: E402
+from dataprog_helpers.course import (  # noqa: E402
+    make_class_conditional_tables,
+    sample_class_label_matrix,
+    split_dev_test,
+)
 from dataprog_helpers.course.datasets import load_wine_frame  # noqa: E402
 from dataprog_helpers.course.experiment import median_seconds  # noqa: E402
 from dataprog_helpers.course.topic_lfs import TOPIC_LFS, video_classes  # noqa: E402
@@ -47,24 +51,8 @@ from dataprog_helpers.label_model.class_posterior import ClassPosterior  # noqa:
 PRIOR = np.array([0.4, 0.3, 0.2, 0.1])
 
 
-def simulated_tables(k: int = 4, n_lfs: int = 12) -> np.ndarray:
-    tables = np.zeros((n_lfs, k, k + 1))
-    for lf in range(n_lfs):
-        if lf % 2 == 0:
-            target = (lf // 2) % k
-            fires = np.where(np.arange(k) == target, 0.6, 0.05)
-            tables[lf, :, 0] = 1.0 - fires
-            tables[lf, :, target + 1] = fires
-        else:
-            coverage = 0.3 + 0.1 * np.arange(k)
-            tables[lf, :, 0] = 1.0 - coverage
-            tables[lf, :, 1:] = (coverage * 0.3 / (k - 1))[:, None]
-            tables[lf, np.arange(k), np.arange(k) + 1] = coverage * 0.7
-    return tables
-
-
 def recovery(seeds: range) -> None:
-    tables = simulated_tables()
+    tables = make_class_conditional_tables(4, 12)
     rows = []
     for seed in seeds:
         y = np.random.default_rng(seed).choice(4, size=20_000, p=PRIOR)

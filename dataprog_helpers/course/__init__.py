@@ -29,6 +29,7 @@ __all__ = [
     "TutorialData",
     "add_near_copies",
     "load_breast_cancer_frame",
+    "make_class_conditional_tables",
     "make_features",
     "make_label_matrix",
     "make_one_sided_label_matrix",
@@ -88,7 +89,8 @@ def setup(seed: int = 0, *, tensorflow: bool = True, precision: int = 3) -> None
 
 
 _HOMES = {
-    **dict.fromkeys(["TutorialData", "add_near_copies", "make_features", "make_label_matrix",
+    **dict.fromkeys(["TutorialData", "add_near_copies", "make_class_conditional_tables",
+                     "make_features", "make_label_matrix",
                      "make_one_sided_label_matrix", "make_tutorial_data",
                      "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),

@@ -46,6 +46,7 @@ __all__ = [
     "add_near_copies",
     "draw_labels",
     "make_features",
+    "make_class_conditional_tables",
     "make_label_matrix",
     "make_one_sided_label_matrix",
     "make_tutorial_data",
@@ -229,6 +230,34 @@ def sample_label_matrix(y, conditional_probabilities, seed: int | None = None) -
         votes += u >= high[classes]  # 2 for a +1 vote
         votes -= 1
     return L
+
+
+def make_class_conditional_tables(cardinality: int = 4, n_lfs: int = 12) -> np.ndarray:
+    """A k-class model of the LFs practitioners write, for simulations: shape (m, k, k + 1).
+
+    Even-numbered LFs are one-sided: LF 2j votes class ``j mod k`` only, on 60% of
+    the points of that class and 5% of the others.  Odd-numbered LFs vote every
+    class, right 70% of the time when they vote, with a coverage that grows with the
+    class (0.3 + 0.1 c): whether they vote depends on y.  Entry ``[i, c, v + 1]`` is
+    P(LF i votes v | y = c), with index 0 for abstaining (see
+    :func:`sample_class_label_matrix`).
+    """
+    cardinality = check_positive_int(cardinality, "cardinality", minimum=2)
+    n_lfs = check_positive_int(n_lfs, "n_lfs")
+    classes = np.arange(cardinality)
+    tables = np.zeros((n_lfs, cardinality, cardinality + 1))
+    for lf in range(n_lfs):
+        if lf % 2 == 0:
+            target = (lf // 2) % cardinality
+            fires = np.where(classes == target, 0.6, 0.05)
+            tables[lf, :, 0] = 1.0 - fires
+            tables[lf, :, target + 1] = fires
+        else:
+            coverage = 0.3 + 0.1 * classes
+            tables[lf, :, 0] = 1.0 - coverage
+            tables[lf, :, 1:] = (coverage * 0.3 / (cardinality - 1))[:, None]
+            tables[lf, classes, classes + 1] = coverage * 0.7
+    return tables
 
 
 def sample_class_label_matrix(y, conditional_probabilities, seed: int | None = None

@@ -17,7 +17,7 @@ from dataprog_helpers import (
     signed_label_matrix,
 )
 from dataprog_helpers.analysis import class_vote_counts
-from dataprog_helpers.course import sample_class_label_matrix
+from dataprog_helpers.course import make_class_conditional_tables, sample_class_label_matrix
 from dataprog_helpers.label_model.class_posterior import ClassPosterior
 from dataprog_helpers.label_model.orientation import orient_classes
 
@@ -25,29 +25,11 @@ K, N_LFS, N_POINTS = 4, 12, 20_000
 PRIOR = np.array([0.4, 0.3, 0.2, 0.1])
 
 
-def _tables(k: int = K, n_lfs: int = N_LFS) -> np.ndarray:
-    """Half one-sided LFs (one class each, firing mostly on it), half multi-class LFs
-    whose coverage depends on the class."""
-    tables = np.zeros((n_lfs, k, k + 1))
-    for lf in range(n_lfs):
-        if lf % 2 == 0:
-            target = (lf // 2) % k
-            fires = np.where(np.arange(k) == target, 0.6, 0.05)
-            tables[lf, :, 0] = 1.0 - fires
-            tables[lf, :, target + 1] = fires
-        else:
-            coverage = 0.3 + 0.1 * np.arange(k)
-            tables[lf, :, 0] = 1.0 - coverage
-            tables[lf, :, 1:] = (coverage * 0.3 / (k - 1))[:, None]
-            tables[lf, np.arange(k), np.arange(k) + 1] = coverage * 0.7
-    return tables
-
-
 @functools.cache
 def _simulated(seed: int, n_points: int = N_POINTS):
     rng = np.random.default_rng(seed)
     y = rng.choice(K, size=n_points, p=PRIOR)
-    tables = _tables()
+    tables = make_class_conditional_tables(K, N_LFS)
     label_matrix = sample_class_label_matrix(y, tables, seed=seed + 1)
     return y, label_matrix, tables
 
