@@ -118,6 +118,7 @@ from .class_posterior import ClassPosterior
 from .dependencies import check_dependencies, group_log_odds, vote_codes
 from .graphs import connected_groups
 from .rank_one import fit_rank_one
+from .squarem import extrapolate
 from .statistics import VoteStatistics, distinct_patterns
 
 __all__ = ["ClassConditionalLabelModel", "conditional_posterior_proba", "vote_distribution_table"]
@@ -644,18 +645,18 @@ class ClassConditionalLabelModel(BaseLabelModel):
     def _set_class_fit(self, fit: ClassFit) -> None:
         """The fitted attributes of a k-class fit."""
         self.__dict__.pop("vote_log_ratios_", None)  # a binary fit's, now stale
-        self.conditional_probabilities_ = fit.conditional_probabilities
-        self.class_prior_ = fit.class_prior
-        self.classes_ = np.arange(fit.class_prior.shape[0])
+        self.conditional_probabilities_ = fit.em.conditional_probabilities
+        self.class_prior_ = fit.em.class_prior
+        self.classes_ = np.arange(fit.em.class_prior.shape[0])
         self.accuracies_ = fit.accuracies
         self.joint_probabilities_ = {}
         self.dependencies_ = []
-        self.log_likelihood_ = float(fit.log_likelihood_history[-1])
-        self.log_likelihood_history_ = fit.log_likelihood_history
-        self.n_iter_ = fit.n_iter
-        self.converged_ = fit.converged
+        self.log_likelihood_ = float(fit.em.log_likelihood_history[-1])
+        self.log_likelihood_history_ = fit.em.log_likelihood_history
+        self.n_iter_ = fit.em.n_iter
+        self.converged_ = fit.em.converged
         self.sign_flipped_ = fit.permuted
-        self.structure_ = fit.structure
+        self.structure_ = fit.em.structure
         self.bic_ = fit.bic
 
     def posterior(self) -> Posterior | ClassPosterior:
@@ -1046,11 +1047,7 @@ class _Fit:
             if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > model.max_iter):
                 joined_2, prior_2 = self._maximisation(posterior_1)
                 curvature = np.append((joined_2 - joined_1).ravel(), prior_2 - prior_1) - step
-                alpha = -1.0
-                if np.any(curvature != 0.0):
-                    alpha = min(-np.linalg.norm(step) / np.linalg.norm(curvature), -1.0)
-                extrapolated = (np.append(joined.ravel(), prior) - 2.0 * alpha * step
-                                + alpha**2 * curvature)
+                extrapolated = extrapolate(np.append(joined.ravel(), prior), step, curvature)
                 joined_x = self._normalised(
                     np.maximum(extrapolated[:-1].reshape(joined.shape), 0.0))
                 posterior_x, _ = self._expectation(joined_x, self._prior(extrapolated[-1]))

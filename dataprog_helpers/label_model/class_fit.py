@@ -11,6 +11,7 @@ into its fitted attributes.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from .base import check_lf_votes
 from .class_posterior import ClassPosterior
 from .dask_em import DaskVotes
 from .multiclass import (
+    EMResult,
     FullTables,
     SymmetricTables,
     VoteIndicators,
@@ -67,29 +69,23 @@ TWO_CLASSES = (
 
 @dataclass(frozen=True)
 class ClassFit:
-    """A k-class fit, oriented.
+    """A k-class fit, oriented: the EM result with its classes named, and what follows.
 
     Attributes
     ----------
-    conditional_probabilities : ndarray of shape (n_lfs, k, k + 1)
-    class_prior : ndarray of shape (k,)
+    em : EMResult
+        The tables and prior with the classes in the labels' order, the
+        log-likelihood history, the steps, convergence and the structure.
     accuracies : ndarray of shape (n_lfs,)
-    log_likelihood_history : ndarray
-    n_iter : int
-    converged : bool
-    structure : str
+        ``P(vote = y | LF votes)`` of each LF.
     bic : dict of str -> float
+        The BIC of each structure fitted.
     permuted : bool
         Whether the classes as found were permuted to orient them.
     """
 
-    conditional_probabilities: np.ndarray
-    class_prior: np.ndarray
+    em: EMResult
     accuracies: np.ndarray
-    log_likelihood_history: np.ndarray
-    n_iter: int
-    converged: bool
-    structure: str
     bic: dict
     permuted: bool
 
@@ -220,8 +216,8 @@ def fit_classes(model, label_matrix, dev_label_matrix=None, dev_labels=None) -> 
     order = orient_classes(fit.conditional_probabilities, fit.class_prior, dev_posterior,
                            None if dev_set is None else dev_set[1])
     tables, prior = _oriented(fit.conditional_probabilities, fit.class_prior, order)
-    return ClassFit(tables, prior, lf_accuracies(tables, prior), fit.log_likelihood_history,
-                    fit.n_iter, fit.converged, chosen, bic,
+    oriented = dataclasses.replace(fit, conditional_probabilities=tables, class_prior=prior)
+    return ClassFit(oriented, lf_accuracies(tables, prior), bic,
                     bool(np.any(order != np.arange(k))))
 
 
@@ -244,5 +240,5 @@ def fit_classes_supervised(model, label_matrix, y) -> ClassFit:
              if fixed_prior is None else fixed_prior)
     log_likelihood = ClassPosterior(np.log(tables), np.log(prior)).mean_log_likelihood(
         label_matrix)
-    return ClassFit(tables, prior, lf_accuracies(tables, prior), np.array([log_likelihood]),
-                    0, True, name, {}, False)
+    em = EMResult(tables, prior, np.array([log_likelihood]), 0, True, name)
+    return ClassFit(em, lf_accuracies(tables, prior), {}, False)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse
 
+from .squarem import extrapolate
 from .statistics import distinct_patterns
 
 __all__ = [
@@ -298,11 +299,7 @@ def expectation_maximisation(data, structure, margin: float, tol: float, max_ite
         if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > max_iter):
             tables_2, prior_2 = m_step(accepted[2])
             curvature = np.append((tables_2 - tables_1).ravel(), prior_2 - prior_1) - step
-            alpha = -1.0
-            if np.any(curvature != 0.0):
-                alpha = min(-np.linalg.norm(step) / np.linalg.norm(curvature), -1.0)
-            extrapolated = (np.append(tables.ravel(), prior) - 2.0 * alpha * step
-                            + alpha**2 * curvature)
+            extrapolated = extrapolate(np.append(tables.ravel(), prior), step, curvature)
             tables_x = kept_above(np.maximum(extrapolated[:tables.size], 0.0)
                                   .reshape(tables.shape), margin)
             prior_x = (fixed_prior if fixed_prior is not None
