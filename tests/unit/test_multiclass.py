@@ -137,6 +137,8 @@ def test_a_signed_binary_matrix_given_three_classes_is_not_read_silently():
         ({}, {"dev_label_matrix": [[0, 5, 1]]}, r"dev_label_matrix entries must be"),
         ({"class_prior": 0.3}, {}, r"class_prior=0.3 is one number"),
         ({"class_prior": [0.5, 0.5]}, {}, r"4 positive probabilities summing to 1"),
+        ({"class_prior": [0.5, 0.6, -0.2, 0.1]}, {}, r"4 positive probabilities summing to 1"),
+        ({"class_prior": [0.5, np.nan, 0.25, 0.25]}, {}, r"4 positive probabilities"),
         ({"dependencies": [(0, 1)]}, {}, r"dependencies cannot be combined with cardinality"),
         ({"method": "moments"}, {}, r'method="moments" cannot be combined with cardinality'),
         ({"cardinality": 1}, {}, r"The 'cardinality' parameter"),
@@ -144,7 +146,8 @@ def test_a_signed_binary_matrix_given_three_classes_is_not_read_silently():
         ({"cardinality": True}, {}, r"The 'cardinality' parameter"),
     ],
     ids=["vote-beyond-k", "vote-below-abstain", "dev-label-beyond-k", "dev-label-signed",
-         "dev-vote-beyond-k", "scalar-prior", "short-prior", "dependencies", "moments",
+         "dev-vote-beyond-k", "scalar-prior", "short-prior", "negative-prior", "nan-prior",
+         "dependencies", "moments",
          "one-class", "too-many-classes", "bool"],
 )
 def test_bad_k_class_input_is_refused_by_name(options, arguments, pattern):
@@ -156,6 +159,27 @@ def test_bad_k_class_input_is_refused_by_name(options, arguments, pattern):
     model = ClassConditionalLabelModel(**{"cardinality": K, **options})
     with pytest.raises(ValueError, match=pattern):
         model.fit(defaults["label_matrix"], defaults["dev_label_matrix"], defaults["dev_labels"])
+
+
+def test_a_fixed_k_class_prior_is_kept():
+    _, label_matrix, _ = _simulated(0)
+    model = ClassConditionalLabelModel(cardinality=K, class_prior=PRIOR).fit(label_matrix)
+    np.testing.assert_array_equal(model.class_prior_, PRIOR)
+
+
+def test_gold_fitting_refuses_labels_outside_the_classes():
+    label_matrix = _simulated(0)[1][:200]
+    model = ClassConditionalLabelModel(cardinality=K)
+    with pytest.raises(ValueError, match=r"y must hold class indices 0 to 3"):
+        model.fit_supervised(label_matrix, np.r_[np.zeros(199, int), 4])
+    with pytest.raises(ValueError, match=r"inconsistent numbers of points"):
+        model.fit_supervised(label_matrix, np.zeros(150, int))
+
+
+def test_a_dask_label_matrix_must_be_two_dimensional():
+    da = pytest.importorskip("dask.array")
+    with pytest.raises(ValueError, match=r"label_matrix must be 2-D"):
+        ClassConditionalLabelModel(cardinality=K).fit(da.zeros(10, dtype=np.int8))
 
 
 def test_k_class_refusals_name_what_to_use_instead():
