@@ -31,6 +31,7 @@ import numpy as np
 from ..utils.chunks import row_chunks
 from ..utils.validation import (
     check_class_labels,
+    check_class_tables,
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
@@ -283,13 +284,7 @@ def sample_class_label_matrix(y, conditional_probabilities, seed: int | None = N
         Each entry compares one uniform u in [0, 1) with the cumulative row: the vote
         is the number of cumulative probabilities at most u, minus 1.
     """
-    table = np.asarray(conditional_probabilities, dtype=np.float64)
-    if table.ndim != 3 or table.shape[2] != table.shape[1] + 1 or table.shape[1] < 2:
-        raise ValueError("conditional_probabilities must have shape (m, k, k + 1) with k >= 2, "
-                         f"got {table.shape}")
-    if np.any(table < 0) or np.any(np.abs(table.sum(axis=2) - 1.0) > 1e-9):
-        raise ValueError("conditional_probabilities must hold probabilities, each row "
-                         "[i, c, :] summing to 1")
+    table = check_class_tables(conditional_probabilities)
     k = table.shape[1]
     y = check_class_labels(y, k, "y")
     rng = np.random.default_rng(check_seed(seed, allow_none=True))

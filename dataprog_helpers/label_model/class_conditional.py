@@ -96,6 +96,7 @@ from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import (
     Interval,
     StrOptions,
+    check_class_tables,
     check_conditional_probabilities,
     check_label_matrix,
     check_labels,
@@ -791,39 +792,58 @@ def conditional_posterior_proba(
 
 def vote_distribution_table(
     conditional_probabilities, lf_names: Sequence[str] | None = None,
-    class_names: tuple[str, str] = ("y = -1", "y = +1"),
+    class_names: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Each LF's vote distribution per class as a table, e.g. of ``conditional_probabilities_``.
 
     Parameters
     ----------
-    conditional_probabilities : array-like of shape (n_lfs, 2, 3)
-        ``[i, c, v] = P(lambda_i = vote | y)``, classes -1, +1 and votes -1, 0, +1
-        in that order (see :class:`ClassConditionalLabelModel`).
+    conditional_probabilities : array-like of shape (n_lfs, 2, 3) or (n_lfs, k, k + 1)
+        Two classes: ``[i, c, v] = P(lambda_i = vote | y)``, classes -1, +1 and votes
+        -1, 0, +1 in that order.  k classes (k >= 3): ``[i, c, v + 1] = P(lambda_i = v
+        | y = c)``, index 0 for abstaining (see :class:`ClassConditionalLabelModel`).
     lf_names : sequence of n_lfs str, optional
         Row names (default ``LF 0``, ``LF 1``, ...).
-    class_names : pair of str, default ("y = -1", "y = +1")
-        Names of the classes -1 and +1, e.g. ``("benign", "malignant")``.
+    class_names : sequence of str, optional
+        Names of the classes, in order: for two classes the names of -1 and +1
+        (default ``("y = -1", "y = +1")``, e.g. ``("benign", "malignant")``); for k
+        classes the names of 0 to k - 1 (default ``"0"``, ``"1"``, ...), also used
+        for the votes.
 
     Returns
     -------
-    pandas.DataFrame of shape (n_lfs, 6)
-        One row per LF; columns ``(class name, vote)`` with the votes ``-1``,
-        ``0 (abstain)`` and ``+1``; each class's three entries sum to 1.
+    pandas.DataFrame of shape (n_lfs, 6), or (n_lfs, k (k + 1))
+        One row per LF; columns ``(class name, vote)``, the votes ``-1``,
+        ``0 (abstain)`` and ``+1`` for two classes, ``abstain`` and the class names
+        for k; each class's entries sum to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tables = np.array([[[0.9, 0.1, 0.0, 0.0], [0.4, 0.0, 0.6, 0.0],
+    ...                     [0.9, 0.0, 0.0, 0.1]]])
+    >>> table = vote_distribution_table(tables, ["lf_keyword"], ["ham", "spam", "other"])
+    >>> table["spam"].to_dict("records")
+    [{'abstain': 0.4, 'ham': 0.0, 'spam': 0.6, 'other': 0.0}]
     """
-    probabilities = check_conditional_probabilities(conditional_probabilities)
-    n_lfs = probabilities.shape[0]
+    shape = np.shape(conditional_probabilities)
+    binary = len(shape) == 3 and shape[1:] == (2, 3)
+    probabilities = (check_conditional_probabilities(conditional_probabilities) if binary
+                     else check_class_tables(conditional_probabilities))
+    n_lfs, k = probabilities.shape[:2]
     if lf_names is None:
         lf_names = [f"LF {i}" for i in range(n_lfs)]
     lf_names = [str(name) for name in lf_names]
     if len(lf_names) != n_lfs:
         raise ValueError(f"lf_names has {len(lf_names)} names for {n_lfs} LFs")
-    if (not isinstance(class_names, (tuple, list)) or len(class_names) != 2
-            or not all(isinstance(name, str) for name in class_names)):
-        raise TypeError(f"class_names must be a pair of str, got {class_names!r}")
-    columns = pd.MultiIndex.from_product([list(class_names), ["-1", "0 (abstain)", "+1"]],
-                                         names=["class", "vote"])
-    return pd.DataFrame(probabilities.reshape(n_lfs, 6), columns=columns,
+    if class_names is None:
+        class_names = ("y = -1", "y = +1") if binary else [str(c) for c in range(k)]
+    if (isinstance(class_names, str) or not isinstance(class_names, Sequence)
+            or len(class_names) != k or not all(isinstance(name, str) for name in class_names)):
+        raise TypeError(f"class_names must be {k} str, one per class, got {class_names!r}")
+    votes = ["-1", "0 (abstain)", "+1"] if binary else ["abstain", *class_names]
+    columns = pd.MultiIndex.from_product([list(class_names), votes], names=["class", "vote"])
+    return pd.DataFrame(probabilities.reshape(n_lfs, -1), columns=columns,
                         index=pd.Index(lf_names, name="LF"))
 
 

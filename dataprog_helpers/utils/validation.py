@@ -24,6 +24,7 @@ __all__ = [
     "Interval",
     "StrOptions",
     "check_class_labels",
+    "check_class_tables",
     "check_features",
     "check_sparse_features",
     "check_label_matrix",
@@ -236,6 +237,31 @@ def check_conditional_probabilities(value, name: str = "conditional_probabilitie
             f"{name}[{i}, {c}, :] (LF {i}, {_CLASS_NAMES[c]}) sums to {sums[i, c]:.12g}; "
             f"each row P(vote = -1, 0, +1 | y) must sum to 1 (within {_ROW_SUM_TOLERANCE:g})"
         )
+    return table
+
+
+def check_class_tables(value, name: str = "conditional_probabilities") -> np.ndarray:
+    """Validate k-class vote distributions and return them as float64 of shape (m, k, k + 1).
+
+    Entry ``[i, c, v + 1]`` is P(LF i votes v | y = c), index 0 for abstaining; k >= 2,
+    every entry in [0, 1] and every row ``[i, c, :]`` summing to 1 within
+    ``_ROW_SUM_TOLERANCE``.
+    """
+    table = _checked_array(value, name, 3, "(n_lfs, k, k + 1)").astype(np.float64)
+    if table.shape[1] < 2 or table.shape[2] != table.shape[1] + 1:
+        raise ValueError(f"{name} must have shape (n_lfs, k, k + 1) with k >= 2: per LF and "
+                         f"class, P(abstain) then P(vote = c) for each class; got {table.shape}")
+    outside = (table < 0) | (table > 1)
+    if outside.any():
+        i, c, v = (int(index) for index in np.argwhere(outside)[0])
+        raise ValueError(f"{name} entries must be probabilities in [0, 1]; {name}[{i}, {c}, "
+                         f"{v}] = {table[i, c, v]:.6g}")
+    sums = table.sum(axis=2)
+    wrong = np.abs(sums - 1.0) > _ROW_SUM_TOLERANCE
+    if wrong.any():
+        i, c = (int(index) for index in np.argwhere(wrong)[0])
+        raise ValueError(f"{name}[{i}, {c}, :] sums to {sums[i, c]:.12g}; each row of vote "
+                         f"probabilities must sum to 1 (within {_ROW_SUM_TOLERANCE:g})")
     return table
 
 

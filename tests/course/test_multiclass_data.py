@@ -30,8 +30,8 @@ def test_sampled_votes_follow_their_table_within_binomial_error(z_bound):
 @pytest.mark.parametrize(
     ("table", "labels", "pattern"),
     [
-        (np.full((1, 2, 2), 0.5), [0, 1], r"shape \(m, k, k \+ 1\)"),
-        (np.full((1, 2, 3), 0.5), [0, 1], r"each row \[i, c, :\] summing to 1"),
+        (np.full((1, 2, 2), 0.5), [0, 1], r"shape \(n_lfs, k, k \+ 1\) with k >= 2"),
+        (np.full((1, 2, 3), 0.5), [0, 1], r"conditional_probabilities\[0, 0, :\] sums to 1.5"),
         (np.full((1, 2, 3), 1 / 3), [0, 2], r"y must hold class indices 0 to 1"),
     ],
 )

@@ -177,9 +177,9 @@ def test_vote_distribution_table_lays_out_every_lf_class_and_vote():
     np.testing.assert_allclose(table.T.groupby(level="class").sum().T, 1.0)
     with pytest.raises(ValueError, match=r"lf_names has 2 names for 10 LFs"):
         vote_distribution_table(model.conditional_probabilities_, ["a", "b"])
-    with pytest.raises(TypeError, match=r"class_names must be a pair of str"):
+    with pytest.raises(TypeError, match=r"class_names must be 2 str, one per class"):
         vote_distribution_table(model.conditional_probabilities_, class_names=("benign",))
-    with pytest.raises(ValueError, match=r"must have shape \(n_lfs, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"must have shape \(n_lfs, k, k \+ 1\) with k >= 2"):
         vote_distribution_table(np.full((3, 3, 3), 1 / 3))
 
 

@@ -15,6 +15,7 @@ from dataprog_helpers import (
     majority_vote,
     majority_vote_proba,
     signed_label_matrix,
+    vote_distribution_table,
 )
 from dataprog_helpers.analysis import class_vote_counts
 from dataprog_helpers.course import make_class_conditional_tables, sample_class_label_matrix
@@ -256,6 +257,27 @@ def test_fit_supervised_counts_the_tables_on_gold_labels():
         assert model.conditional_probabilities_[lf, c, vote + 1] == pytest.approx(share,
                                                                                 abs=1e-3)
     np.testing.assert_allclose(model.class_prior_, np.bincount(y) / y.size, atol=1e-3)
+
+
+def test_the_vote_distribution_table_reads_k_class_tables_by_class_name():
+    model = _fitted(0)
+    names = ["north", "east", "south", "west"]
+    table = vote_distribution_table(model.conditional_probabilities_, class_names=names)
+    assert table.shape == (N_LFS, K * (K + 1))
+    assert list(table["east"].columns) == ["abstain", *names]
+    np.testing.assert_array_equal(table[("east", "abstain")],
+                                  model.conditional_probabilities_[:, 1, 0])
+    np.testing.assert_array_equal(table[("east", "west")],
+                                  model.conditional_probabilities_[:, 1, 4])
+    np.testing.assert_allclose(table.T.groupby(level="class").sum().T, 1.0)
+    assert list(vote_distribution_table(model.conditional_probabilities_).columns[0]) == [
+        "0", "abstain"]
+    with pytest.raises(TypeError, match=r"class_names must be 4 str, one per class"):
+        vote_distribution_table(model.conditional_probabilities_, class_names=names[:3])
+    bad = model.conditional_probabilities_.copy()
+    bad[2, 1, 3] += 0.1
+    with pytest.raises(ValueError, match=r"conditional_probabilities\[2, 1, :\] sums to"):
+        vote_distribution_table(bad)
 
 
 def test_k_class_model_clones_and_refits_as_binary():
