@@ -118,6 +118,7 @@ from .class_fit import AUTO_SKIP_GAP, ClassFit, fit_classes, fit_classes_supervi
 from .class_posterior import ClassPosterior
 from .dependencies import check_dependencies, group_log_odds, vote_codes
 from .graphs import connected_groups
+from .multiclass import kept_above
 from .rank_one import fit_rank_one
 from .squarem import extrapolate
 from .statistics import VoteStatistics, distinct_patterns
@@ -746,12 +747,6 @@ def _warn_of_shared_abstentions(fit: _Fit) -> None:
             return
 
 
-def _kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
-    """Probabilities over the last axis, each raised to at least ``margin`` and renormalised."""
-    probabilities = np.maximum(probabilities, margin)
-    return probabilities / probabilities.sum(axis=-1, keepdims=True)
-
-
 def conditional_posterior_proba(
     label_matrix, conditional_probabilities, class_prior: float = 0.5,
     probability_margin: float = 1e-4,
@@ -786,7 +781,7 @@ def conditional_posterior_proba(
             f"label_matrix has {label_matrix.shape[1]} LFs but conditional_probabilities "
             f"has {probabilities.shape[0]}"
         )
-    logs = np.log(_kept_above(probabilities, margin))
+    logs = np.log(kept_above(probabilities, margin))
     return expit(table_log_odds(label_matrix, logs[:, 1] - logs[:, 0], class_prior))
 
 

@@ -113,6 +113,9 @@ def check_label_matrix(label_matrix, name: str = "label_matrix",
     -------
     ndarray of int8, shape (n_points, n_lfs)
     """
+    if cardinality is not None:
+        # int8 votes hold the class indices 0 to 126.
+        check_positive_int(cardinality, "cardinality", minimum=2, maximum=127)
     array = _checked_array(label_matrix, name, 2, "(n_points, n_lfs)")
     if cardinality is None:
         _check_allowed_values(array, name, (-1, 0, 1), "entries must be -1, 0 (abstain) or +1")

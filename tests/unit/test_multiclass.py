@@ -324,6 +324,31 @@ def test_k_class_lf_summary_reads_polarity_conflicts_and_accuracy():
         majority_vote([[3, 0]], cardinality=3)
 
 
+@pytest.mark.parametrize(
+    ("cardinality", "error", "pattern"),
+    [(1, ValueError, r"cardinality must lie in \[2, 127\], got 1"),
+     (200, ValueError, r"cardinality must lie in \[2, 127\], got 200"),
+     ("3", TypeError, r"cardinality must be an integer, got '3'"),
+     (True, TypeError, r"cardinality must be an integer, got True")],
+)
+def test_the_k_class_analysis_refuses_a_bad_cardinality_by_name(cardinality, error, pattern):
+    for call in (majority_vote, majority_vote_proba, lf_summary):
+        with pytest.raises(error, match=pattern):
+            call(VOTES, cardinality=cardinality)
+
+
+def test_conditional_tables_for_simulations_refuse_bad_sizes_and_entries():
+    with pytest.raises(ValueError, match=r"cardinality must lie in \[2, "):
+        make_class_conditional_tables(1)
+    with pytest.raises(ValueError, match=r"n_lfs must lie in \[1, "):
+        make_class_conditional_tables(3, 0)
+    negative = make_class_conditional_tables(3, 2)
+    negative[0, 0, :2] = [1.2, -0.2]
+    with pytest.raises(ValueError, match=r"entries must be probabilities in \[0, 1\]; "
+                                         r"conditional_probabilities\[0, 0, 0\] = 1.2"):
+        sample_class_label_matrix([0, 1], negative, seed=0)
+
+
 def test_the_signed_majority_vote_is_not_the_k_class_one():
     # majority_vote reads signed votes; k-class votes need the k-class model's conventions.
     assert majority_vote([[1, 1, -1]]).tolist() == [1]
