@@ -254,6 +254,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
     class_prior : float in (0, 1), array-like of shape (k,) or "estimate", default "estimate"
         P(y = +1), or with ``cardinality=k`` the k probabilities P(y = c).
         ``"estimate"`` learns it with the other parameters; a value fixes it.
+        With ``cardinality=k`` the model is fitted on the points with at least
+        one vote: the points without votes are one pattern, which EM on every
+        point lets a class take whole (see
+        :func:`~dataprog_helpers.label_model.multiclass.expectation_maximisation`).
     dependencies : list of (i, j) pairs, optional
         Pairs of LFs dependent given y.  Each connected group of them (at most
         ``BLOCK_LFS`` = 8 LFs) gets one joint distribution over its votes per
@@ -321,7 +325,8 @@ class ClassConditionalLabelModel(BaseLabelModel):
         With ``cardinality=k``, ``[i, c, v + 1] = P(lambda_i = v | y = c)``: index
         0 is abstention (the vote -1), so the indexing is "vote + 1" here too.
     class_prior_ : float, or ndarray of shape (k,)
-        P(y = +1), or with ``cardinality=k`` P(y = c) for each class.
+        P(y = +1), or with ``cardinality=k`` P(y = c) for each class among the
+        points with at least one vote (as are the k-class tables).
     classes_ : ndarray
         The labels :meth:`predict` gives: ``[-1, 1]``, or ``0, ..., k-1``.
     accuracies_ : ndarray of shape (n_lfs,)

@@ -138,7 +138,7 @@ def _votes(label_matrix, cardinality: int):
     if is_dask_array(label_matrix):
         return DaskVotes(label_matrix, cardinality)
     label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
-    return VoteIndicators.from_label_matrix(label_matrix, cardinality)
+    return VoteIndicators.from_label_matrix(label_matrix, cardinality).covered()
 
 
 def _check_votes(data, cardinality: int) -> None:
@@ -230,6 +230,8 @@ def fit_classes_supervised(model, label_matrix, y) -> ClassFit:
                    "vote distributions")
     y = check_class_labels(y, k, "y")
     check_same_length(label_matrix=label_matrix, y=y)
+    covered = (label_matrix >= 0).any(axis=1)  # counted where EM would fit: the points with votes
+    label_matrix, y = label_matrix[covered], y[covered]
     indicators = VoteIndicators.from_patterns(label_matrix, np.ones(label_matrix.shape[0]), k)
     posterior = np.eye(k)[y]
     name = "symmetric" if model.structure == "symmetric" else "class-conditional"

@@ -23,11 +23,13 @@ __all__ = ["DaskVotes"]
 
 
 def _chunk_indicators(block, cardinality: int, index: int) -> VoteIndicators | None:
-    """One chunk's distinct rows as vote indicators (None for a chunk without rows)."""
+    """One chunk's distinct rows with votes, as vote indicators (None for a chunk without
+    any: EM fits the points with at least one vote)."""
     if np.shape(block)[0] == 0:
         return None
     block = check_label_matrix(block, f"label_matrix chunk {index}", cardinality)
-    return VoteIndicators.from_label_matrix(block, cardinality)
+    indicators = VoteIndicators.from_label_matrix(block, cardinality).covered()
+    return indicators if indicators.weights.size else None
 
 
 def _chunk_totals(indicators: VoteIndicators | None, n_lfs: int, cardinality: int):
