@@ -6,7 +6,10 @@ One module per idea:
 - ``synthetic``: the tutorial's simulated data (features, gold labels, LFs),
   one-sided LFs and near-copies;
 - ``datasets``: notebook 6's breast cancer data and its stratified split;
-- ``spam_lfs`` and ``tumour_lfs``: labeling functions for the course's real data;
+- ``keyword_simulation``: correlated one-sided keyword LFs over six classes, which
+  break the label models' assumptions;
+- ``spam_lfs``, ``tumour_lfs``, ``topic_lfs`` and ``wine_lfs``: labeling functions for
+  the course's real data (``topic_lfs`` and ``wine_lfs`` for k classes);
 - ``experiment``: whole experiments in one call (notebook 5's rates, streaming,
   hand-label curves);
 - ``leaderboard``: every label model on the same LF sets;
@@ -95,6 +98,6 @@ _HOMES = {
                      "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),
 }
-_SUBMODULES = ["datasets", "experiment", "explorer", "leaderboard", "plots", "spam_lfs",
-               "synthetic", "tumour_lfs"]
+_SUBMODULES = ["datasets", "experiment", "explorer", "keyword_simulation", "leaderboard",
+               "plots", "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"]
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, _SUBMODULES)

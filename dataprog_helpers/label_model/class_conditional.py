@@ -254,10 +254,6 @@ class ClassConditionalLabelModel(BaseLabelModel):
     class_prior : float in (0, 1), array-like of shape (k,) or "estimate", default "estimate"
         P(y = +1), or with ``cardinality=k`` the k probabilities P(y = c).
         ``"estimate"`` learns it with the other parameters; a value fixes it.
-        With ``cardinality=k`` the model is fitted on the points with at least
-        one vote: the points without votes are one pattern, which EM on every
-        point lets a class take whole (see
-        :func:`~dataprog_helpers.label_model.multiclass.expectation_maximisation`).
     dependencies : list of (i, j) pairs, optional
         Pairs of LFs dependent given y.  Each connected group of them (at most
         ``BLOCK_LFS`` = 8 LFs) gets one joint distribution over its votes per
@@ -325,8 +321,14 @@ class ClassConditionalLabelModel(BaseLabelModel):
         With ``cardinality=k``, ``[i, c, v + 1] = P(lambda_i = v | y = c)``: index
         0 is abstention (the vote -1), so the indexing is "vote + 1" here too.
     class_prior_ : float, or ndarray of shape (k,)
-        P(y = +1), or with ``cardinality=k`` P(y = c) for each class among the
-        points with at least one vote (as are the k-class tables).
+        P(y = +1), or with ``cardinality=k`` P(y = c) for each class.
+    inapplicable_share_ : float
+        ``cardinality=k`` only: the share of points no LF applies to, whatever their
+        class (they get no vote); the rest vote as the tables say.  It keeps the
+        points without votes from being taken for a class of their own (see
+        :func:`~dataprog_helpers.label_model.multiclass.expectation_maximisation`).
+        Fitted where at least 1% of the points have no vote, and kept (else 0) where
+        it lowers the BIC by more than 10 (``bic_`` holds both fits' values).
     classes_ : ndarray
         The labels :meth:`predict` gives: ``[-1, 1]``, or ``0, ..., k-1``.
     accuracies_ : ndarray of shape (n_lfs,)
@@ -359,7 +361,9 @@ class ClassConditionalLabelModel(BaseLabelModel):
         chosen, for ``structure="auto"``).
     bic_ : dict of str -> float
         The BIC of each structure fitted (with ``structure="auto"`` both, unless
-        the symmetric fit was skipped; empty after :meth:`fit_supervised`).
+        the symmetric fit was skipped; with k classes also the chosen one's with an
+        inapplicable share, ``"<structure> + inapplicable share"``, where it was
+        tried; empty after :meth:`fit_supervised`).
 
     Examples
     --------
@@ -654,6 +658,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
         self.__dict__.pop("vote_log_ratios_", None)  # a binary fit's, now stale
         self.conditional_probabilities_ = fit.em.conditional_probabilities
         self.class_prior_ = fit.em.class_prior
+        self.inapplicable_share_ = fit.em.inapplicable_share
         self.classes_ = np.arange(fit.em.class_prior.shape[0])
         self.accuracies_ = fit.accuracies
         self.joint_probabilities_ = {}
@@ -673,7 +678,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
             f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"))
         if self.classes_[0] == 0:
             return ClassPosterior(np.log(self.conditional_probabilities_),
-                                  np.log(self.class_prior_))
+                                  np.log(self.class_prior_), self.inapplicable_share_)
         return super().posterior()
 
     def score(self, label_matrix, y, ties: str = "half") -> float:
@@ -690,6 +695,7 @@ class ClassConditionalLabelModel(BaseLabelModel):
 
     def _set_fitted(self, fit, tables, prior, marginals, accuracies, history) -> None:
         log_marginals = np.log(marginals)
+        self.__dict__.pop("inapplicable_share_", None)  # a k-class fit's, now stale
         self.classes_ = np.array([-1, 1])
         self.conditional_probabilities_ = marginals
         self.class_prior_ = float(prior)

@@ -3,7 +3,12 @@
 For class-conditional tables ``theta[i, c, v + 1] = P(lambda_i = v | y = c)`` (votes
 v in {-1 = abstain, 0, ..., k-1}) and a class prior pi,
 
-    log P(y = c | lambda) = log pi[c] + sum_i log theta[i, c, lambda_i + 1] - log Z(lambda).
+    log P(y = c | lambda) = log pi[c] + sum_i log theta[i, c, lambda_i + 1] - log Z(lambda),
+
+except that with an inapplicable share rho > 0 (the share of points no LF applies to,
+whatever their class; :mod:`~dataprog_helpers.label_model.multiclass`) a point
+without votes has ``P(y = c | none) ∝ pi[c] (rho + (1 - rho) prod_i theta[i, c, 0])``,
+and every point with votes ``log(1 - rho)`` more in its likelihood.
 
 :class:`ClassPosterior` holds the logs of the tables and computes that for any label
 matrix, adding the LFs' terms in the order of the columns, a chunk of rows at a time,
@@ -33,10 +38,13 @@ class ClassPosterior:
     log_tables : ndarray of shape (n_lfs, k, k + 1)
         ``log theta[i, c, v + 1]``.
     log_prior : ndarray of shape (k,)
+    inapplicable_share : float, default 0.0
+        rho, the share of points no LF applies to, whatever their class.
     """
 
     log_tables: np.ndarray
     log_prior: np.ndarray
+    inapplicable_share: float = 0.0
 
     @property
     def n_lfs(self) -> int:
@@ -65,6 +73,12 @@ class ClassPosterior:
             votes = np.ascontiguousarray(label_matrix[chunk].T) + 1  # one LF per row
             for lf, lf_votes in enumerate(votes):
                 scores += self.log_tables[lf][:, lf_votes].T
+            if self.inapplicable_share > 0.0:
+                none = ~votes.any(axis=0)
+                scores[~none] += np.log1p(-self.inapplicable_share)
+                scores[none] = self.log_prior + np.logaddexp(
+                    np.log(self.inapplicable_share),
+                    np.log1p(-self.inapplicable_share) + self.log_tables[:, :, 0].sum(axis=0))
             joint[chunk] = scores
         return joint
 

@@ -23,19 +23,17 @@ __all__ = ["DaskVotes"]
 
 
 def _chunk_indicators(block, cardinality: int, index: int) -> VoteIndicators | None:
-    """One chunk's distinct rows with votes, as vote indicators (None for a chunk without
-    any: EM fits the points with at least one vote)."""
+    """One chunk's distinct rows as vote indicators (None for a chunk without rows)."""
     if np.shape(block)[0] == 0:
         return None
     block = check_label_matrix(block, f"label_matrix chunk {index}", cardinality)
-    indicators = VoteIndicators.from_label_matrix(block, cardinality).covered()
-    return indicators if indicators.weights.size else None
+    return VoteIndicators.from_label_matrix(block, cardinality)
 
 
 def _chunk_totals(indicators: VoteIndicators | None, n_lfs: int, cardinality: int):
     if indicators is None:
-        return np.zeros((n_lfs, cardinality)), 0.0
-    return indicators.vote_totals(), indicators.n_points
+        return np.zeros((n_lfs, cardinality)), 0.0, 0.0
+    return indicators.vote_totals(), indicators.n_points, indicators.n_uncovered
 
 
 def _chunk_counts(indicators: VoteIndicators | None, tables: np.ndarray, prior: np.ndarray):
@@ -84,7 +82,7 @@ class DaskVotes:
         chunks = [dask.delayed(_chunk_indicators, pure=True)(block, cardinality, index)
                   for index, block in enumerate(blocks)]
         self._chunks = dask.persist(*chunks)
-        self._vote_totals, self.n_points = self._reduce(
+        self._vote_totals, self.n_points, self.n_uncovered = self._reduce(
             _chunk_totals, self.n_lfs, cardinality)
 
     def _reduce(self, function, *arguments):

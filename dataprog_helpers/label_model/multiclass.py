@@ -11,6 +11,15 @@ so the indexing is "vote + 1", as in the binary model's (m, 2, 3).  The posterio
 
     log P(y = c | lambda) = log pi[c] + sum_i log theta[i, c, lambda_i + 1] - log Z(lambda).
 
+**Points no LF applies to.**  One more parameter, the inapplicable share rho: a point
+is, with probability rho and whatever its class, one that no LF applies to (it gets
+no vote), and otherwise its votes follow the tables.  The points with votes keep the
+posterior above; a point without votes has ``P(y = c | none) ∝ pi[c] (rho + (1 -
+rho) prod_i theta[i, c, 0])``.  With rho = 0 this is Dawid and Skene's model, which
+:func:`expectation_maximisation` fits unless asked for rho (``inapplicable=True``);
+it says why rho is there, and
+:mod:`~dataprog_helpers.label_model.class_fit` when it is kept.
+
 Everything here is NumPy and SciPy: no TensorFlow.
 
 **The data as EM sees it.**  The likelihood depends on the label matrix only through
@@ -24,9 +33,7 @@ costs time in proportion to the votes, not to n x m.
 point's votes shared among its most-voted classes; a point without votes counts
 as uniform).  The M-step turns the expected counts into tables by a structure:
 the full tables (:class:`FullTables`), or one coverage and one accuracy per LF
-(:class:`SymmetricTables`).  EM reads only the points with at least one vote
-(:meth:`VoteIndicators.covered`; see :func:`expectation_maximisation` for why).
-Every probability is kept at least
+(:class:`SymmetricTables`).  Every probability is kept at least
 ``probability_margin`` (and each distribution renormalised), so every log-ratio is
 finite.  EM, accelerated by SQUAREM, stops once a step changes no probability by
 more than ``tol`` (:func:`expectation_maximisation`).
@@ -41,12 +48,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
+from scipy.special import logsumexp
 
 from .squarem import extrapolate
 from .statistics import distinct_patterns
 
 __all__ = [
     "EMResult",
+    "Expected",
     "FullTables",
     "SymmetricTables",
     "VoteIndicators",
@@ -57,6 +66,7 @@ __all__ = [
     "pooled_tables",
     "posterior_log_joint",
     "symmetric_gap",
+    "with_inapplicable_share",
 ]
 
 #: Plain EM steps before the accelerated cycles begin (a well-started fit often
@@ -102,12 +112,11 @@ class VoteIndicators:
     def n_points(self) -> float:
         return float(self.weights.sum())
 
-    def covered(self) -> VoteIndicators:
-        """The patterns with at least one vote: what EM fits
-        (:func:`expectation_maximisation` says why)."""
-        voted = self.votes.indptr[1:] > self.votes.indptr[:-1]
-        return VoteIndicators(self.votes[voted], self.weights[voted], self.n_lfs,
-                              self.cardinality)
+    @property
+    def n_uncovered(self) -> float:
+        """How many points have no vote at all."""
+        no_votes = self.votes.indptr[1:] == self.votes.indptr[:-1]
+        return float(self.weights[no_votes].sum())
 
     def expected_counts(self, tables: np.ndarray, prior: np.ndarray
                         ) -> tuple[np.ndarray, float]:
@@ -148,6 +157,8 @@ class EMResult:
     converged : bool
     structure : str
         ``"class-conditional"`` (full tables) or ``"symmetric"``.
+    inapplicable_share : float
+        rho: the share of points no LF applies to, whatever their class.
     """
 
     conditional_probabilities: np.ndarray
@@ -156,6 +167,7 @@ class EMResult:
     n_iter: int
     converged: bool
     structure: str
+    inapplicable_share: float = 0.0
 
     def bic(self, n_points: float, n_parameters: int) -> float:
         """``-2 log L + k log n`` (Schwarz, 1978) of this fit on ``n_points`` points."""
@@ -255,14 +267,64 @@ def kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
     return probabilities / probabilities.sum(axis=-1, keepdims=True)
 
 
-def maximisation(counts: np.ndarray, n_points: float, structure, margin: float,
-                 fixed_prior: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The M-step: tables and prior from expected counts, every probability at least
-    ``margin``."""
-    tables = kept_above(structure.tables(counts), margin)
+@dataclass(frozen=True)
+class Expected:
+    """What the E-step gives the M-step.
+
+    Attributes
+    ----------
+    counts : ndarray of shape (n_lfs, k, k + 1)
+        Expected counts ``N[i, c, v + 1]`` of the points whose votes follow the tables.
+    inapplicable : ndarray of shape (k,)
+        The expected number of points of each class that no LF applies to.
+    """
+
+    counts: np.ndarray
+    inapplicable: np.ndarray
+
+
+def with_inapplicable_share(data, counts: np.ndarray, log_likelihood: float,
+                            tables: np.ndarray, prior: np.ndarray,
+                            share: float) -> tuple[Expected, float]:
+    """The E-step of the model with an inapplicable share, from Dawid and Skene's.
+
+    ``counts`` and ``log_likelihood`` are Dawid and Skene's E-step at ``(tables,
+    prior)`` (share 0), over every point.  Only the ``data.n_uncovered`` points without
+    votes read the share: each is, for class c, inapplicable with weight ``pi[c] rho``
+    or voting-and-abstaining with weight ``pi[c] (1 - rho) A[c]``, ``A[c] = prod_i
+    theta[i, c, 0]``.  Their abstentions in ``counts`` are replaced by the second share
+    and the first is returned apart; the points with votes gain ``log(1 - rho)`` each.
+    """
+    n_uncovered, k = data.n_uncovered, prior.shape[0]
+    if n_uncovered == 0:
+        return Expected(counts, np.zeros(k)), log_likelihood
+    log_joint = np.log(prior) + np.log(tables[:, :, 0]).sum(axis=0)
+    as_voting = np.exp(log_joint - logsumexp(log_joint))  # what the E-step used
+    with np.errstate(divide="ignore"):
+        voting = log_joint + np.log1p(-share)
+        inapplicable = np.log(prior) + np.log(share)
+    both = np.logaddexp(voting, inapplicable)
+    total = logsumexp(both)
+    counts = counts.copy()
+    counts[:, :, 0] += n_uncovered * (np.exp(voting - total) - as_voting)[None, :]
+    np.maximum(counts, 0.0, out=counts)
+    n_covered = data.n_points - n_uncovered
+    log_likelihood = (log_likelihood * data.n_points + n_covered * np.log1p(-share)
+                      + n_uncovered * (total - logsumexp(log_joint))) / data.n_points
+    return Expected(counts, n_uncovered * np.exp(inapplicable - total)), log_likelihood
+
+
+def maximisation(expected: Expected, n_points: float, structure, margin: float,
+                 fixed_prior: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """The M-step: tables from the voting points' counts, the prior from every point's,
+    the inapplicable share from the inapplicable points'; every probability of the
+    tables and prior at least ``margin``."""
+    tables = kept_above(structure.tables(expected.counts), margin)
+    share = float(expected.inapplicable.sum() / n_points)
     if fixed_prior is not None:
-        return tables, fixed_prior
-    return tables, kept_above(counts[0].sum(axis=1) / n_points, margin)
+        return tables, fixed_prior, share
+    totals = expected.counts[0].sum(axis=1) + expected.inapplicable
+    return tables, kept_above(totals / n_points, margin), share
 
 
 def majority_vote_posterior(indicators: VoteIndicators) -> np.ndarray:
@@ -274,30 +336,36 @@ def majority_vote_posterior(indicators: VoteIndicators) -> np.ndarray:
 
 
 def expectation_maximisation(data, structure, margin: float, tol: float, max_iter: int,
-                             fixed_prior: np.ndarray | None = None) -> EMResult:
+                             fixed_prior: np.ndarray | None = None,
+                             inapplicable: bool = False) -> EMResult:
     """EM for ``structure`` (:class:`FullTables` or :class:`SymmetricTables`) from the
-    majority vote, until one EM step moves no probability by more than ``tol``.
+    majority vote, until one EM step moves no parameter by more than ``tol``.
 
     ``data`` is what the E-step reads: :class:`VoteIndicators` in memory, or
     :class:`~dataprog_helpers.label_model.dask_em.DaskVotes` on a cluster; either
     gives the expected counts under given parameters (``expected_counts``) and those of
-    the majority vote (``majority_vote_counts``), which are all the M-step needs.
+    the majority vote (``majority_vote_counts``), and the numbers of points with and
+    without votes, which are all the M-step needs.
 
-    **Only the points with votes.**  ``data`` holds the points with at least one
-    vote (:meth:`VoteIndicators.covered`); the points without any are left out of
-    the fit, and the fitted model then scores them like any other pattern.  Fitted
-    on every point, EM lets those points make a class of their own: they are all
-    one pattern, which EM can give whole to a class by lowering the voting rates
-    of that class's LFs, and on real LFs, which fire together and are not
-    conditionally independent, the likelihood gains by it.  That class's prior
-    grows to take the uncovered share (to 0.47 on a 6-class question task whose
-    largest class is under 0.25; to 0.73 on the YouTube topics, whose classes are
-    0.18-0.23; from 0.02 to 0.55-0.60 on the simulated keyword LFs of
-    :mod:`dataprog_helpers.course.keyword_simulation`), and its tables shift so
-    that the covered points are misread as well.  Left out, they cannot.  The
-    class prior and the tables are then those of the points with votes; where
-    every point has a vote nothing changes.  ``benchmarks/multiclass.py``
-    measures both fits.
+    **Why an inapplicable share** (``inapplicable=True``).  The points without any
+    vote are all one pattern.  In Dawid and Skene's model only the classes can explain
+    how many there are, so EM can give that pattern whole to one class by lowering
+    the voting rates of the class's LFs, and on real LFs, which fire together rather
+    than independently (so more points get no vote than independent LFs would leave),
+    the likelihood gains by it.  That class's prior grows to take the uncovered
+    share: to 0.47 on a 6-class question task whose largest class is under 0.25, to
+    0.73 on the YouTube topics, whose classes are 0.18-0.23, from 0.02 to 0.55-0.60 on
+    the simulated keyword LFs of :mod:`dataprog_helpers.course.keyword_simulation`; and
+    its tables shift so that the points with votes are misread as well (accuracy
+    0.37 there, against 0.54 for majority vote).  The share rho ("points no LF applies
+    to, whatever their class") explains those points without bending a class: on
+    the simulation it reaches the higher likelihood (-2.710 against -2.729 per point)
+    with the prior near the truth and accuracy 0.56.  But where the votes do not
+    need it, rho can trade places with a class the LFs seldom vote for, whose only
+    evidence is the points without votes; so the k-class model keeps it only on
+    strong evidence (:data:`~dataprog_helpers.label_model.class_fit.STRONG_EVIDENCE`).
+    Where every point has a vote, rho is 0.  rho starts at half the share of points
+    without votes (at 0 it could not move: EM keeps a mixture weight of 0 at 0).
 
     Plain EM crawls where the likelihood is flat (rare LFs, a large uncovered share):
     thousands of steps.  After ``PLAIN_EM_STEPS`` plain steps each cycle is
@@ -305,38 +373,55 @@ def expectation_maximisation(data, structure, margin: float, tol: float, max_ite
     scheme S3), as in the two-class model: from x0, two EM steps x1 = F(x0) and
     x2 = F(x1), the extrapolation ``x' = x0 - 2 a r + a^2 v`` (``r = x1 - x0``,
     ``v = x2 - 2 x1 + x0``, ``a = -|r| / |v|``, at most -1) brought back to valid
-    probabilities, and one EM step from it, x3; x3 is kept if its likelihood is at
+    parameters, and one EM step from it, x3; x3 is kept if its likelihood is at
     least x1's, else x2, so the likelihood never decreases.
     """
-    def m_step(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return maximisation(counts, data.n_points, structure, margin, fixed_prior)
+    n_points = data.n_points
+    most_inapplicable = data.n_uncovered / n_points if inapplicable else 0.0
 
-    e_step = data.expected_counts
-    tables, prior = m_step(data.majority_vote_counts())
-    counts, log_likelihood = e_step(tables, prior)
+    def m_step(expected: Expected) -> tuple[np.ndarray, np.ndarray, float]:
+        return maximisation(expected, n_points, structure, margin, fixed_prior)
+
+    def e_step(tables: np.ndarray, prior: np.ndarray, share: float):
+        counts, log_likelihood = data.expected_counts(tables, prior)
+        if not inapplicable:
+            return Expected(counts, np.zeros(prior.shape[0])), log_likelihood
+        return with_inapplicable_share(data, counts, log_likelihood, tables, prior, share)
+
+    def joined(tables: np.ndarray, prior: np.ndarray, share: float) -> np.ndarray:
+        return np.concatenate([tables.ravel(), prior, [share]])
+
+    tables, prior, _ = m_step(Expected(data.majority_vote_counts(),
+                                       np.zeros(data.cardinality)))
+    share = most_inapplicable / 2.0
+    expected, log_likelihood = e_step(tables, prior, share)
     history, converged, steps = [log_likelihood], False, 0
     while steps < max_iter and not converged:
-        tables_1, prior_1 = m_step(counts)
+        tables_1, prior_1, share_1 = m_step(expected)
         steps += 1
-        step = np.append((tables_1 - tables).ravel(), prior_1 - prior)
+        step = joined(tables_1, prior_1, share_1) - joined(tables, prior, share)
         converged = bool(np.max(np.abs(step)) <= tol)
-        accepted = (tables_1, prior_1, *e_step(tables_1, prior_1))
+        accepted = (tables_1, prior_1, share_1, *e_step(tables_1, prior_1, share_1))
         if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > max_iter):
-            tables_2, prior_2 = m_step(accepted[2])
-            curvature = np.append((tables_2 - tables_1).ravel(), prior_2 - prior_1) - step
-            extrapolated = extrapolate(np.append(tables.ravel(), prior), step, curvature)
+            tables_2, prior_2, share_2 = m_step(accepted[3])
+            curvature = joined(tables_2, prior_2, share_2) - joined(tables_1, prior_1,
+                                                                    share_1) - step
+            extrapolated = extrapolate(joined(tables, prior, share), step, curvature)
             tables_x = kept_above(np.maximum(extrapolated[:tables.size], 0.0)
                                   .reshape(tables.shape), margin)
-            prior_x = (fixed_prior if fixed_prior is not None
-                       else kept_above(np.maximum(extrapolated[tables.size:], 0.0), margin))
-            tables_3, prior_3 = m_step(e_step(tables_x, prior_x)[0])
+            prior_x = (fixed_prior if fixed_prior is not None else kept_above(
+                np.maximum(extrapolated[tables.size:-1], 0.0), margin))
+            share_x = float(np.clip(extrapolated[-1], 0.0, most_inapplicable))
+            tables_3, prior_3, share_3 = m_step(e_step(tables_x, prior_x, share_x)[0])
             steps += 2
-            third = (tables_3, prior_3, *e_step(tables_3, prior_3))
-            accepted = (third if third[3] >= accepted[3]
-                        else (tables_2, prior_2, *e_step(tables_2, prior_2)))
-        tables, prior, counts, log_likelihood = accepted
+            third = (tables_3, prior_3, share_3, *e_step(tables_3, prior_3, share_3))
+            accepted = (third if third[4] >= accepted[4]
+                        else (tables_2, prior_2, share_2,
+                              *e_step(tables_2, prior_2, share_2)))
+        tables, prior, share, expected, log_likelihood = accepted
         history.append(log_likelihood)
-    return EMResult(tables, prior, np.array(history), steps, converged, structure.name)
+    return EMResult(tables, prior, np.array(history), steps, converged, structure.name,
+                    share)
 
 
 def symmetric_gap(data, fit: EMResult, margin: float,
@@ -348,9 +433,13 @@ def symmetric_gap(data, fit: EMResult, margin: float,
     optimum is at most that far better than these tables, so a large gap means the
     symmetric structure cannot win the BIC comparison.
     """
-    counts, _ = data.expected_counts(fit.conditional_probabilities, fit.class_prior)
-    tables, prior = maximisation(counts, data.n_points, SymmetricTables, margin, fixed_prior)
-    pooled = data.expected_counts(tables, prior)[1]
+    fitted = (fit.conditional_probabilities, fit.class_prior)
+    expected, _ = with_inapplicable_share(data, *data.expected_counts(*fitted), *fitted,
+                                          fit.inapplicable_share)
+    tables, prior, share = maximisation(expected, data.n_points, SymmetricTables, margin,
+                                        fixed_prior)
+    pooled = with_inapplicable_share(data, *data.expected_counts(tables, prior), tables,
+                                     prior, share)[1]
     allowance = data.n_lfs * np.log(data.n_points) / 2.0
     return float((fit.log_likelihood_history[-1] - pooled) * data.n_points / allowance)
 

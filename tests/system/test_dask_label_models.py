@@ -19,6 +19,7 @@ distributed = pytest.importorskip("distributed")
 
 from dataprog_helpers import ClassConditionalLabelModel, LabelModel, VoteStatistics  # noqa: E402
 from dataprog_helpers.course import sample_class_label_matrix  # noqa: E402
+from dataprog_helpers.course.keyword_simulation import sample_keyword_label_matrix  # noqa: E402
 from dataprog_helpers.exceptions import NotFittedError  # noqa: E402
 
 
@@ -209,8 +210,24 @@ def test_a_chunk_without_votes_leaves_the_k_class_fit_unchanged(client, class_vo
     _, label_matrix, _ = class_votes
     padded = np.vstack([np.full((500, 8), -1, dtype=np.int8), label_matrix])
     chunked = da.from_array(padded, chunks=((500, 6000, 6000), (8,)))
-    in_memory = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
+    in_memory = ClassConditionalLabelModel(cardinality=4).fit(padded)
     on_cluster = ClassConditionalLabelModel(cardinality=4).fit(chunked)
+    np.testing.assert_allclose(on_cluster.conditional_probabilities_,
+                               in_memory.conditional_probabilities_, atol=in_memory.tol)
+    np.testing.assert_allclose(on_cluster.class_prior_, in_memory.class_prior_,
+                               atol=in_memory.tol)
+
+
+# Without dev labels, which of these classes is which is close (the model warns).
+@pytest.mark.filterwarnings("ignore::dataprog_helpers.IdentifiabilityWarning")
+def test_the_inapplicable_share_on_the_cluster_equals_the_in_memory_one(client):
+    label_matrix, _ = sample_keyword_label_matrix(6000, seed=0)
+    chunked = da.from_array(label_matrix, chunks=((2500, 0, 3500), (16,)))
+    in_memory = ClassConditionalLabelModel(cardinality=6).fit(label_matrix)
+    on_cluster = ClassConditionalLabelModel(cardinality=6).fit(chunked)
+    assert in_memory.inapplicable_share_ > 0.2
+    assert on_cluster.inapplicable_share_ == pytest.approx(in_memory.inapplicable_share_,
+                                                           abs=in_memory.tol)
     np.testing.assert_allclose(on_cluster.conditional_probabilities_,
                                in_memory.conditional_probabilities_, atol=in_memory.tol)
     np.testing.assert_allclose(on_cluster.class_prior_, in_memory.class_prior_,

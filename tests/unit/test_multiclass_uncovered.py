@@ -1,12 +1,14 @@
-"""The k-class fit reads only the points with at least one vote, and so survives
-correlated one-sided keyword LFs whose all-abstain pattern plain EM gives to a class."""
+"""The k-class model's inapplicable share: the points without votes explained as points no
+LF applies to, kept where correlated one-sided keyword LFs leave more of them than
+independent LFs would (plain Dawid-Skene EM gives them to a class), and left out where
+they are the evidence for a class the LFs do not vote for."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from dataprog_helpers import ClassConditionalLabelModel
+from dataprog_helpers import ClassConditionalLabelModel, IdentifiabilityWarning
 from dataprog_helpers.analysis import class_vote_counts
 from dataprog_helpers.course import make_class_conditional_tables, sample_class_label_matrix
 from dataprog_helpers.course.keyword_simulation import (
@@ -20,6 +22,7 @@ from dataprog_helpers.label_model.multiclass import (
     FullTables,
     VoteIndicators,
     expectation_maximisation,
+    with_inapplicable_share,
 )
 
 K = KEYWORD_CLASS_PRIOR.size
@@ -32,26 +35,49 @@ def _majority_vote_expected(label_matrix, y, k):
     return top[np.arange(y.size), y] / top.sum(axis=1)
 
 
-def test_points_without_votes_leave_the_fit_unchanged():
+def test_n_uncovered_counts_the_points_without_votes():
+    label_matrix = np.array([[-1, -1], [0, -1], [-1, -1], [1, 2], [0, -1]], dtype=np.int8)
+    indicators = VoteIndicators.from_label_matrix(label_matrix, 3)
+    assert indicators.n_uncovered == 2 and indicators.n_points == 5
+
+
+def test_the_share_is_not_tried_where_every_point_has_a_vote():
     y = np.random.default_rng(0).choice(4, size=5000, p=[0.4, 0.3, 0.2, 0.1])
     label_matrix = sample_class_label_matrix(y, make_class_conditional_tables(4, 12), seed=1)
-    padded = np.vstack([label_matrix, np.full((3000, 12), -1, dtype=np.int8)])
-    plain = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
-    more = ClassConditionalLabelModel(cardinality=4).fit(padded)
-    np.testing.assert_array_equal(more.conditional_probabilities_,
-                                  plain.conditional_probabilities_)
-    np.testing.assert_array_equal(more.class_prior_, plain.class_prior_)
-    # ... and the fitted model still scores them, like any pattern.
-    no_votes = more.predict_proba(padded[-1:])
-    assert no_votes.shape == (1, 4) and np.isclose(no_votes.sum(), 1.0)
+    label_matrix[~(label_matrix >= 0).any(axis=1), 0] = 0
+    model = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
+    assert model.inapplicable_share_ == 0.0
+    assert not any("inapplicable" in name for name in model.bic_)
 
 
-def test_covered_keeps_the_patterns_with_votes_and_their_weights():
-    label_matrix = np.array([[-1, -1], [0, -1], [-1, -1], [1, 2], [0, -1]], dtype=np.int8)
-    covered = VoteIndicators.from_label_matrix(label_matrix, 3).covered()
-    assert covered.n_points == 3
-    assert covered.votes.shape[0] == 2 and covered.votes.sum() == 3
-    np.testing.assert_array_equal(covered.vote_totals(), [[2, 1, 0], [0, 0, 1]])
+def test_a_share_of_zero_changes_no_count():
+    train, _ = sample_keyword_label_matrix(2000, seed=0)
+    indicators = VoteIndicators.from_label_matrix(train, K)
+    fit = expectation_maximisation(indicators, FullTables, 1e-4, 1e-6, 50)
+    fitted = (fit.conditional_probabilities, fit.class_prior)
+    counts, log_likelihood = indicators.expected_counts(*fitted)
+    expected, same = with_inapplicable_share(indicators, counts, log_likelihood, *fitted, 0.0)
+    np.testing.assert_allclose(expected.counts, counts, rtol=1e-12, atol=1e-9)
+    assert same == pytest.approx(log_likelihood, rel=1e-12)
+    assert not expected.inapplicable.any()
+
+
+def test_the_posterior_with_a_share_reads_points_without_votes_as_the_model_says():
+    rng = np.random.default_rng(1)
+    tables = rng.dirichlet(np.ones(4), size=(5, 3))
+    prior, share = np.array([0.5, 0.3, 0.2]), 0.3
+    plain = ClassPosterior(np.log(tables), np.log(prior))
+    with_share = ClassPosterior(np.log(tables), np.log(prior), share)
+    label_matrix = np.array([[-1] * 5, [0, -1, 2, -1, 1], [-1, -1, -1, -1, 2]], dtype=np.int8)
+    # Points with votes: the same posterior, and log(1 - rho) more likelihood each.
+    np.testing.assert_allclose(with_share.predict_proba(label_matrix[1:]),
+                               plain.predict_proba(label_matrix[1:]), rtol=1e-12)
+    assert with_share.mean_log_likelihood(label_matrix[1:]) == pytest.approx(
+        plain.mean_log_likelihood(label_matrix[1:]) + np.log(1 - share), rel=1e-12)
+    # A point without votes: P(y = c | none) ∝ pi[c] (rho + (1 - rho) prod_i theta[i, c, 0]).
+    by_hand = prior * (share + (1 - share) * tables[:, :, 0].prod(axis=0))
+    np.testing.assert_allclose(with_share.predict_proba(label_matrix[:1])[0],
+                               by_hand / by_hand.sum(), rtol=1e-12)
 
 
 @pytest.mark.statistical
@@ -67,16 +93,42 @@ def test_on_correlated_keyword_lfs_the_model_beats_majority_vote_where_plain_em_
     ahead = (model.predict(test) == y) - majority
     standard_error = ahead.std(ddof=1) / np.sqrt(ahead.size)
     assert ahead.mean() > -z_bound(3) * standard_error
-    # EM on every point, the all-abstain pattern included, gives it to a class:
-    # one class's prior swells and the model falls far below majority vote.
-    everything = expectation_maximisation(VoteIndicators.from_label_matrix(train, K),
-                                          FullTables, 1e-4, 1e-6, 3000)
-    assert everything.class_prior.max() > 0.4 > KEYWORD_CLASS_PRIOR.max()
-    plain = ClassPosterior(np.log(everything.conditional_probabilities),
-                           np.log(everything.class_prior)).predict_proba(test).argmax(axis=1)
+    assert model.inapplicable_share_ > 0.2 and model.class_prior_.max() < 0.4
+    # Plain Dawid-Skene EM gives the points without votes to a class: one class's
+    # prior swells and the model falls far below majority vote, at a lower likelihood.
+    plain_fit = expectation_maximisation(VoteIndicators.from_label_matrix(train, K),
+                                         FullTables, 1e-4, 1e-6, 3000)
+    assert plain_fit.class_prior.max() > 0.4 > KEYWORD_CLASS_PRIOR.max()
+    assert plain_fit.log_likelihood_history[-1] < model.log_likelihood_
+    plain = ClassPosterior(np.log(plain_fit.conditional_probabilities),
+                           np.log(plain_fit.class_prior)).predict(test)
     behind = (plain == y) - majority
     assert behind.mean() < -z_bound(3) * behind.std(ddof=1) / np.sqrt(behind.size)
-    assert model.class_prior_.max() < 0.4
+
+
+def _seldom_voted_class(n, seed):
+    """Three classes; six LFs for classes 0 and 1, none for class 2 (40% of the points),
+    whose only evidence is the points without votes."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(3, size=n, p=[0.3, 0.3, 0.4])
+    label_matrix = np.full((n, 6), -1, dtype=np.int8)
+    for lf in range(6):
+        label_matrix[rng.random(n) < np.where(y == lf % 2, 0.4, 0.04), lf] = lf % 2
+    return label_matrix, y
+
+
+@pytest.mark.statistical
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_class_no_lf_votes_for_keeps_the_points_without_votes(seed, z_bound):
+    train, _ = _seldom_voted_class(5000, 2 * seed)
+    test, y = _seldom_voted_class(4000, 2 * seed + 1)
+    with pytest.warns(IdentifiabilityWarning, match=r"no LF votes for class\(es\) \[2\]"):
+        model = ClassConditionalLabelModel(cardinality=3).fit(train)
+    assert model.inapplicable_share_ == 0.0  # tried, not kept
+    assert "class-conditional + inapplicable share" in model.bic_
+    assert model.predict(np.full((1, 6), -1, dtype=np.int8))[0] == 2
+    ahead = (model.predict(test) == y) - _majority_vote_expected(test, y, 3)
+    assert ahead.mean() > z_bound(3) * ahead.std(ddof=1) / np.sqrt(ahead.size)
 
 
 def test_the_keyword_simulation_fires_its_rules_at_their_rates():

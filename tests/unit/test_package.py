@@ -53,7 +53,8 @@ def test_the_course_is_reached_through_its_subpackage_not_the_top_level():
     for name in dh.course.__all__:
         assert getattr(dh.course, name) is not None
         assert name not in dh.__all__, name
-    for module in ("plots", "explorer", "experiment", "leaderboard", "spam_lfs", "tumour_lfs"):
+    for module in ("plots", "explorer", "experiment", "leaderboard", "spam_lfs", "tumour_lfs",
+                   "topic_lfs", "wine_lfs", "keyword_simulation"):
         assert getattr(dh.course, module).__name__ == f"dataprog_helpers.course.{module}"
     with pytest.raises(AttributeError, match="make_tutorial_data"):
         dh.make_tutorial_data  # noqa: B018
@@ -87,8 +88,8 @@ def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
                   "labeling", "lf_development", "output", "scores", "text_features", "utils"}
     assert set(dir(dh)) == set(dh.__all__) | submodules
     assert set(dir(dh.course)) == set(dh.course.__all__) | {
-        "datasets", "experiment", "explorer", "leaderboard", "plots", "spam_lfs", "synthetic",
-        "tumour_lfs"}
+        "datasets", "experiment", "explorer", "keyword_simulation", "leaderboard", "plots",
+        "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"}
 
 
 def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
