@@ -48,7 +48,7 @@ def _install_portability_proxy() -> None:
     import scipy.sparse
 
     import dataprog_helpers.end_model as end_model
-    import dataprog_helpers.label_model.class_conditional as class_conditional
+    import dataprog_helpers.label_model.binary_fit as binary_fit
     import dataprog_helpers.label_model.statistics as statistics
 
     def perturbed(array):
@@ -79,7 +79,7 @@ def _install_portability_proxy() -> None:
         (statistics.VoteStatistics, "agreements"),
         (statistics.VoteStatistics, "mean_votes"),
         (statistics.VoteStatistics, "covote_counts"),
-        (class_conditional, "_pattern_weights"),
+        (binary_fit, "pattern_weights"),
         (end_model, "check_features"),
         (end_model, "check_probabilities"),
     ):

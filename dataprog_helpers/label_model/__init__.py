@@ -16,7 +16,13 @@ One module per idea:
   with ``cardinality=k`` it fits k classes through ``class_fit`` (validation,
   structures by BIC, orientation), ``multiclass`` (the NumPy EM on vote
   indicators), ``orientation`` (which class is which), ``dask_em`` (the same EM
-  on a cluster) and ``class_posterior`` (the k-class posterior in NumPy);
+  on a cluster) and ``class_posterior`` (the k-class posterior in NumPy); with two
+  classes through ``binary_fit`` (EM on coded vote patterns, in NumPy),
+  ``binary_moments`` (the moment estimate, the one route that needs TensorFlow,
+  imported on use) and ``dependency_blocks`` (how declared dependency groups are
+  coded);
+- ``vote_tables``: two-class posteriors from given vote distributions, and vote
+  distributions as tables;
 - ``dependencies``: the joint votes of declared dependent LFs in the posterior;
 - ``diagnostics``: residuals and :func:`find_dependencies`;
   ``indicator_residuals``: its search under the class-conditional model
@@ -30,8 +36,8 @@ from ..utils.lazy_exports import lazy_exports
 
 _HOMES = {
     "ClassConditionalLabelModel": "class_conditional",
-    "conditional_posterior_proba": "class_conditional",
-    "vote_distribution_table": "class_conditional",
+    "conditional_posterior_proba": "vote_tables",
+    "vote_distribution_table": "vote_tables",
     "find_dependencies": "diagnostics",
     "standardized_residuals": "diagnostics",
     "log_odds_weights": "base",

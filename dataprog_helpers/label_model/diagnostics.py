@@ -22,7 +22,7 @@ from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import check_positive_int, check_real_in_range, check_seed
 from .base import MIN_LFS
-from .class_conditional import BLOCK_LFS
+from .dependency_blocks import BLOCK_LFS
 from .indicator_residuals import find_class_conditional_dependencies
 from .rank_one import signs_from_agreements
 from .statistics import VoteStatistics, agreement_variance

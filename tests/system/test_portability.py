@@ -158,7 +158,7 @@ PERTURBATION_CHECK = textwrap.dedent("""
     targets = rng.random(300)
     again = dh.VoteStatistics.from_chunks([L[:123], L[123:]]).agreements()
     assert np.array_equal(again.data, perturbed.data), "equal inputs, unequal perturbations"
-    from dataprog_helpers.label_model import class_conditional
+    from dataprog_helpers.label_model import binary_fit
     with_patterns = dh.VoteStatistics.from_label_matrix(L, patterns=True)
     covotes = np.stack([(L == a).astype(float).T @ (L == b).astype(float)
                         for a in (-1, 1) for b in (-1, 1)], axis=-1).reshape(4, 4, 2, 2)
@@ -166,7 +166,7 @@ PERTURBATION_CHECK = textwrap.dedent("""
     print(np.max(np.abs(perturbed.data / exact - 1)),
           np.max(np.abs(stats.mean_votes() / means - 1)),
           np.max(np.abs(with_patterns.covote_counts()[covotes > 0] / covotes[covotes > 0] - 1)),
-          np.max(np.abs(class_conditional._pattern_weights(counts) / counts - 1)),
+          np.max(np.abs(binary_fit.pattern_weights(counts) / counts - 1)),
           np.max(np.abs(end_model.check_features(features, "X") / features - 1)),
           np.max(np.abs(end_model.check_probabilities(targets, "t", np.float64) / targets - 1)),
           np.max(np.abs(end_model.check_features(features, "X", np.float32)

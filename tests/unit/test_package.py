@@ -102,8 +102,9 @@ def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
 
 
 def test_the_numpy_parts_import_without_tensorflow_or_dask():
-    # A Dask worker or a script that only applies LFs and counts votes should not
-    # pay for (or need) TensorFlow; the in-memory paths never import Dask.
+    # A Dask worker or a script that only applies LFs, counts votes or fits the
+    # class-conditional model by EM should not pay for (or need) TensorFlow; the
+    # in-memory paths never import Dask.
     code = (
         "import sys\n"
         "import numpy as np\n"
@@ -112,6 +113,13 @@ def test_the_numpy_parts_import_without_tensorflow_or_dask():
         "dh.VoteStatistics.from_label_matrix(L)\n"
         "dh.majority_vote(L); dh.lf_summary(L); dh.agreement_matrix(L)\n"
         "dh.course.make_label_matrix(np.array([1, -1, 1, -1]), 3, 0.5, seed=0)\n"
+        # The class-conditional model's EM, for k classes and for two, runs on NumPy.
+        "y = np.random.default_rng(0).choice(3, size=300)\n"
+        "tables = dh.course.make_class_conditional_tables\n"
+        "K = dh.course.sample_class_label_matrix(y, tables(3, 6), seed=1)\n"
+        "dh.ClassConditionalLabelModel(cardinality=3).fit(K).predict_proba(K)\n"
+        "B = dh.signed_label_matrix(dh.course.sample_class_label_matrix(y % 2, tables(2, 6), 2))\n"
+        "dh.ClassConditionalLabelModel().fit(B).predict_proba(B)\n"
         "print(sorted(m for m in ('tensorflow', 'keras', 'dask') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
