@@ -10,6 +10,12 @@ ceiling.  Accuracy is on each
 task's test set (ties half right) with its binomial standard error; fit times are
 medians of five fits after one that compiles TensorFlow's graphs, all in this run.
 
+Then the k-class leaderboard (:mod:`dataprog_helpers.course.class_leaderboard`: the
+YouTube topics, wine and the simulated keyword LFs), over ten splits or draws (seeds
+0-9): each model's mean accuracy, its mean paired difference from majority vote on the
+same test points, on how many splits it is ahead or behind by more than two paired
+standard errors, its accuracy on the test points with votes, and its median fit time.
+
 Then notebook 6's whole pipeline on its four one-sided tumour LFs over ten random
 splits (seeds 0-9; notebook 6 shows seed 0): test accuracy of majority vote, the
 class-conditional model and its ceiling, and of the noise-aware end model (logistic
@@ -29,6 +35,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
+from dataprog_helpers.course.class_leaderboard import (  # noqa: E402
+    class_label_model_leaderboard,
+    class_leaderboard_tasks,
+)
 from dataprog_helpers.course.datasets import load_breast_cancer_frame, split_dev_test  # noqa: E402
 from dataprog_helpers.course.leaderboard import label_model_leaderboard  # noqa: E402
 from dataprog_helpers.course.tumour_lfs import one_sided_tumour_lfs  # noqa: E402
@@ -66,6 +76,20 @@ def notebook_6_over_splits(seeds=range(10)) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(list(seeds), name="split seed"))
 
 
+def class_leaderboard_over_seeds(seeds=range(10)) -> pd.DataFrame:
+    """The k-class leaderboard over splits: one row per task and model."""
+    table = pd.concat([class_label_model_leaderboard(class_leaderboard_tasks(seed), repeats=3)
+                       for seed in seeds])
+    table["ahead"] = table["minus majority vote"] > 2 * table["paired SE"]
+    table["behind"] = table["minus majority vote"] < -2 * table["paired SE"]
+    summary = table.groupby(["task", "model"], sort=False).agg(
+        accuracy=("accuracy", "mean"), minus_majority_vote=("minus majority vote", "mean"),
+        ahead=("ahead", "sum"), behind=("behind", "sum"),
+        voted_points=("accuracy, voted points", "mean"), fit_ms=("fit seconds", "median"))
+    summary["fit_ms"] *= 1e3
+    return summary
+
+
 def main() -> None:
     table = label_model_leaderboard(repeats=5)
     pd.set_option("display.width", 200)
@@ -76,6 +100,9 @@ def main() -> None:
         shown["fit ms"] = (shown.pop("fit seconds") * 1e3).round(1)
         print(shown.round({"accuracy": 3, "accuracy SE": 3, "F1": 3,
                            "calibration error": 3}).to_string())
+    print("\n## k classes, ten splits or draws (accuracy; majority vote's ties at random)")
+    print(class_leaderboard_over_seeds().round({"accuracy": 3, "minus_majority_vote": 3,
+                                                "voted_points": 3, "fit_ms": 1}).to_string())
     runs = notebook_6_over_splits()
     print("\n## Notebook 6's pipeline, four one-sided tumour LFs, ten splits (test accuracy)")
     print(runs.agg(["mean", "std", "min", "max"]).T.round(3).to_string())

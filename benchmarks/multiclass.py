@@ -49,12 +49,12 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 
 import dataprog_helpers as dh  # noqa: E402
-from dataprog_helpers.analysis import class_vote_counts  # noqa: E402
 from dataprog_helpers.course import (  # noqa: E402
     make_class_conditional_tables,
     sample_class_label_matrix,
     split_dev_test,
 )
+from dataprog_helpers.course.class_leaderboard import majority_vote_expected_scores  # noqa: E402
 from dataprog_helpers.course.datasets import load_wine_frame  # noqa: E402
 from dataprog_helpers.course.experiment import median_seconds  # noqa: E402
 from dataprog_helpers.course.keyword_simulation import (  # noqa: E402
@@ -92,13 +92,6 @@ def recovery(seeds: range) -> None:
     print(f"   accuracy - oracle's: mean {gap.mean():+.4f}, worst {gap.min():+.4f}")
 
 
-def majority_vote_expected(label_matrix: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
-    """Each point's expected score of majority vote with its ties broken at random."""
-    counts = class_vote_counts(label_matrix, k)
-    top = counts == counts.max(axis=1, keepdims=True)
-    return top[np.arange(y.size), y] / top.sum(axis=1)
-
-
 def real_task(name: str, frame, k: int, lfs_of, splits: range, dev_size: int) -> None:
     results = {key: [] for key in ("majority vote", "model", "model + dev", "gold-fitted",
                                    "MV, voted points", "model, voted points")}
@@ -109,7 +102,7 @@ def real_task(name: str, frame, k: int, lfs_of, splits: range, dev_size: int) ->
         train, dev, test = (np.column_stack([lf(part) for lf in lfs]).astype(np.int8)
                             for part in (parts.train, parts.dev, parts.test))
         y_test = parts.test.y.to_numpy()
-        majority = majority_vote_expected(test, y_test, k)
+        majority = majority_vote_expected_scores(test, y_test, k)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = dh.ClassConditionalLabelModel(cardinality=k).fit(train)
@@ -153,7 +146,7 @@ def keyword_lfs(seeds: range) -> None:
                                                FullTables, 1e-4, 1e-6, 3000)
         plain = ClassPosterior(np.log(dawid_skene.conditional_probabilities),
                                np.log(dawid_skene.class_prior)).predict(test)
-        majority = majority_vote_expected(test, y, 6)
+        majority = majority_vote_expected_scores(test, y, 6)
         right = model.predict(test) == y
         rows.append((majority.mean(), right.mean(), np.mean(plain == y), gold.score(test, y),
                      dawid_skene.class_prior.max(), model.class_prior_.max()))
@@ -202,7 +195,7 @@ def seldom_voted(seeds: range) -> None:
             forced_posterior = ClassPosterior(np.log(forced.conditional_probabilities),
                                               np.log(forced.class_prior),
                                               forced.inapplicable_share)
-            rows.append((majority_vote_expected(test, y, 3).mean(), model.score(test, y),
+            rows.append((majority_vote_expected_scores(test, y, 3).mean(), model.score(test, y),
                          model.inapplicable_share_ > 0,
                          np.mean(forced_posterior.predict(test) == y)))
         majority, accuracy, kept, forced_accuracy = np.array(rows, dtype=float).T

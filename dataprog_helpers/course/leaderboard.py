@@ -90,6 +90,10 @@ class LabelingTask:
     L_dev, y_dev : ndarrays, or None
         A small labeled dev set: the label models use it to decide which class
         is which (and nothing else).
+    cardinality : int or None
+        None for two classes (signed votes and labels in {-1, +1}); k for a
+        k-class task (votes in {-1 = abstain, 0, ..., k-1}, labels class indices;
+        :mod:`~dataprog_helpers.course.class_leaderboard`).
     """
 
     name: str
@@ -100,6 +104,7 @@ class LabelingTask:
     y_test: np.ndarray
     L_dev: np.ndarray | None = None
     y_dev: np.ndarray | None = None
+    cardinality: int | None = None
 
 
 def _tutorial_task(seed: int) -> LabelingTask:

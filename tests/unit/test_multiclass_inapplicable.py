@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from dataprog_helpers import ClassConditionalLabelModel, IdentifiabilityWarning
-from dataprog_helpers.analysis import class_vote_counts
 from dataprog_helpers.course import make_class_conditional_tables, sample_class_label_matrix
+from dataprog_helpers.course.class_leaderboard import majority_vote_expected_scores
 from dataprog_helpers.course.keyword_simulation import (
     KEYWORD_CLASS_PRIOR,
     KEYWORD_LFS,
@@ -26,13 +26,6 @@ from dataprog_helpers.label_model.multiclass import (
 )
 
 K = KEYWORD_CLASS_PRIOR.size
-
-
-def _majority_vote_expected(label_matrix, y, k):
-    """Each point's expected score under majority vote with ties broken at random."""
-    counts = class_vote_counts(label_matrix, k)
-    top = counts == counts.max(axis=1, keepdims=True)
-    return top[np.arange(y.size), y] / top.sum(axis=1)
 
 
 def test_n_uncovered_counts_the_points_without_votes():
@@ -86,7 +79,7 @@ def test_on_correlated_keyword_lfs_the_model_beats_majority_vote_where_plain_em_
         seed, z_bound):
     train, _ = sample_keyword_label_matrix(5000, seed=2 * seed)
     test, y = sample_keyword_label_matrix(4000, seed=2 * seed + 1)
-    majority = _majority_vote_expected(test, y, K)
+    majority = majority_vote_expected_scores(test, y, K)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # orientation without dev labels may warn
         model = ClassConditionalLabelModel(cardinality=K).fit(train)
@@ -127,7 +120,7 @@ def test_a_class_no_lf_votes_for_keeps_the_points_without_votes(seed, z_bound):
     assert model.inapplicable_share_ == 0.0  # tried, not kept
     assert "class-conditional + inapplicable share" in model.bic_
     assert model.predict(np.full((1, 6), -1, dtype=np.int8))[0] == 2
-    ahead = (model.predict(test) == y) - _majority_vote_expected(test, y, 3)
+    ahead = (model.predict(test) == y) - majority_vote_expected_scores(test, y, 3)
     assert ahead.mean() > z_bound(3) * ahead.std(ddof=1) / np.sqrt(ahead.size)
 
 
@@ -160,3 +153,21 @@ def test_the_keyword_simulation_fires_its_rules_at_their_rates():
 def test_the_keyword_simulation_refuses_bad_sizes_and_seeds(n, seed, error, message):
     with pytest.raises(error, match=message):
         sample_keyword_label_matrix(n, seed=seed)
+
+
+def test_dev_points_without_votes_do_not_orient_the_classes():
+    train, _ = sample_keyword_label_matrix(5000, seed=4)
+    dev, dev_y = sample_keyword_label_matrix(300, seed=5)
+    voted = (dev >= 0).any(axis=1)
+    assert 0 < np.count_nonzero(~voted) < dev.shape[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a close orientation may warn either way
+        with_votes = ClassConditionalLabelModel(cardinality=K).fit(train, dev[voted],
+                                                                   dev_y[voted])
+        # Points without votes, all labelled with one class, change nothing.
+        padded = np.vstack([dev[voted], np.full((5000, dev.shape[1]), -1, dtype=np.int8)])
+        labels = np.concatenate([dev_y[voted], np.full(5000, 3)])
+        with_more = ClassConditionalLabelModel(cardinality=K).fit(train, padded, labels)
+    np.testing.assert_array_equal(with_more.class_prior_, with_votes.class_prior_)
+    np.testing.assert_array_equal(with_more.conditional_probabilities_,
+                                  with_votes.conditional_probabilities_)

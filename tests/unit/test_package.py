@@ -88,8 +88,8 @@ def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
                   "labeling", "lf_development", "output", "scores", "text_features", "utils"}
     assert set(dir(dh)) == set(dh.__all__) | submodules
     assert set(dir(dh.course)) == set(dh.course.__all__) | {
-        "datasets", "experiment", "explorer", "keyword_simulation", "leaderboard", "plots",
-        "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"}
+        "class_leaderboard", "datasets", "experiment", "explorer", "keyword_simulation",
+        "leaderboard", "plots", "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"}
 
 
 def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
