@@ -6,6 +6,9 @@ One module per idea:
   fit from (so streamed and distributed data are fitted the same way);
 - ``base``: what the models share (validation, orientation, the class prior,
   the posterior as a sum of per-LF log-ratio tables);
+- ``estimator``: :class:`BaseLabelModel`, whose template ``fit`` every model
+  follows (read the votes, check the dev set, estimate, orient, set the fitted
+  attributes) through its own ``FitSteps``, and prediction and scoring;
 - ``rank_one``: the masked rank-one completion both models solve, in TensorFlow;
 - ``graphs``: co-vote groups, dependency groups and spanning forests
   (:mod:`scipy.sparse.csgraph`);
@@ -17,7 +20,8 @@ One module per idea:
   structures by BIC, orientation), ``multiclass`` (the NumPy EM on vote
   indicators), ``orientation`` (which class is which), ``dask_em`` (the same EM
   on a cluster) and ``class_posterior`` (the k-class posterior in NumPy); with two
-  classes through ``binary_fit`` (EM on coded vote patterns, in NumPy),
+  classes through ``binary_steps`` (its steps in the template fit), ``binary_fit``
+  (EM on coded vote patterns, in NumPy),
   ``binary_moments`` (the moment estimate, the one route that needs TensorFlow,
   imported on use) and ``dependency_blocks`` (how declared dependency groups are
   coded);

@@ -20,22 +20,16 @@ import TensorFlow.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import expit, logit
-from sklearn.base import BaseEstimator
-from sklearn.utils.metadata_routing import UNUSED
-from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import IdentifiabilityWarning
-from ..scores import accuracy
 from ..utils.caller_warnings import warn_at_caller
 from ..utils.chunks import row_chunks
-from ..utils.optional_dask import is_dask_array
 from ..utils.validation import (
     Interval,
     StrOptions,
@@ -46,7 +40,7 @@ from ..utils.validation import (
 )
 from .statistics import VoteStatistics
 
-__all__ = ["BaseLabelModel", "Posterior", "log_odds_weights", "table_log_odds"]
+__all__ = ["Posterior", "log_odds_weights", "table_log_odds"]
 
 #: The fewest LFs whose parameters can be identified from their votes alone: with
 #: two LFs a single agreement Z_12 = q_1 q_2 cannot determine both q_1 and q_2.
@@ -314,117 +308,3 @@ class Posterior:
         scores = self.decision_function(label_matrix, checked)
         scores[np.abs(scores) <= TIE_TOLERANCE] = 0.0
         return np.sign(scores).astype(np.int8)
-
-
-def _on_dask_blocks(method: Callable, label_matrix, dtype):
-    """``method`` of a :class:`Posterior` applied to each row block of a Dask array, lazily."""
-    if label_matrix.ndim != 2:
-        raise ValueError(f"label_matrix must be 2-D, got a Dask array of shape "
-                         f"{label_matrix.shape}")
-    n_lfs = method.__self__.n_lfs
-    if label_matrix.shape[1] != n_lfs:
-        raise ValueError(f"label_matrix has {label_matrix.shape[1]} LFs but the model was "
-                         f"fitted on {n_lfs}")
-    rows = label_matrix.rechunk({1: -1})
-    # A k-class posterior's probabilities and log-probabilities have one column per class.
-    columns = getattr(method.__self__, "cardinality", None)
-    if method.__name__ == "predict":
-        columns = None
-    on_block = functools.partial(_on_block, method=method, columns=columns, dtype=dtype)
-    if columns is None:
-        return rows.map_blocks(on_block, drop_axis=1, dtype=dtype,
-                               meta=np.empty((0,), dtype=dtype))
-    return rows.map_blocks(on_block, chunks=(rows.chunks[0], (columns,)), dtype=dtype,
-                           meta=np.empty((0, columns), dtype=dtype))
-
-
-def _on_block(block: np.ndarray, method: Callable, columns: int | None, dtype) -> np.ndarray:
-    """``method(block)``; a block without rows (an empty partition) gives no rows."""
-    if block.shape[0] == 0:
-        return np.empty((0,) if columns is None else (0, columns), dtype=dtype)
-    return method(block)
-
-
-class BaseLabelModel(BaseEstimator):
-    """Prediction and scoring shared by the label models.
-
-    A fitted model has ``vote_log_ratios_`` (shape (n_lfs, 3), the tables ``T_i``
-    of the module docstring) and ``class_prior_``; a model with dependent LFs
-    adds their joint terms in :meth:`_joint_term`.
-
-    The models are scikit-learn estimators (:class:`sklearn.base.BaseEstimator`):
-    the constructor stores its parameters unchanged and ``fit`` validates them,
-    so ``get_params``, ``set_params``, :func:`sklearn.base.clone` and ``repr``
-    work, and a model can be the last step of a ``Pipeline`` or be tuned by
-    ``GridSearchCV``.  They keep the course's conventions, which differ from
-    scikit-learn's: ``fit(label_matrix, dev_label_matrix=None, dev_labels=None)``
-    learns from votes in {-1, 0, +1} without labels (its second argument is not
-    ``y``), and :meth:`predict_proba` is P(y = +1) of shape (n_points,).  A search
-    over their parameters therefore fits without ``y`` and scores with a
-    ``scoring=`` callable ``scoring(model, label_matrix, y=None)``, e.g. accuracy
-    on a few labeled points held aside.
-    """
-
-    # The first argument of every method is the data, not metadata to route
-    # (scikit-learn takes every argument not named X or y for metadata).
-    __metadata_request__fit = {"label_matrix": UNUSED}
-    __metadata_request__decision_function = {"label_matrix": UNUSED}
-    __metadata_request__predict = {"label_matrix": UNUSED}
-    __metadata_request__predict_proba = {"label_matrix": UNUSED}
-    __metadata_request__score = {"label_matrix": UNUSED}
-
-    def _joint_term(self) -> Callable | None:
-        """What declared dependencies add to the posterior log-odds (None: nothing)."""
-        return None
-
-    def posterior(self) -> Posterior:
-        """The fitted posterior as a :class:`Posterior` (NumPy only, picklable)."""
-        check_is_fitted(self, "vote_log_ratios_", msg=(
-            f"this {type(self).__name__} is not fitted yet; call fit(label_matrix) first"))
-        return Posterior(self.vote_log_ratios_, self.class_prior_, self._joint_term())
-
-    def _check_fitted_input(self, label_matrix) -> np.ndarray:
-        return self.posterior().check_input(label_matrix)
-
-    def _compute(self, method: str, label_matrix, dtype):
-        posterior = self.posterior()
-        if is_dask_array(label_matrix):
-            return _on_dask_blocks(getattr(posterior, method), label_matrix, dtype)
-        return getattr(posterior, method)(label_matrix)
-
-    def decision_function(self, label_matrix) -> np.ndarray:
-        """Posterior log-odds ``log P(y = +1 | votes) / P(y = -1 | votes)``, shape (n_points,).
-
-        ``log(pi / (1 - pi)) + sum_i T_i[lambda_i]`` with ``T = vote_log_ratios_``
-        and ``pi = class_prior_``, plus the joint terms of dependent LFs.  On a
-        Dask array (see :meth:`predict_proba`) the result is a lazy Dask array.
-        """
-        return self._compute("decision_function", label_matrix, np.float64)
-
-    def predict_proba(self, label_matrix) -> np.ndarray:
-        """P(y = +1 | votes) for each point, shape (n_points,), with prior ``class_prior_``.
-
-        ``label_matrix`` may also be a ``dask.array.Array`` of shape (n_points,
-        n_lfs), e.g. from :func:`~dataprog_helpers.apply_lfs` on a Dask DataFrame.
-        The result is then a lazy Dask array with one chunk per row chunk: each
-        worker computes its rows with :meth:`posterior`, in NumPy, without
-        TensorFlow, and gets the same numbers as the in-memory call.
-        """
-        return self._compute("predict_proba", label_matrix, np.float64)
-
-    def predict(self, label_matrix) -> np.ndarray:
-        """Most probable label in {-1, +1}, or 0 (a tie) where the posterior is 1/2.
-
-        A log-odds within ``TIE_TOLERANCE`` of 0 counts as a tie: at that size it
-        is rounding noise of the sums, and its sign would differ between
-        processors (LFs whose votes cancel exactly give such points).  On a Dask
-        array the result is a lazy Dask array of int8.
-        """
-        return self._compute("predict", label_matrix, np.int8)
-
-    def score(self, label_matrix, y, ties: str = "half") -> float:
-        """Accuracy of :meth:`predict` against gold labels; see :func:`accuracy` for ``ties``."""
-        label_matrix = self._check_fitted_input(label_matrix)
-        y = check_labels(y, "y")
-        check_same_length(label_matrix=label_matrix, y=y)
-        return accuracy(y, self.predict(label_matrix), ties=ties)

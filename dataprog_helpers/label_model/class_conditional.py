@@ -51,37 +51,26 @@ other.
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ..exceptions import ConvergenceWarning
-from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import (
     Interval,
     StrOptions,
-    check_label_matrix,
-    check_labels,
-    check_same_length,
 )
 from .base import (
     SHARED_CONSTRAINTS,
-    BaseLabelModel,
     Posterior,
-    check_dev_set,
-    check_fit_statistics,
-    check_lf_votes,
-    choose_orientation,
 )
-from .binary_fit import BinaryFit, binary_lf_accuracies, polarities, warn_of_shared_abstentions
-from .class_fit import AUTO_SKIP_GAP, ClassFit, fit_classes, fit_classes_supervised
+from .binary_steps import BinarySteps, fit_binary_supervised
+from .class_fit import ClassSteps, fit_classes_supervised, set_class_attributes
 from .class_posterior import ClassPosterior
-from .dependencies import check_dependencies, group_log_odds
-from .dependency_blocks import factors_of
-from .statistics import VoteStatistics, distinct_patterns
+from .dependencies import group_log_odds
+from .estimator import BaseLabelModel
+from .statistics import VoteStatistics
 
 __all__ = ["ClassConditionalLabelModel"]
 
@@ -139,7 +128,12 @@ class ClassConditionalLabelModel(BaseLabelModel):
         :func:`~dataprog_helpers.signed_label_matrix` converts the first into
         the second.  With k classes the model is fitted by EM
         (:mod:`~dataprog_helpers.label_model.multiclass`), without declared
-        dependencies or the moment estimate.
+        dependencies or the moment estimate, and :meth:`fit` also takes a
+        ``dask.array.Array``: EM then runs on the cluster, each E-step one
+        map-reduce over the chunks, and the client holds O(n_lfs k^2) numbers
+        whatever n (:mod:`~dataprog_helpers.label_model.dask_em`); the result
+        equals the in-memory fit within ``tol``.  (For two classes on Dask, fit
+        :meth:`fit_statistics` to ``VoteStatistics.from_dask``.)
     structure : {"auto", "class-conditional", "symmetric"}, default "auto"
         ``"class-conditional"`` fits the full tables (4 free parameters per LF).
         ``"symmetric"`` fits their special case where an LF votes as often on
@@ -271,58 +265,13 @@ class ClassConditionalLabelModel(BaseLabelModel):
         "cardinality": [None, Interval(Integral, 2, 127, closed="both")],
     }
 
-    @staticmethod
-    def _check_statistics(statistics) -> None:
-        check_fit_statistics(statistics, "parameters", "votes", "vote distributions")
-        if not statistics.has_patterns:
-            raise ValueError(
-                "ClassConditionalLabelModel fits from the histogram of vote patterns, which "
-                "these statistics do not keep (they were built with patterns=False): build "
-                "them with the default patterns=True, e.g. VoteStatistics.from_chunks(chunks)"
-            )
-
     # --- fitting ----------------------------------------------------------------------------
 
-    def fit(
-        self, label_matrix, dev_label_matrix=None, dev_labels=None
-    ) -> ClassConditionalLabelModel:
-        """Estimate the vote distributions and the class prior from a label matrix.
-
-        Parameters
-        ----------
-        label_matrix : array-like of shape (n_points, n_lfs)
-            Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0,
-            ..., k-1}; no gold labels are used.  With ``cardinality``, also a
-            ``dask.array.Array``: EM then runs on the cluster, each E-step one
-            map-reduce over the chunks, and the client holds O(n_lfs k^2) numbers
-            whatever n (:mod:`~dataprog_helpers.label_model.dask_em`); the result
-            equals the in-memory fit within ``tol``.  (For two classes on Dask,
-            fit :meth:`fit_statistics` to ``VoteStatistics.from_dask``.)
-        dev_label_matrix, dev_labels : array-like of shapes (n_dev, n_lfs) and (n_dev,), optional
-            A few labeled points (labels in {-1, +1}, or class indices 0 to k-1).
-            When given, they (not the assumption that the LFs point to the class
-            they vote for) decide which class is which.  Nothing else is learned
-            from them.
-
-        Returns
-        -------
-        self
-        """
-        self._validate_params()
+    def _fit_steps(self) -> ClassSteps | BinarySteps:
+        """k-class steps with ``cardinality``, else the two-class ones."""
         if self.cardinality is not None:
-            self._set_class_fit(fit_classes(self, label_matrix, dev_label_matrix, dev_labels))
-            return self
-        self._check_binary_prior()
-        label_matrix = check_label_matrix(label_matrix)
-        if self.method == "moments" or self.init == "moments":
-            statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=True)
-            self._check_statistics(statistics)
-            return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
-                             dev_label_matrix, dev_labels)
-        # EM from majority vote needs the pattern histogram alone, not the pairwise
-        # sums, which would take a large share of the time (benchmarks/label_model_speed.py).
-        patterns, pattern_counts = self._histogram(label_matrix)
-        return self._fit(patterns, pattern_counts, None, dev_label_matrix, dev_labels)
+            return ClassSteps(self)
+        return BinarySteps(self)
 
     def fit_statistics(
         self, statistics: VoteStatistics, dev_label_matrix=None, dev_labels=None
@@ -336,111 +285,9 @@ class ClassConditionalLabelModel(BaseLabelModel):
         if self.cardinality is not None:
             raise ValueError("fit_statistics fits two classes from VoteStatistics; with "
                              f"cardinality={self.cardinality} use fit(label_matrix)")
-        self._check_binary_prior()
-        self._check_statistics(statistics)
-        return self._fit(statistics.patterns, statistics.pattern_counts, statistics,
-                         dev_label_matrix, dev_labels)
-
-    def _histogram(self, label_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct rows of a checked label matrix and their counts, with the LFs checked."""
-        check_lf_votes(np.count_nonzero(label_matrix, axis=0), "parameters", "votes",
-                       "vote distributions")
-        return distinct_patterns(label_matrix)
-
-    def _fit(self, patterns, pattern_counts, statistics, dev_label_matrix, dev_labels
-             ) -> ClassConditionalLabelModel:
-        """Fit from the pattern histogram (``statistics`` too for the moment estimate)."""
-        n_lfs = patterns.shape[1]
-        dependencies = check_dependencies(self.dependencies, n_lfs)
-        if dependencies and self.method == "moments":
-            raise ValueError(
-                'method="moments" estimates each LF on its own and cannot model the '
-                'declared dependencies jointly; use method="em" (the default)'
-            )
-        self._check_structure_with(dependencies)
-        dev_set = check_dev_set(dev_label_matrix, dev_labels, n_lfs)
-        factors = factors_of(dependencies, n_lfs)
-        fit = BinaryFit(self, patterns, pattern_counts, factors, statistics)
-        warn_of_shared_abstentions(fit)
-        if dependencies or self.structure == "class-conditional":
-            structures = ["class-conditional"]
-        elif self.structure == "symmetric":
-            structures = ["symmetric"]
-        else:
-            structures = ["class-conditional", "symmetric"]
-        fits, bic = {}, {}
-        for structure in structures:
-            if structure == "symmetric" and "class-conditional" in fits and (
-                    fit.symmetric_gap(*fits["class-conditional"][:2]) > AUTO_SKIP_GAP):
-                break  # the symmetric tables cannot come close: not worth their fit
-            fits[structure] = self._fit_structure(fit, structure)
-            n_parameters = (sum(2 * (factor.n_outcomes - 1) for factor in factors)
-                            if structure == "class-conditional" else 2 * n_lfs)
-            n_parameters += self.class_prior == "estimate"
-            bic[structure] = float(-2.0 * fit.n_points * fits[structure][2][-1]
-                                   + n_parameters * np.log(fit.n_points))
-        structures = list(fits)
-        structure = min(structures, key=lambda name: (bic[name], name != "class-conditional"))
-        tables, prior, history, steps, converged = fits[structure]
-        if not converged:
-            warn_at_caller(
-                f"ClassConditionalLabelModel stopped after max_iter={self.max_iter} "
-                f"iterations before every change fell below tol={self.tol:.0e}; increase "
-                "max_iter",
-                ConvergenceWarning,
-            )
-        marginals = fit.marginals(tables)
-        accuracies = binary_lf_accuracies(marginals, prior)
-        dev_evidence = None
-        if dev_set is not None:
-            scores = fit.log_odds(tables, prior, dev_set[0])
-            dev_evidence = float(dev_set[1].astype(np.float64) @ scores)
-        sign_flipped = choose_orientation(
-            polarities(marginals), accuracies, dev_evidence, strength="polarity",
-            if_wrong="the two classes are swapped",
-        )
-        if sign_flipped:
-            tables = [table[::-1].copy() for table in tables]
-            prior = 1.0 - prior
-            marginals = marginals[:, ::-1].copy()
-            accuracies = 1.0 - accuracies
-        self._set_fitted(fit, tables, prior, marginals, accuracies, history)
-        self.dependencies_ = dependencies
-        self.n_iter_ = steps
-        self.converged_ = converged
-        self.sign_flipped_ = sign_flipped
-        self.structure_ = structure
-        self.bic_ = bic
-        return self
-
-    def _check_structure_with(self, dependencies: list[tuple[int, int]]) -> None:
-        if dependencies and self.structure == "symmetric":
-            raise ValueError(
-                'structure="symmetric" gives each LF its own coverage and accuracy and cannot '
-                'model the declared dependencies jointly; use structure="class-conditional" '
-                'or "auto"'
-            )
-
-    def _fit_structure(self, fit: BinaryFit, structure: str):
-        """``(tables, prior, history, steps, converged)`` of one structure's fit."""
-        fit.pooled = structure == "symmetric"
-        if structure == "class-conditional" and (self.method == "moments"
-                                                 or self.init == "moments"):
-            from .binary_moments import moment_estimate  # TensorFlow, imported on use
-
-            tables, prior, steps, converged = moment_estimate(fit)
-        else:  # the symmetric tables are always fitted by EM from the majority vote
-            tables, prior = fit.majority_vote_start()
-            steps, converged = 0, True
-        if self.method == "em" or structure == "symmetric":
-            tables, prior, history, steps, em_converged = fit.expectation_maximisation(
-                tables, prior
-            )
-            converged = converged and em_converged
-        else:
-            history = np.array([fit.log_likelihood(tables, prior)])
-        fit.pooled = False
-        return tables, prior, history, steps, converged
+        steps = BinarySteps(self)
+        return self._fit_votes(steps, steps.votes_of_statistics(statistics), dev_label_matrix,
+                               dev_labels)
 
     def fit_supervised(self, label_matrix, y) -> ClassConditionalLabelModel:
         """Fit the same model on gold labels: the best this model can do with these LFs.
@@ -465,61 +312,10 @@ class ClassConditionalLabelModel(BaseLabelModel):
         """
         self._validate_params()
         if self.cardinality is not None:
-            self._set_class_fit(fit_classes_supervised(self, label_matrix, y))
+            set_class_attributes(self, fit_classes_supervised(self, label_matrix, y))
             return self
-        self._check_binary_prior()
-        label_matrix = check_label_matrix(label_matrix)
-        y = check_labels(y, "y")
-        check_same_length(label_matrix=label_matrix, y=y)
-        if np.all(y == y[0]):
-            raise ValueError("y must contain both classes to fit the vote distributions")
-        patterns, pattern_counts = self._histogram(label_matrix)
-        dependencies = check_dependencies(self.dependencies, label_matrix.shape[1])
-        self._check_structure_with(dependencies)
-        fit = BinaryFit(self, patterns, pattern_counts,
-                   factors_of(dependencies, label_matrix.shape[1]))
-        structure = "symmetric" if self.structure == "symmetric" else "class-conditional"
-        fit.pooled = structure == "symmetric"
-        positive = (y == 1).astype(np.float64)
-        tables = fit.maximisation(label_matrix, positive)
-        prior = float(positive.mean()) if self.class_prior == "estimate" else float(
-            self.class_prior)
-        marginals = fit.marginals(tables)
-        history = np.array([fit.log_likelihood(tables, prior)])
-        self._set_fitted(fit, tables, prior, marginals, binary_lf_accuracies(marginals, prior),
-                         history)
-        self.dependencies_ = dependencies
-        self.n_iter_ = 0
-        self.converged_ = True
-        self.sign_flipped_ = False
-        self.structure_ = structure
-        self.bic_ = {}
+        fit_binary_supervised(self, label_matrix, y)
         return self
-
-    def _check_binary_prior(self) -> None:
-        """A class prior for two classes: "estimate" or one number (checked by the constraints)."""
-        if not isinstance(self.class_prior, (str, numbers.Real)):
-            raise ValueError(
-                f"class_prior={self.class_prior!r} holds several probabilities, which need "
-                "cardinality=k; for two classes pass P(y = +1) or 'estimate'")
-
-    def _set_class_fit(self, fit: ClassFit) -> None:
-        """The fitted attributes of a k-class fit."""
-        self.__dict__.pop("vote_log_ratios_", None)  # a binary fit's, now stale
-        self.conditional_probabilities_ = fit.em.conditional_probabilities
-        self.class_prior_ = fit.em.class_prior
-        self.inapplicable_share_ = fit.em.inapplicable_share
-        self.classes_ = np.arange(fit.em.class_prior.shape[0])
-        self.accuracies_ = fit.accuracies
-        self.joint_probabilities_ = {}
-        self.dependencies_ = []
-        self.log_likelihood_ = float(fit.em.log_likelihood_history[-1])
-        self.log_likelihood_history_ = fit.em.log_likelihood_history
-        self.n_iter_ = fit.em.n_iter
-        self.converged_ = fit.em.converged
-        self.sign_flipped_ = fit.permuted
-        self.structure_ = fit.em.structure
-        self.bic_ = fit.bic
 
     def posterior(self) -> Posterior | ClassPosterior:
         """The fitted posterior, NumPy only and picklable: a :class:`Posterior` for two
@@ -542,22 +338,6 @@ class ClassConditionalLabelModel(BaseLabelModel):
         if isinstance(posterior, ClassPosterior):
             return posterior.score(label_matrix, y)
         return super().score(label_matrix, y, ties)
-
-    def _set_fitted(self, fit, tables, prior, marginals, accuracies, history) -> None:
-        log_marginals = np.log(marginals)
-        self.__dict__.pop("inapplicable_share_", None)  # a k-class fit's, now stale
-        self.classes_ = np.array([-1, 1])
-        self.conditional_probabilities_ = marginals
-        self.class_prior_ = float(prior)
-        self.accuracies_ = accuracies
-        self.vote_log_ratios_ = log_marginals[:, 1, :] - log_marginals[:, 0, :]
-        self.joint_probabilities_ = {
-            factor.lfs: table
-            for factor, table in zip(fit.factors, tables, strict=True)
-            if len(factor.lfs) > 1
-        }
-        self.log_likelihood_ = float(history[-1])
-        self.log_likelihood_history_ = history
 
     def _joint_term(self) -> Callable | None:
         """Each dependency group's joint log-ratio in place of its members' marginal ones.

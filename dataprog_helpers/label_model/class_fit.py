@@ -1,6 +1,8 @@
 """How :class:`~dataprog_helpers.ClassConditionalLabelModel` fits k classes (``cardinality=k``).
 
-The steps: check what k classes allow, validate the votes (Snorkel's convention,
+:class:`ClassSteps` are the model's steps in the template fit of
+:class:`~dataprog_helpers.label_model.estimator.BaseLabelModel`: check what k classes
+allow, validate the votes (Snorkel's convention,
 -1 = abstain; in memory, or a Dask array read chunk by chunk on the cluster,
 :mod:`~dataprog_helpers.label_model.dask_em`) and the dev set, fit each structure by EM
 (:mod:`~dataprog_helpers.label_model.multiclass`), keep the one with the lower
@@ -39,12 +41,14 @@ from .orientation import orient_classes
 
 __all__ = [
     "AUTO_SKIP_GAP",
+    "ClassEstimate",
+    "ClassSteps",
     "INAPPLICABLE_MIN_SHARE",
     "STRONG_EVIDENCE",
     "ClassFit",
-    "fit_classes",
     "fit_classes_supervised",
     "lf_accuracies",
+    "set_class_attributes",
 ]
 
 #: ``structure="auto"`` (two classes or k) skips the symmetric fit when the symmetric
@@ -216,61 +220,116 @@ def _oriented(tables: np.ndarray, prior: np.ndarray, order: np.ndarray):
     return oriented_tables, oriented_prior
 
 
-def fit_classes(model, label_matrix, dev_label_matrix=None, dev_labels=None) -> ClassFit:
-    """Fit ``model`` (a ClassConditionalLabelModel with ``cardinality`` set) to k-class votes."""
-    _check_options(model)
-    k = model.cardinality
-    fixed_prior = _fixed_prior(model.class_prior, k)
-    indicators = _votes(label_matrix, k)
-    _check_votes(indicators, k)
-    dev_set = _check_dev_set(dev_label_matrix, dev_labels, indicators.n_lfs, k)
-    names = list(STRUCTURES) if model.structure == "auto" else [model.structure]
-    fits, bic = {}, {}
-    for name in names:
-        if name == "symmetric" and "class-conditional" in fits and symmetric_gap(
-                indicators, fits["class-conditional"], model.probability_margin,
-                fixed_prior) > AUTO_SKIP_GAP:
-            break  # the symmetric tables cannot come close: not worth their fit
-        structure = STRUCTURES[name]
-        fits[name] = expectation_maximisation(indicators, structure, model.probability_margin,
-                                              model.tol, model.max_iter, fixed_prior)
-        n_parameters = (structure.n_parameters(indicators)
-                        + (k - 1 if fixed_prior is None else 0))
-        bic[name] = fits[name].bic(indicators.n_points, n_parameters)
-    chosen = min(bic, key=lambda name: (bic[name], name != "class-conditional"))
-    fit = fits[chosen]
-    n_parameters = (STRUCTURES[chosen].n_parameters(indicators)
-                    + (k - 1 if fixed_prior is None else 0))
-    if indicators.n_uncovered >= INAPPLICABLE_MIN_SHARE * indicators.n_points:
-        with_share = expectation_maximisation(
-            indicators, STRUCTURES[chosen], model.probability_margin, model.tol,
-            model.max_iter, fixed_prior, inapplicable=True)
-        name = f"{chosen} + inapplicable share"
-        bic[name] = with_share.bic(indicators.n_points, n_parameters + 1)
-        if bic[name] < bic[chosen] - STRONG_EVIDENCE:
-            fit = with_share
-    if not fit.converged:
-        warn_at_caller(
-            f"ClassConditionalLabelModel stopped after max_iter={model.max_iter} iterations "
-            f"before every change fell below tol={model.tol:.0e}; increase max_iter",
-            ConvergenceWarning,
-        )
-    dev_posterior = dev_classes = None
-    if dev_set is not None:
-        dev_votes, dev_classes = _dev_points_with_votes(*dev_set)
-        dev_posterior = ClassPosterior(np.log(fit.conditional_probabilities),
-                                       np.log(fit.class_prior),
-                                       fit.inapplicable_share).predict_proba(dev_votes)
-    order = orient_classes(fit.conditional_probabilities, fit.class_prior, dev_posterior,
-                           dev_classes)
-    tables, prior = _oriented(fit.conditional_probabilities, fit.class_prior, order)
-    oriented = dataclasses.replace(fit, conditional_probabilities=tables, class_prior=prior)
-    return ClassFit(oriented, lf_accuracies(tables, prior), bic,
-                    bool(np.any(order != np.arange(k))))
+@dataclass(frozen=True)
+class ClassEstimate:
+    """What :meth:`ClassSteps.estimate` finds: the EM result kept, and the BIC of each fit."""
+
+    em: EMResult
+    bic: dict
+
+
+class ClassSteps:
+    """The k-class model's steps in the template fit (:class:`~.estimator.FitSteps`):
+    votes as indicators (in memory or on Dask), EM per structure, the inapplicable
+    share, orientation, the fitted attributes."""
+
+    def __init__(self, model) -> None:
+        _check_options(model)
+        self.model = model
+        self.cardinality = model.cardinality
+        self.fixed_prior = _fixed_prior(model.class_prior, model.cardinality)
+
+    def read_votes(self, label_matrix):
+        votes = _votes(label_matrix, self.cardinality)
+        _check_votes(votes, self.cardinality)
+        return votes
+
+    def check_dev_set(self, votes, dev_label_matrix, dev_labels):
+        return _check_dev_set(dev_label_matrix, dev_labels, votes.n_lfs, self.cardinality)
+
+    def _em(self, votes, name: str, inapplicable: bool = False) -> EMResult:
+        model = self.model
+        return expectation_maximisation(votes, STRUCTURES[name], model.probability_margin,
+                                        model.tol, model.max_iter, self.fixed_prior,
+                                        inapplicable=inapplicable)
+
+    def _n_parameters(self, votes, name: str) -> int:
+        return (STRUCTURES[name].n_parameters(votes)
+                + (self.cardinality - 1 if self.fixed_prior is None else 0))
+
+    def estimate(self, votes) -> ClassEstimate:
+        """Each structure by EM, the lower BIC kept; then that structure with an
+        inapplicable share, kept on strong evidence."""
+        model = self.model
+        names = list(STRUCTURES) if model.structure == "auto" else [model.structure]
+        fits, bic = {}, {}
+        for name in names:
+            if name == "symmetric" and "class-conditional" in fits and symmetric_gap(
+                    votes, fits["class-conditional"], model.probability_margin,
+                    self.fixed_prior) > AUTO_SKIP_GAP:
+                break  # the symmetric tables cannot come close: not worth their fit
+            fits[name] = self._em(votes, name)
+            bic[name] = fits[name].bic(votes.n_points, self._n_parameters(votes, name))
+        chosen = min(bic, key=lambda name: (bic[name], name != "class-conditional"))
+        fit = fits[chosen]
+        if votes.n_uncovered >= INAPPLICABLE_MIN_SHARE * votes.n_points:
+            with_share = self._em(votes, chosen, inapplicable=True)
+            name = f"{chosen} + inapplicable share"
+            bic[name] = with_share.bic(votes.n_points, self._n_parameters(votes, chosen) + 1)
+            if bic[name] < bic[chosen] - STRONG_EVIDENCE:
+                fit = with_share
+        if not fit.converged:
+            warn_at_caller(
+                f"ClassConditionalLabelModel stopped after max_iter={model.max_iter} "
+                f"iterations before every change fell below tol={model.tol:.0e}; increase "
+                "max_iter",
+                ConvergenceWarning,
+            )
+        return ClassEstimate(fit, bic)
+
+    def orient(self, estimate: ClassEstimate, votes, dev_set) -> ClassFit:
+        """Which class is which (:func:`~.orientation.orient_classes`), by the dev points
+        with votes when given."""
+        fit = estimate.em
+        dev_posterior = dev_classes = None
+        if dev_set is not None:
+            dev_votes, dev_classes = _dev_points_with_votes(*dev_set)
+            dev_posterior = ClassPosterior(np.log(fit.conditional_probabilities),
+                                           np.log(fit.class_prior),
+                                           fit.inapplicable_share).predict_proba(dev_votes)
+        order = orient_classes(fit.conditional_probabilities, fit.class_prior, dev_posterior,
+                               dev_classes)
+        tables, prior = _oriented(fit.conditional_probabilities, fit.class_prior, order)
+        oriented = dataclasses.replace(fit, conditional_probabilities=tables, class_prior=prior)
+        return ClassFit(oriented, lf_accuracies(tables, prior), estimate.bic,
+                        bool(np.any(order != np.arange(self.cardinality))))
+
+    def set_fitted(self, fit: ClassFit) -> None:
+        set_class_attributes(self.model, fit)
+
+
+def set_class_attributes(model, fit: ClassFit) -> None:
+    """A k-class fit's attributes on ``model`` (a ClassConditionalLabelModel)."""
+    model.__dict__.pop("vote_log_ratios_", None)  # a binary fit's, now stale
+    model.conditional_probabilities_ = fit.em.conditional_probabilities
+    model.class_prior_ = fit.em.class_prior
+    model.inapplicable_share_ = fit.em.inapplicable_share
+    model.classes_ = np.arange(fit.em.class_prior.shape[0])
+    model.accuracies_ = fit.accuracies
+    model.joint_probabilities_ = {}
+    model.dependencies_ = []
+    model.log_likelihood_ = float(fit.em.log_likelihood_history[-1])
+    model.log_likelihood_history_ = fit.em.log_likelihood_history
+    model.n_iter_ = fit.em.n_iter
+    model.converged_ = fit.em.converged
+    model.sign_flipped_ = fit.permuted
+    model.structure_ = fit.em.structure
+    model.bic_ = fit.bic
 
 
 def fit_classes_supervised(model, label_matrix, y) -> ClassFit:
-    """The same model counted on gold class labels: the gold-fitted reference.
+    """The same model counted on gold class labels: the gold-fitted reference (its
+    attributes set by :func:`set_class_attributes`).
 
     Its inapplicable share is 0: with the labels known, each class's share of points
     without votes is counted directly, so nothing needs explaining by it."""

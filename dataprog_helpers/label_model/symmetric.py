@@ -28,8 +28,10 @@ from vote statistics accumulated chunk by chunk, for label matrices of any size.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
@@ -45,7 +47,6 @@ from ..utils.validation import (
 )
 from .base import (
     SHARED_CONSTRAINTS,
-    BaseLabelModel,
     check_class_prior,
     check_dev_set,
     check_fit_statistics,
@@ -54,12 +55,15 @@ from .base import (
     table_log_odds,
 )
 from .dependencies import check_dependencies, dependency_forest, dependency_log_odds
+from .estimator import BaseLabelModel
 from .graphs import covote_groups
 from .rank_one import fit_rank_one, signs_from_agreements
 from .statistics import VoteStatistics, agreement_variance
 
 __all__ = [
     "LabelModel",
+    "SymmetricFit",
+    "SymmetricSteps",
     "check_correlations",
     "check_identifiable",
     "completion_mask",
@@ -420,27 +424,8 @@ class LabelModel(BaseLabelModel):
             )
         return correlations.numpy(), int(n_iter), converged, losses.numpy()
 
-    def fit(self, label_matrix, dev_label_matrix=None, dev_labels=None) -> LabelModel:
-        """Estimate the LF accuracies from a label matrix.
-
-        Parameters
-        ----------
-        label_matrix : array-like of shape (n_points, n_lfs)
-            Votes in {-1, 0, +1}; no gold labels are used.
-        dev_label_matrix, dev_labels : array-like of shapes (n_dev, n_lfs) and (n_dev,), optional
-            A few labeled points.  When given, they (not the better-than-random
-            assumption) decide the sign of q: the one under which the LFs agree
-            with the dev labels as q says.  Nothing else is learned from them.
-
-        Returns
-        -------
-        self
-        """
-        self._validate_params()
-        return self.fit_statistics(
-            VoteStatistics.from_label_matrix(label_matrix, patterns=False), dev_label_matrix,
-            dev_labels,
-        )
+    def _fit_steps(self) -> SymmetricSteps:
+        return SymmetricSteps(self)
 
     def fit_statistics(
         self, statistics: VoteStatistics, dev_label_matrix=None, dev_labels=None
@@ -455,53 +440,7 @@ class LabelModel(BaseLabelModel):
         """
         self._validate_params()
         check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
-        dependencies = check_dependencies(self.dependencies, statistics.n_lfs)
-        agreements = statistics.agreements()
-        mask = completion_mask(agreements, dependencies)
-        check_identifiable(statistics, mask, dependencies)
-        dev_set = check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
-        solution, n_iter, converged, loss_history = self._solve(
-            agreements, mask, statistics.counts
-        )
-        # The dev points' evidence for q as found: sum_k y_k sum_i q_i L_ki, i.e. how
-        # often each LF is right minus wrong on them, weighted by q.
-        dev_evidence = None if dev_set is None else float(
-            solution @ (dev_set[1].astype(np.float64) @ dev_set[0])
-        )
-        sign_flipped = choose_orientation(
-            solution, (1.0 + solution) / 2.0, dev_evidence, strength="|q|",
-            if_wrong="every accuracy p is really 1 - p",
-        )
-        correlations = -solution if sign_flipped else solution
-        accuracies = (1.0 + correlations) / 2.0
-        weights = log_odds_weights(accuracies)
-        if self.class_prior == "estimate":
-            class_prior = _prior_from_mean_votes(
-                statistics.mean_votes(), correlations, self.probability_margin
-            )
-        else:
-            class_prior = float(self.class_prior)
-        residuals = np.ma.MaskedArray(
-            agreements.filled(0.0) - np.outer(correlations, correlations),
-            mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
-        )
-        dependency_edges = dependency_forest(
-            dependencies, correlations, agreements, self._joint_floor
-        )
-        self.correlations_ = correlations
-        self.accuracies_ = accuracies
-        self.weights_ = weights
-        self.vote_log_ratios_ = symmetric_table(weights)
-        self.class_prior_ = class_prior
-        self.agreement_matrix_ = agreements
-        self.residuals_ = residuals
-        self.dependencies_ = dependencies
-        self.dependency_edges_ = dependency_edges
-        self.n_iter_ = n_iter
-        self.converged_ = converged
-        self.loss_history_ = loss_history
-        self.sign_flipped_ = sign_flipped
-        return self
+        return self._fit_votes(SymmetricSteps(self), statistics, dev_label_matrix, dev_labels)
 
     @property
     def _joint_floor(self) -> float:
@@ -523,3 +462,93 @@ class LabelModel(BaseLabelModel):
             agreements=self.agreement_matrix_, edges=self.dependency_edges_,
             floor=self._joint_floor,
         )
+
+
+@dataclass(frozen=True)
+class SymmetricFit:
+    """What :class:`SymmetricSteps` estimates: the solution, and what it was found from.
+
+    ``correlations`` are q as found, then (after :meth:`SymmetricSteps.orient`) as
+    oriented, with ``sign_flipped`` saying whether they were negated.
+    """
+
+    statistics: VoteStatistics
+    dependencies: list
+    agreements: np.ma.MaskedArray
+    correlations: np.ndarray
+    n_iter: int
+    converged: bool
+    loss_history: np.ndarray
+    sign_flipped: bool = False
+
+
+class SymmetricSteps:
+    """:class:`LabelModel`'s steps in the template fit (:class:`~.estimator.FitSteps`):
+    vote statistics, the masked rank-one completion, the sign of q, the attributes."""
+
+    def __init__(self, model: LabelModel) -> None:
+        self.model = model
+
+    def read_votes(self, label_matrix) -> VoteStatistics:
+        statistics = VoteStatistics.from_label_matrix(label_matrix, patterns=False)
+        check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
+        return statistics
+
+    def check_dev_set(self, statistics: VoteStatistics, dev_label_matrix, dev_labels):
+        return check_dev_set(dev_label_matrix, dev_labels, statistics.n_lfs)
+
+    def estimate(self, statistics: VoteStatistics) -> SymmetricFit:
+        dependencies = check_dependencies(self.model.dependencies, statistics.n_lfs)
+        agreements = statistics.agreements()
+        mask = completion_mask(agreements, dependencies)
+        check_identifiable(statistics, mask, dependencies)
+        solution, n_iter, converged, loss_history = self.model._solve(
+            agreements, mask, statistics.counts
+        )
+        return SymmetricFit(statistics, dependencies, agreements, solution, n_iter, converged,
+                            loss_history)
+
+    def orient(self, fit: SymmetricFit, statistics: VoteStatistics, dev_set) -> SymmetricFit:
+        # The dev points' evidence for q as found: sum_k y_k sum_i q_i L_ki, i.e. how
+        # often each LF is right minus wrong on them, weighted by q.
+        dev_evidence = None if dev_set is None else float(
+            fit.correlations @ (dev_set[1].astype(np.float64) @ dev_set[0])
+        )
+        sign_flipped = choose_orientation(
+            fit.correlations, (1.0 + fit.correlations) / 2.0, dev_evidence, strength="|q|",
+            if_wrong="every accuracy p is really 1 - p",
+        )
+        correlations = -fit.correlations if sign_flipped else fit.correlations
+        return dataclasses.replace(fit, correlations=correlations, sign_flipped=sign_flipped)
+
+    def set_fitted(self, fit: SymmetricFit) -> None:
+        model, statistics, agreements = self.model, fit.statistics, fit.agreements
+        correlations = fit.correlations
+        accuracies = (1.0 + correlations) / 2.0
+        weights = log_odds_weights(accuracies)
+        if model.class_prior == "estimate":
+            class_prior = _prior_from_mean_votes(
+                statistics.mean_votes(), correlations, model.probability_margin
+            )
+        else:
+            class_prior = float(model.class_prior)
+        residuals = np.ma.MaskedArray(
+            agreements.filled(0.0) - np.outer(correlations, correlations),
+            mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
+        )
+        dependency_edges = dependency_forest(
+            fit.dependencies, correlations, agreements, model._joint_floor
+        )
+        model.correlations_ = correlations
+        model.accuracies_ = accuracies
+        model.weights_ = weights
+        model.vote_log_ratios_ = symmetric_table(weights)
+        model.class_prior_ = class_prior
+        model.agreement_matrix_ = agreements
+        model.residuals_ = residuals
+        model.dependencies_ = fit.dependencies
+        model.dependency_edges_ = dependency_edges
+        model.n_iter_ = fit.n_iter
+        model.converged_ = fit.converged
+        model.loss_history_ = fit.loss_history
+        model.sign_flipped_ = fit.sign_flipped
