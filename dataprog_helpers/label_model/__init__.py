@@ -9,7 +9,9 @@ One module per idea:
 - ``estimator``: :class:`BaseLabelModel`, whose template ``fit`` every model
   follows (read the votes, check the dev set, estimate, orient, set the fitted
   attributes) through its own ``FitSteps``, and prediction and scoring;
-- ``rank_one``: the masked rank-one completion both models solve, in TensorFlow;
+- ``rank_one``: the masked rank-one completion both models solve, in TensorFlow for
+  :class:`LabelModel` (the class-conditional moment estimate takes the same steps in
+  NumPy);
 - ``graphs``: co-vote groups, dependency groups and spanning forests
   (:mod:`scipy.sparse.csgraph`);
 - ``symmetric``: :class:`LabelModel`, the tutorial's model (class-symmetric
@@ -21,10 +23,8 @@ One module per idea:
   indicators), ``orientation`` (which class is which), ``dask_em`` (the same EM
   on a cluster) and ``class_posterior`` (the k-class posterior in NumPy); with two
   classes through ``binary_steps`` (its steps in the template fit), ``binary_fit``
-  (EM on coded vote patterns, in NumPy),
-  ``binary_moments`` (the moment estimate, the one route that needs TensorFlow,
-  imported on use) and ``dependency_blocks`` (how declared dependency groups are
-  coded);
+  (EM on coded vote patterns, in NumPy), ``binary_moments`` (the moment estimate,
+  in NumPy) and ``dependency_blocks`` (how declared dependency groups are coded);
 - ``vote_tables``: two-class posteriors from given vote distributions, and vote
   distributions as tables;
 - ``dependencies``: the joint votes of declared dependent LFs in the posterior;

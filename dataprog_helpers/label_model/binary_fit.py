@@ -21,9 +21,11 @@ Two ways to fit it, and their combination:
   so the covariance of the votes, with each LF's own 2 x 2 block left out, is the
   rank-one matrix ``g g^T`` with ``g = sqrt(pi (1 - pi)) delta``: the same masked
   rank-one completion as the symmetric model's ``Z = q q^T``, solved by the same
-  TensorFlow gradient steps.  Second moments cannot tell a strong signal with a
-  balanced prior from a stronger one with an imbalanced prior; the third
-  central moment of three different LFs can.  With ``t_i = g_i . (x_i - mu_i)``,
+  diagonal-Newton steps, here in NumPy
+  (:func:`~dataprog_helpers.label_model.binary_moments.complete_rank_one`).  Second
+  moments cannot tell a strong signal with a balanced prior from a stronger one
+  with an imbalanced prior; the third central moment of three different LFs can.
+  With ``t_i = g_i . (x_i - mu_i)``,
 
       E[t_i t_j t_k] = (1 - 2 pi) / sqrt(pi (1 - pi)) |g_i|^2 |g_j|^2 |g_k|^2,
 

@@ -1,23 +1,53 @@
 """The moment estimate of the two-class class-conditional model (``method="moments"``
 or ``init="moments"``): the masked rank-one completion of the votes' covariance, and the
 class prior from their third moments (the maths is in
-:mod:`~dataprog_helpers.label_model.binary_fit`).  It runs TensorFlow's gradient steps
-(:func:`~dataprog_helpers.label_model.rank_one.fit_rank_one`), so the model imports
-this module, and TensorFlow, only when the moment estimate is asked for.
+:mod:`~dataprog_helpers.label_model.binary_fit`).
+
+The completion takes the same diagonal-Newton steps as
+:func:`~dataprog_helpers.label_model.rank_one.fit_rank_one`, which :class:`LabelModel`
+runs in TensorFlow (its gradients are what the course shows).  Here they are written
+out in NumPy (:func:`complete_rank_one`), so the class-conditional model, by EM or by
+moments, needs no TensorFlow; a test checks that both give the same q.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
 
 from ..exceptions import IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
 from .binary_fit import BinaryFit
 from .dependency_blocks import factor_positions, vote_digits
-from .rank_one import fit_rank_one
 
-__all__ = ["moment_estimate", "third_moment_prior"]
+__all__ = ["complete_rank_one", "moment_estimate", "third_moment_prior"]
+
+
+def complete_rank_one(agreements: np.ndarray, mask: np.ndarray, initial: np.ndarray,
+                      step_size: float, tol: float, max_iter: int, bound: float
+                      ) -> tuple[np.ndarray, int, float]:
+    """``min_g sum_ab mask_ab (C_ab - g_a g_b)^2`` by diagonal-Newton steps, in NumPy.
+
+    Each step moves g by ``step_size`` times the gradient ``-4 sum_b mask_ab (C_ab -
+    g_a g_b) g_b`` divided by the exact second derivative ``4 sum_b mask_ab g_b^2``
+    in each coordinate, clipped to ``[-bound, bound]``, until no coordinate moves by
+    more than ``tol`` or ``max_iter`` steps.  ``agreements`` and ``mask`` are
+    symmetric, ``mask`` 0 on the diagonal.
+
+    Returns
+    -------
+    (g, steps, largest change in the last step)
+    """
+    signal = np.array(initial, dtype=np.float64)
+    change, steps = np.inf, 0
+    while steps < max_iter and change > tol:
+        residuals = mask * (agreements - np.outer(signal, signal))
+        gradient = -4.0 * (residuals @ signal)
+        curvature = 4.0 * (mask @ np.square(signal))
+        new_signal = np.clip(signal - step_size * gradient / (curvature + 1e-12), -bound, bound)
+        change = float(np.max(np.abs(new_signal - signal)))
+        signal = new_signal
+        steps += 1
+    return signal, steps, change
 
 
 def moment_estimate(fit: BinaryFit) -> tuple[list[np.ndarray], float, int, bool]:
@@ -30,17 +60,9 @@ def moment_estimate(fit: BinaryFit) -> tuple[list[np.ndarray], float, int, bool]
         factor_of[list(factor.lfs)] = index
     mask = (factor_of[owner][:, None] != factor_of[owner][None, :]).astype(np.float64)
     initial = np.random.default_rng(model.seed).normal(0.0, 0.1, size=2 * n_lfs)
-    signal, steps, change, _ = fit_rank_one(
-        agreements=tf.constant(covariance * mask),
-        mask=tf.constant(mask),
-        initial=tf.constant(initial),
-        step_size=tf.constant(0.5, tf.float64),
-        tol=tf.constant(float(model.tol), tf.float64),
-        max_iter=tf.constant(int(model.max_iter), tf.int32),
-        bound=tf.constant(1.0, tf.float64),
-    )
-    signal = signal.numpy()
-    converged = bool(change.numpy() <= model.tol)
+    signal, steps, change = complete_rank_one(covariance * mask, mask, initial, 0.5,
+                                              float(model.tol), int(model.max_iter), 1.0)
+    converged = bool(change <= model.tol)
     # Orient g so that the LFs point to the class they vote for (the final
     # orientation, with its warnings and dev labels, comes after the fit).
     if np.sum(signal[n_lfs:] - signal[:n_lfs]) < 0:

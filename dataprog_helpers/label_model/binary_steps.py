@@ -22,6 +22,7 @@ from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import check_label_matrix, check_labels, check_same_length
 from .base import check_dev_set, check_fit_statistics, check_lf_votes, choose_orientation
 from .binary_fit import BinaryFit, binary_lf_accuracies, polarities, warn_of_shared_abstentions
+from .binary_moments import moment_estimate
 from .class_fit import AUTO_SKIP_GAP
 from .dependencies import check_dependencies
 from .dependency_blocks import factors_of
@@ -171,8 +172,6 @@ class BinarySteps:
         model = self.model
         fit.pooled = structure == "symmetric"
         if structure == "class-conditional" and self._needs_moments:
-            from .binary_moments import moment_estimate  # TensorFlow, imported on use
-
             tables, prior, steps, converged = moment_estimate(fit)
         else:  # the symmetric tables are always fitted by EM from the majority vote
             tables, prior = fit.majority_vote_start()

@@ -3,13 +3,15 @@
 Both label models meet the same problem.  The symmetric model's agreements are
 ``Z_ij = q_i q_j`` off the diagonal (see :mod:`.symmetric`); the class-conditional
 model's moment estimate finds the covariance of the vote indicators of different
-LFs to be ``g_a g_b`` (see :mod:`.class_conditional`).  Each is a masked rank-one
+LFs to be ``g_a g_b`` (see :mod:`.binary_fit`).  Each is a masked rank-one
 matrix completion,
 
     min_q  sum_{(i, j) observed} (Z_ij - q_i q_j)^2,
 
-solved here with TensorFlow gradients in one compiled loop
-(:func:`fit_rank_one`), and each leaves a global sign open, which
+solved here with TensorFlow gradients in one compiled loop (:func:`fit_rank_one`,
+for :class:`LabelModel`; the class-conditional model takes the same steps in NumPy,
+:func:`~.binary_moments.complete_rank_one`, to need no TensorFlow), and each leaves a
+global sign open, which
 :func:`signs_from_agreements` settles up to one flip.
 """
 

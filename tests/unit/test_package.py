@@ -103,7 +103,7 @@ def test_the_exceptions_are_scikit_learns_where_they_mean_the_same():
 
 def test_the_numpy_parts_import_without_tensorflow_or_dask():
     # A Dask worker or a script that only applies LFs, counts votes or fits the
-    # class-conditional model by EM should not pay for (or need) TensorFlow; the
+    # class-conditional model (by EM or by moments) should not pay for (or need) TensorFlow; the
     # in-memory paths never import Dask.
     code = (
         "import sys\n"
@@ -120,6 +120,8 @@ def test_the_numpy_parts_import_without_tensorflow_or_dask():
         "dh.ClassConditionalLabelModel(cardinality=3).fit(K).predict_proba(K)\n"
         "B = dh.signed_label_matrix(dh.course.sample_class_label_matrix(y % 2, tables(2, 6), 2))\n"
         "dh.ClassConditionalLabelModel().fit(B).predict_proba(B)\n"
+        "dh.ClassConditionalLabelModel(method='moments').fit(B)\n"
+        "dh.ClassConditionalLabelModel(init='moments').fit(B)\n"
         "print(sorted(m for m in ('tensorflow', 'keras', 'dask') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
