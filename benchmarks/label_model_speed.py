@@ -29,7 +29,7 @@ import tensorflow as tf  # noqa: E402
 import dataprog_helpers as dh  # noqa: E402
 from dataprog_helpers.course.experiment import compare_estimators, median_seconds  # noqa: E402
 from dataprog_helpers.label_model.rank_one import preconditioned_step  # noqa: E402
-from dataprog_helpers.label_model.symmetric import completion_mask  # noqa: E402
+from dataprog_helpers.label_model.symmetric_completion import completion_mask  # noqa: E402
 
 _compiled_step = tf.function(preconditioned_step, reduce_retracing=True)
 

@@ -64,8 +64,8 @@ from dataprog_helpers.course.keyword_simulation import (  # noqa: E402
 from dataprog_helpers.course.topic_lfs import TOPIC_LFS, video_classes  # noqa: E402
 from dataprog_helpers.course.wine_lfs import wine_lfs  # noqa: E402
 from dataprog_helpers.label_model.class_posterior import ClassPosterior  # noqa: E402
+from dataprog_helpers.label_model.class_structures import FullTables  # noqa: E402
 from dataprog_helpers.label_model.multiclass import (  # noqa: E402
-    FullTables,
     VoteIndicators,
     expectation_maximisation,
 )

@@ -15,13 +15,17 @@ One module per idea:
 - ``graphs``: co-vote groups, dependency groups and spanning forests
   (:mod:`scipy.sparse.csgraph`);
 - ``symmetric``: :class:`LabelModel`, the tutorial's model (class-symmetric
-  accuracies, voting independent of y) and its solvers;
+  accuracies, voting independent of y), and its steps in the template fit;
+  ``symmetric_completion``: how it finds q (the masked completion, whether the
+  pairs identify q, the triplet solution) and the class prior;
 - ``class_conditional``: :class:`ClassConditionalLabelModel`, a vote
   distribution per LF and class (the Dawid-Skene family), for one-sided LFs;
   with ``cardinality=k`` it fits k classes through ``class_fit`` (validation,
   structures by BIC, orientation), ``multiclass`` (the NumPy EM on vote
-  indicators), ``orientation`` (which class is which), ``dask_em`` (the same EM
-  on a cluster) and ``class_posterior`` (the k-class posterior in NumPy); with two
+  indicators), ``class_structures`` (full and symmetric tables),
+  ``inapplicable_share`` (points no LF applies to), ``orientation`` (which class
+  is which), ``dask_em`` (the same EM on a cluster) and ``class_posterior`` (the
+  k-class posterior in NumPy); with two
   classes through ``binary_steps`` (its steps in the template fit), ``binary_fit``
   (EM on coded vote patterns, in NumPy), ``binary_moments`` (the moment estimate,
   in NumPy) and ``dependency_blocks`` (how declared dependency groups are coded);
@@ -49,9 +53,9 @@ _HOMES = {
     "preconditioned_step": "rank_one",
     "VoteStatistics": "statistics",
     "LabelModel": "symmetric",
-    "estimate_class_prior": "symmetric",
+    "estimate_class_prior": "symmetric_completion",
     "posterior_proba": "symmetric",
-    "triplet_correlations": "symmetric",
+    "triplet_correlations": "symmetric_completion",
 }
 __all__ = sorted(_HOMES)
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)

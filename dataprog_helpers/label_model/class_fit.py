@@ -26,11 +26,10 @@ from ..utils.optional_dask import is_dask_array
 from ..utils.validation import check_class_labels, check_label_matrix, check_same_length
 from .base import check_lf_votes
 from .class_posterior import ClassPosterior
+from .class_structures import FullTables, SymmetricTables
 from .dask_em import DaskVotes
 from .multiclass import (
     EMResult,
-    FullTables,
-    SymmetricTables,
     VoteIndicators,
     counts_of_posterior,
     expectation_maximisation,

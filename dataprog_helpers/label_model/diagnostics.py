@@ -26,7 +26,8 @@ from .dependency_blocks import BLOCK_LFS
 from .indicator_residuals import find_class_conditional_dependencies
 from .rank_one import signs_from_agreements
 from .statistics import VoteStatistics, agreement_variance
-from .symmetric import LabelModel, check_correlations, check_identifiable, completion_mask
+from .symmetric import LabelModel
+from .symmetric_completion import check_correlations, check_identifiable, completion_mask
 
 __all__ = ["find_dependencies", "standardized_residuals"]
 

@@ -32,8 +32,8 @@ costs time in proportion to the votes, not to n x m.
 **Fitting.**  Expectation-maximisation from the majority vote's labels (each
 point's votes shared among its most-voted classes; a point without votes counts
 as uniform).  The M-step turns the expected counts into tables by a structure:
-the full tables (:class:`FullTables`), or one coverage and one accuracy per LF
-(:class:`SymmetricTables`).  Every probability is kept at least
+the full tables, or one coverage and one accuracy per LF
+(:mod:`~dataprog_helpers.label_model.class_structures`).  Every probability is kept at least
 ``probability_margin`` (and each distribution renormalised), so every log-ratio is
 finite.  EM, accelerated by SQUAREM, stops once a step changes no probability by
 more than ``tol`` (:func:`expectation_maximisation`).
@@ -48,25 +48,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
-from scipy.special import logsumexp
 
+from .class_structures import SymmetricTables
+from .inapplicable_share import Expected, with_inapplicable_share
 from .squarem import extrapolate
 from .statistics import distinct_patterns
 
 __all__ = [
     "EMResult",
-    "Expected",
-    "FullTables",
-    "SymmetricTables",
     "VoteIndicators",
     "counts_of_posterior",
     "expectation_maximisation",
     "maximisation",
     "outcomes_seen",
-    "pooled_tables",
     "posterior_log_joint",
     "symmetric_gap",
-    "with_inapplicable_share",
 ]
 
 #: Plain EM steps before the accelerated cycles begin (a well-started fit often
@@ -224,94 +220,10 @@ def counts_of_posterior(indicators: VoteIndicators, posterior: np.ndarray) -> np
     return np.concatenate([np.maximum(abstentions, 0.0), votes], axis=2)
 
 
-class FullTables:
-    """The M-step of the full tables: each LF's counts per class, normalised."""
-
-    name = "class-conditional"
-
-    @staticmethod
-    def tables(counts: np.ndarray) -> np.ndarray:
-        totals = counts.sum(axis=2, keepdims=True)
-        uniform = np.full_like(counts, 1.0 / counts.shape[2])
-        return np.divide(counts, totals, out=uniform, where=totals > 0)
-
-    @staticmethod
-    def n_parameters(data) -> int:
-        """Free parameters: per LF and class, the LF's outcomes seen in the data, less one.
-
-        An outcome an LF never produces (a one-sided LF's votes for other classes)
-        has its maximum-likelihood probability at the floor, not fitted: counting it
-        would charge a one-sided LF k (k + 1) - k parameters instead of k.
-        """
-        return int(data.cardinality * (data.outcomes_seen() - 1).sum())
-
-
-class SymmetricTables:
-    """The M-step of the symmetric tables: one coverage and one accuracy per LF
-    (:func:`pooled_tables`; 2 free parameters per LF)."""
-
-    name = "symmetric"
-
-    @staticmethod
-    def tables(counts: np.ndarray) -> np.ndarray:
-        return pooled_tables(counts)
-
-    @staticmethod
-    def n_parameters(data) -> int:
-        return 2 * data.n_lfs
-
-
 def kept_above(probabilities: np.ndarray, margin: float) -> np.ndarray:
     """Probabilities over the last axis, each raised to at least ``margin`` and renormalised."""
     probabilities = np.maximum(probabilities, margin)
     return probabilities / probabilities.sum(axis=-1, keepdims=True)
-
-
-@dataclass(frozen=True)
-class Expected:
-    """What the E-step gives the M-step.
-
-    Attributes
-    ----------
-    counts : ndarray of shape (n_lfs, k, k + 1)
-        Expected counts ``N[i, c, v + 1]`` of the points whose votes follow the tables.
-    inapplicable : ndarray of shape (k,)
-        The expected number of points of each class that no LF applies to.
-    """
-
-    counts: np.ndarray
-    inapplicable: np.ndarray
-
-
-def with_inapplicable_share(data, counts: np.ndarray, log_likelihood: float,
-                            tables: np.ndarray, prior: np.ndarray,
-                            share: float) -> tuple[Expected, float]:
-    """The E-step of the model with an inapplicable share, from Dawid and Skene's.
-
-    ``counts`` and ``log_likelihood`` are Dawid and Skene's E-step at ``(tables,
-    prior)`` (share 0), over every point.  Only the ``data.n_uncovered`` points without
-    votes read the share: each is, for class c, inapplicable with weight ``pi[c] rho``
-    or voting-and-abstaining with weight ``pi[c] (1 - rho) A[c]``, ``A[c] = prod_i
-    theta[i, c, 0]``.  Their abstentions in ``counts`` are replaced by the second share
-    and the first is returned apart; the points with votes gain ``log(1 - rho)`` each.
-    """
-    n_uncovered, k = data.n_uncovered, prior.shape[0]
-    if n_uncovered == 0:
-        return Expected(counts, np.zeros(k)), log_likelihood
-    log_joint = np.log(prior) + np.log(tables[:, :, 0]).sum(axis=0)
-    as_voting = np.exp(log_joint - logsumexp(log_joint))  # what the E-step used
-    with np.errstate(divide="ignore"):
-        voting = log_joint + np.log1p(-share)
-        inapplicable = np.log(prior) + np.log(share)
-    both = np.logaddexp(voting, inapplicable)
-    total = logsumexp(both)
-    counts = counts.copy()
-    counts[:, :, 0] += n_uncovered * (np.exp(voting - total) - as_voting)[None, :]
-    np.maximum(counts, 0.0, out=counts)
-    n_covered = data.n_points - n_uncovered
-    log_likelihood = (log_likelihood * data.n_points + n_covered * np.log1p(-share)
-                      + n_uncovered * (total - logsumexp(log_joint))) / data.n_points
-    return Expected(counts, n_uncovered * np.exp(inapplicable - total)), log_likelihood
 
 
 def maximisation(expected: Expected, n_points: float, structure, margin: float,
@@ -338,8 +250,8 @@ def majority_vote_posterior(indicators: VoteIndicators) -> np.ndarray:
 def expectation_maximisation(data, structure, margin: float, tol: float, max_iter: int,
                              fixed_prior: np.ndarray | None = None,
                              inapplicable: bool = False) -> EMResult:
-    """EM for ``structure`` (:class:`FullTables` or :class:`SymmetricTables`) from the
-    majority vote, until one EM step moves no parameter by more than ``tol``.
+    """EM for ``structure`` (:mod:`~.class_structures`) from the majority vote, until one
+    EM step moves no parameter by more than ``tol``.
 
     ``data`` is what the E-step reads: :class:`VoteIndicators` in memory, or
     :class:`~dataprog_helpers.label_model.dask_em.DaskVotes` on a cluster; either
@@ -442,26 +354,3 @@ def symmetric_gap(data, fit: EMResult, margin: float,
                                      prior, share)[1]
     allowance = data.n_lfs * np.log(data.n_points) / 2.0
     return float((fit.log_likelihood_history[-1] - pooled) * data.n_points / allowance)
-
-
-def pooled_tables(counts: np.ndarray) -> np.ndarray:
-    """The symmetric tables nearest expected counts ``N[i, c, v + 1]``: each LF's coverage
-    and accuracy pooled over the classes.
-
-    LF i votes with probability ``coverage_i`` whatever the class and, when it votes,
-    is right with probability ``accuracy_i`` and otherwise votes each wrong class
-    alike: ``P(v = c | c) = coverage accuracy``, ``P(v = c' | c) = coverage (1 -
-    accuracy) / (k - 1)``, ``P(abstain | c) = 1 - coverage``.
-    """
-    n_lfs, k, _ = counts.shape
-    abstained = counts[:, :, 0].sum(axis=1)
-    right = np.trace(counts[:, :, 1:], axis1=1, axis2=2)
-    cast = counts[:, :, 1:].sum(axis=(1, 2))
-    coverage = cast / (cast + abstained)
-    accuracy = right / cast
-    tables = np.empty_like(counts)
-    tables[:, :, 0] = (1.0 - coverage)[:, None]
-    tables[:, :, 1:] = (coverage * (1.0 - accuracy) / (k - 1))[:, None, None]
-    diagonal = np.arange(k)
-    tables[:, diagonal, diagonal + 1] = (coverage * accuracy)[:, None]
-    return tables

@@ -35,11 +35,8 @@ from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
-import tensorflow as tf
 from scipy.special import expit
 
-from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
-from ..utils.caller_warnings import warn_at_caller
 from ..utils.validation import (
     Interval,
     StrOptions,
@@ -56,20 +53,20 @@ from .base import (
 )
 from .dependencies import check_dependencies, dependency_forest, dependency_log_odds
 from .estimator import BaseLabelModel
-from .graphs import covote_groups
-from .rank_one import fit_rank_one, signs_from_agreements
-from .statistics import VoteStatistics, agreement_variance
+from .statistics import VoteStatistics
+from .symmetric_completion import (
+    check_identifiable,
+    completion_mask,
+    prior_from_mean_votes,
+    solve_correlations,
+)
 
 __all__ = [
     "LabelModel",
     "SymmetricFit",
     "SymmetricSteps",
-    "check_correlations",
-    "check_identifiable",
-    "completion_mask",
-    "estimate_class_prior",
+    "joint_floor",
     "posterior_proba",
-    "triplet_correlations",
 ]
 
 #: The ways :class:`LabelModel` can solve for q.
@@ -105,162 +102,15 @@ def posterior_proba(label_matrix, accuracies, class_prior: float = 0.5) -> np.nd
     return expit(table_log_odds(label_matrix, symmetric_table(weights), class_prior))
 
 
+def joint_floor(probability_margin: float) -> float:
+    """The smallest cell of a dependent pair's joint table the independent model allows:
+    both LFs wrong at the accuracy cap, ``probability_margin ** 2``."""
+    return probability_margin**2
+
+
 def symmetric_table(weights: np.ndarray) -> np.ndarray:
     """The per-LF log-ratio tables ``(-w_i, 0, w_i)`` of the symmetric model, shape (n_lfs, 3)."""
     return np.stack([-weights, np.zeros_like(weights), weights], axis=1)
-
-
-def _prior_from_mean_votes(mean_votes: np.ndarray, correlations: np.ndarray,
-                           margin: float) -> float:
-    """Least-squares fit of ``mean_votes = (2 pi - 1) q``; see :func:`estimate_class_prior`."""
-    strength = float(np.sum(correlations**2))
-    if strength == 0.0:
-        return 0.5
-    imbalance = float(np.dot(correlations, mean_votes)) / strength
-    return float(np.clip((1.0 + imbalance) / 2.0, margin, 1.0 - margin))
-
-
-def check_correlations(correlations, n_lfs: int) -> np.ndarray:
-    correlations = np.asarray(correlations, dtype=np.float64)
-    if correlations.shape != (n_lfs,):
-        raise ValueError(f"correlations must have shape ({n_lfs},), got {correlations.shape}")
-    return correlations
-
-
-def estimate_class_prior(label_matrix, correlations, margin: float = 1e-3) -> float:
-    """Estimate P(y = +1) from the LFs' mean votes and their correlations q.
-
-    Under the label model, the mean vote of LF i over the points it votes on is
-    ``E[lambda_i | LF i votes] = E[y] E[lambda_i y | votes] = (2 pi - 1) q_i``.
-    The least-squares fit over the LFs gives ``2 pi - 1 = sum_i q_i m_i / sum_i q_i^2``
-    with ``m_i`` the observed mean votes; the result is kept in ``[margin, 1 - margin]``.
-    Returns 0.5 when every ``q_i`` is 0 (the votes then carry no information about y).
-    """
-    label_matrix = check_label_matrix(label_matrix)
-    correlations = check_correlations(correlations, label_matrix.shape[1])
-    mean_votes = VoteStatistics.from_label_matrix(label_matrix, patterns=False).mean_votes()
-    if np.isnan(mean_votes).any():
-        raise ValueError("every LF must vote at least once to estimate the class prior")
-    return _prior_from_mean_votes(mean_votes, correlations, margin)
-
-
-def triplet_correlations(
-    agreements: np.ndarray, mask: np.ndarray, counts: np.ndarray, bound: float
-) -> np.ndarray:
-    """Closed-form q from triplets of LFs, up to a global sign.
-
-    For conditionally independent LFs, ``Z_ij Z_ik / Z_jk = q_i^2`` for every
-    triplet of distinct LFs (the triplet method of the weak-supervision
-    literature, e.g. Fu et al., *Fast and Three-rious*, ICML 2020).  A single
-    triplet is fragile when ``Z_jk`` is near 0, so each ``q_i^2`` is the
-    least-squares slope of ``Z_ij Z_ik`` on ``Z_jk`` over all usable triplets,
-
-        q_i^2 = sum_{j,k} Z_ij Z_ik Z_jk / sum_{j,k} (Z_jk^2 - v_jk),
-
-    a weighted average of the per-triplet ratios with weights ``Z_jk^2``: tiny,
-    noisy denominators get tiny weight.  ``v_jk = (1 - Z_jk^2) / n_jk`` is the
-    sampling variance of ``Z_jk`` (a mean of ``n_jk`` products of votes;
-    :func:`~dataprog_helpers.label_model.statistics.agreement_variance`); without
-    it the denominator would overstate ``(q_j q_k)^2`` by that much on average,
-    which is more than the signal when pairs co-vote a few hundred times.  Both
-    sums are diagonals of matrix products, so the cost is a few m x m matrix
-    multiplications.  Signs come from :func:`signs_from_agreements`.  An LF
-    whose pooled denominator is not positive gets q = 0, with an
-    :class:`IdentifiabilityWarning`.
-
-    Parameters
-    ----------
-    agreements : ndarray of shape (m, m)
-        Z, any value where ``mask`` is 0.
-    mask : ndarray of shape (m, m)
-        1 for observed off-diagonal pairs used in the fit, 0 elsewhere.
-    counts : ndarray of shape (m, m)
-        Co-vote counts ``n_jk``.
-    bound : float
-        |q| is capped at ``bound``.
-
-    Returns
-    -------
-    ndarray of shape (m,)
-
-    Raises
-    ------
-    ValueError
-        If an LF belongs to no triplet whose three pairs are all used.
-    """
-    masked = agreements * mask
-    variances = mask * agreement_variance(masked, counts)
-    numerators = np.sum((masked @ masked) * masked, axis=1)  # diag(A^3): A is symmetric
-    denominators = np.sum((mask @ (masked**2 - variances)) * mask, axis=1)
-    in_triangle = np.sum((mask @ mask) * mask, axis=1) > 0
-    if not in_triangle.all():
-        raise ValueError(
-            f'method="triplet" needs every LF in a triangle of co-voting pairs; LF(s) '
-            f"{np.flatnonzero(~in_triangle).tolist()} are in none (outside the declared "
-            'dependencies); use method="gradient"'
-        )
-    undetermined = np.flatnonzero(denominators <= 0)
-    if undetermined.size:
-        warn_at_caller(
-            f"the triplet estimate of LF(s) {undetermined.tolist()} is undetermined: their "
-            "triplets' agreements are indistinguishable from sampling noise, so their "
-            "accuracy is set to 0.5 (weight 0)",
-            IdentifiabilityWarning,
-        )
-    squares = np.divide(numerators, denominators, out=np.zeros_like(numerators),
-                        where=denominators > 0)
-    magnitudes = np.sqrt(np.clip(squares, 0.0, bound**2))
-    return magnitudes * signs_from_agreements(masked, magnitudes)
-
-
-def completion_mask(
-    agreements: np.ma.MaskedArray, dependencies: list[tuple[int, int]]
-) -> np.ndarray:
-    """1 on the observed off-diagonal pairs that inform q, 0 elsewhere, shape (n_lfs, n_lfs).
-
-    A pair is left out (0) where it never co-votes (masked in ``agreements``), on
-    the diagonal and where it is declared dependent.
-    """
-    mask = (~np.ma.getmaskarray(agreements)).astype(np.float64)
-    np.fill_diagonal(mask, 0.0)
-    for i, j in dependencies:
-        mask[i, j] = mask[j, i] = 0.0
-    return mask
-
-
-def check_identifiable(
-    statistics: VoteStatistics, mask: np.ndarray, dependencies: list
-) -> None:
-    """Raise a ``ValueError`` unless the pairs of ``mask`` determine q up to its sign.
-
-    Every LF must vote, and co-vote with another LF outside ``dependencies``;
-    the co-voting pairs must connect all LFs and contain an odd cycle
-    (:func:`~dataprog_helpers.label_model.graphs.covote_groups`).
-    """
-    check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
-    observed = mask > 0
-    declared = " outside the declared dependencies" if dependencies else ""
-    isolated = np.flatnonzero(~observed.any(axis=1))
-    if isolated.size:
-        raise ValueError(
-            f"LF(s) {isolated.tolist()} never vote on a point together with another "
-            f"LF{declared}, so their accuracy cannot be estimated from agreements"
-        )
-    groups = covote_groups(observed)
-    if len(groups) > 1:
-        described = "; ".join(str(members) for members, _ in groups)
-        raise ValueError(
-            f"the LFs form {len(groups)} groups that never vote on a common point"
-            f"{declared} ({described}), so their accuracies cannot be related; "
-            "fit each group separately"
-        )
-    if not groups[0][1]:
-        raise ValueError(
-            f"the pairs of LFs that vote together{declared} contain no odd cycle (such "
-            "as three LFs that all co-vote pairwise), so the accuracies are not "
-            "identifiable: scaling one side's q up and the other side's down fits the "
-            "agreements equally well"
-        )
 
 
 class LabelModel(BaseLabelModel):
@@ -386,44 +236,6 @@ class LabelModel(BaseLabelModel):
         "method": [StrOptions(set(METHODS))],
     }
 
-    def _gradient_inputs(self, agreements: np.ma.MaskedArray, mask: np.ndarray) -> dict:
-        """The tensors the compiled gradient fit :func:`~.rank_one.fit_rank_one` takes."""
-        initial = np.random.default_rng(self.seed).uniform(0.1, 0.5, size=mask.shape[0])
-        return {
-            "agreements": tf.constant(agreements.filled(0.0)),
-            "mask": tf.constant(mask),
-            "initial": tf.constant(initial),
-            "step_size": tf.constant(float(self.step_size), tf.float64),
-            "tol": tf.constant(float(self.tol), tf.float64),
-            "max_iter": tf.constant(int(self.max_iter), tf.int32),
-            "bound": tf.constant(self._bound, tf.float64),
-        }
-
-    @property
-    def _bound(self) -> float:
-        return 1.0 - 2.0 * self.probability_margin
-
-    def _solve(
-        self, agreements: np.ma.MaskedArray, mask: np.ndarray, counts: np.ndarray
-    ) -> tuple[np.ndarray, int, bool, np.ndarray]:
-        """q up to sign, the steps taken, whether they converged, and the loss history."""
-        if self.method == "triplet":
-            values = agreements.filled(0.0)
-            correlations = triplet_correlations(values, mask, counts, self._bound)
-            residuals = mask * (values - np.outer(correlations, correlations))
-            return correlations, 0, True, np.array([np.sum(residuals**2)])
-        correlations, n_iter, change, losses = fit_rank_one(
-            **self._gradient_inputs(agreements, mask)
-        )
-        converged = bool(change.numpy() <= self.tol)
-        if not converged:
-            warn_at_caller(
-                f"LabelModel stopped after max_iter={self.max_iter} steps with the largest "
-                f"step {float(change):.2e} above tol={self.tol:.0e}; increase max_iter",
-                ConvergenceWarning,
-            )
-        return correlations.numpy(), int(n_iter), converged, losses.numpy()
-
     def _fit_steps(self) -> SymmetricSteps:
         return SymmetricSteps(self)
 
@@ -442,11 +254,6 @@ class LabelModel(BaseLabelModel):
         check_fit_statistics(statistics, "accuracies", "agreements", "accuracy")
         return self._fit_votes(SymmetricSteps(self), statistics, dev_label_matrix, dev_labels)
 
-    @property
-    def _joint_floor(self) -> float:
-        # The smallest cell of a pair's joint table the independent model allows:
-        # both LFs wrong at the accuracy cap, margin * margin.
-        return self.probability_margin**2
 
     def _joint_term(self) -> Callable | None:
         """The joint terms of the dependent pairs in ``dependency_edges_``.
@@ -460,7 +267,7 @@ class LabelModel(BaseLabelModel):
         return functools.partial(
             dependency_log_odds, correlations=self.correlations_,
             agreements=self.agreement_matrix_, edges=self.dependency_edges_,
-            floor=self._joint_floor,
+            floor=joint_floor(self.probability_margin),
         )
 
 
@@ -502,8 +309,8 @@ class SymmetricSteps:
         agreements = statistics.agreements()
         mask = completion_mask(agreements, dependencies)
         check_identifiable(statistics, mask, dependencies)
-        solution, n_iter, converged, loss_history = self.model._solve(
-            agreements, mask, statistics.counts
+        solution, n_iter, converged, loss_history = solve_correlations(
+            self.model, agreements, mask, statistics.counts
         )
         return SymmetricFit(statistics, dependencies, agreements, solution, n_iter, converged,
                             loss_history)
@@ -527,7 +334,7 @@ class SymmetricSteps:
         accuracies = (1.0 + correlations) / 2.0
         weights = log_odds_weights(accuracies)
         if model.class_prior == "estimate":
-            class_prior = _prior_from_mean_votes(
+            class_prior = prior_from_mean_votes(
                 statistics.mean_votes(), correlations, model.probability_margin
             )
         else:
@@ -537,7 +344,7 @@ class SymmetricSteps:
             mask=np.ma.getmaskarray(agreements) | np.eye(statistics.n_lfs, dtype=bool),
         )
         dependency_edges = dependency_forest(
-            fit.dependencies, correlations, agreements, model._joint_floor
+            fit.dependencies, correlations, agreements, joint_floor(model.probability_margin)
         )
         model.correlations_ = correlations
         model.accuracies_ = accuracies

@@ -25,7 +25,7 @@ from dataprog_helpers.label_model import (
     standardized_residuals,
 )
 from dataprog_helpers.label_model.rank_one import fit_rank_one, signs_from_agreements
-from dataprog_helpers.label_model.symmetric import triplet_correlations
+from dataprog_helpers.label_model.symmetric_completion import triplet_correlations
 
 
 def _completion_loss(label_matrix, correlations):

@@ -18,12 +18,9 @@ from dataprog_helpers.course.keyword_simulation import (
     sample_keyword_label_matrix,
 )
 from dataprog_helpers.label_model.class_posterior import ClassPosterior
-from dataprog_helpers.label_model.multiclass import (
-    FullTables,
-    VoteIndicators,
-    expectation_maximisation,
-    with_inapplicable_share,
-)
+from dataprog_helpers.label_model.class_structures import FullTables
+from dataprog_helpers.label_model.inapplicable_share import with_inapplicable_share
+from dataprog_helpers.label_model.multiclass import VoteIndicators, expectation_maximisation
 
 K = KEYWORD_CLASS_PRIOR.size
 

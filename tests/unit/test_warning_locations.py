@@ -28,7 +28,7 @@ from dataprog_helpers.course.explorer import ExplorerSettings, simulate_label_ma
 from dataprog_helpers.exceptions import ConvergenceWarning
 from dataprog_helpers.label_model import diagnostics as diagnostics_module
 from dataprog_helpers.label_model import statistics as statistics_module
-from dataprog_helpers.label_model.symmetric import triplet_correlations
+from dataprog_helpers.label_model.symmetric_completion import triplet_correlations
 from dataprog_helpers.utils.caller_warnings import PACKAGE_PREFIX, warn_at_caller
 
 
