@@ -14,6 +14,7 @@ the library            what a practitioner imports to label their own data
 ``end_model``          :class:`NoiseAwareClassifier`, trained on probabilistic labels
 ``text_features``      :class:`BagOfNgrams`: texts as features for the end model
 ``scores``             :func:`accuracy` with a tie policy, F1, calibration
+``comparison``         :func:`compare_predictions`: two predictors on the same points, paired
 ``output``             :func:`write_probabilistic_labels`: Parquet, complete or absent
 ``datasets``           :func:`load_youtube_spam`: a real data set, shipped
 ``exceptions``         the warnings and errors the package raises
@@ -44,6 +45,7 @@ _LIBRARY = {
                      "f1_score", "labels_from_probabilities", "score_table"], "scores"),
     **dict.fromkeys(["ClassConditionalLabelModel", "LabelModel", "VoteStatistics",
                      "find_dependencies", "vote_distribution_table"], "label_model"),
+    "compare_predictions": "comparison",
     "NoiseAwareClassifier": "end_model",
     "BagOfNgrams": "text_features",
     "write_probabilistic_labels": "output",
@@ -52,8 +54,8 @@ _LIBRARY = {
 }
 
 _SUBMODULES = [
-    "analysis", "course", "datasets", "end_model", "exceptions", "label_model", "labeling",
-    "lf_development", "output", "scores", "text_features", "utils",
+    "analysis", "comparison", "course", "datasets", "end_model", "exceptions", "label_model",
+    "labeling", "lf_development", "output", "scores", "text_features", "utils",
 ]
 
 __all__ = sorted(_LIBRARY)

@@ -1,0 +1,213 @@
+"""Two predictors scored on the same points, compared paired.
+
+Two models scored on one test set are not independent samples: on most points
+both are right or both wrong, and only the points where they differ say which is
+better.  :func:`compare_predictions` therefore compares them *paired*: McNemar's
+exact test on the points where exactly one of them is right, and a bootstrap
+interval that resamples the points, both predictions of a point together.  Two
+separate standard errors would ignore that pairing and call most real differences
+noise (or, on overlapping splits, the reverse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .utils.validation import check_positive_int, check_seed
+
+__all__ = ["PredictionComparison", "compare_predictions"]
+
+#: The metrics :func:`compare_predictions` compares.
+METRICS = ("accuracy", "f1")
+
+
+@dataclass(frozen=True)
+class PredictionComparison:
+    """The paired comparison of predictions a and b on the same points.
+
+    Attributes
+    ----------
+    metric : str
+        ``"accuracy"`` or ``"f1"``.
+    score_a, score_b : float
+        The metric of a and of b.
+    difference : float
+        ``score_a - score_b``.
+    interval : tuple of (float, float)
+        The 95% paired-bootstrap interval of the difference (percentiles 2.5 and
+        97.5 of ``n_bootstrap`` resamples of the points).
+    p_value : float
+        Two-sided.  For accuracy, McNemar's exact test: under "a and b are equally
+        accurate", each point where exactly one is right is a's with probability
+        1/2, so ``a_only.size`` is Binomial(``a_only.size + b_only.size``, 1/2).
+        For F1, the bootstrap's: twice the share of resampled differences on the
+        far side of 0, counted as ``(count + 1) / (n_bootstrap + 1)`` so that it is
+        never 0 (at most 1).
+    a_only, b_only : ndarray of int64
+        The points (row indices) where a is right and b is not, and the reverse.
+        A tie (a binary prediction of 0) is not right: it counts half in the
+        accuracies but enters the test as not right.
+    n_points : int
+    """
+
+    metric: str
+    score_a: float
+    score_b: float
+    difference: float
+    interval: tuple[float, float]
+    p_value: float
+    a_only: np.ndarray
+    b_only: np.ndarray
+    n_points: int
+
+    def __str__(self) -> str:
+        low, high = self.interval
+        return (f"{self.metric}: a {self.score_a:.3f}, b {self.score_b:.3f}, a - b "
+                f"{self.difference:+.3f} (95% interval {low:+.3f} to {high:+.3f}); only a "
+                f"right on {self.a_only.size} points, only b on {self.b_only.size}; "
+                f"p = {self.p_value:.3g}")
+
+
+def _integers(values, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    if array.dtype.kind == "b" or not (
+            array.dtype.kind in "iu"
+            or (array.dtype.kind == "f" and np.all(np.isfinite(array))
+                and np.all(array == np.round(array)))):
+        raise TypeError(f"{name} must hold integer labels (-1/+1, or class indices), "
+                        f"got dtype {array.dtype}")
+    return array.astype(np.int64)
+
+
+def _checked(y_true, pred_a, pred_b) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The three arrays, and whether the labels are the signed binary ones."""
+    y_true, pred_a, pred_b = (_integers(values, name) for values, name in (
+        (y_true, "y_true"), (pred_a, "pred_a"), (pred_b, "pred_b")))
+    for name, array in (("pred_a", pred_a), ("pred_b", pred_b)):
+        if array.size != y_true.size:
+            raise ValueError(f"{name} has {array.size} predictions but y_true has "
+                             f"{y_true.size} labels")
+    signed = bool(np.any(y_true < 0) or np.any(pred_a < 0) or np.any(pred_b < 0))
+    if signed:
+        if not np.all(np.isin(y_true, (-1, 1))):
+            raise ValueError("y_true mixes conventions: with -1 among the labels or "
+                             "predictions, labels must be -1 or +1 (signed binary)")
+        for name, array in (("pred_a", pred_a), ("pred_b", pred_b)):
+            if not np.all(np.isin(array, (-1, 0, 1))):
+                raise ValueError(f"{name} must be -1, 0 (a tie) or +1 with signed binary "
+                                 "labels")
+    return y_true, pred_a, pred_b, signed
+
+
+def _f1_counts(y_true: np.ndarray, predictions: np.ndarray, signed: bool) -> np.ndarray:
+    """Per point and class, whether it is a true positive, false positive or false
+    negative: shape (n, 3, classes); one class (+1) for signed labels, else every class."""
+    classes = np.array([1]) if signed else np.union1d(y_true, predictions)
+    truth = y_true[:, None] == classes[None, :]
+    said = predictions[:, None] == classes[None, :]
+    return np.stack([truth & said, ~truth & said, truth & ~said], axis=1).astype(np.float64)
+
+
+def _f1(sums: np.ndarray) -> np.ndarray:
+    """F1 (macro over the classes) from summed (tp, fp, fn), shape (..., 3, classes)."""
+    tp, fp, fn = sums[..., 0, :], sums[..., 1, :], sums[..., 2, :]
+    denominator = 2 * tp + fp + fn
+    scores = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+    return scores.mean(axis=-1)
+
+
+def compare_predictions(y_true, pred_a, pred_b, metric: str = "accuracy",
+                        n_bootstrap: int = 2000, seed: int = 0) -> PredictionComparison:
+    """Compare two predictors on the same points, paired: difference, interval, test.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Gold labels: -1/+1 (the course's signed binary labels) or class indices
+        0, ..., k-1.  Signed labels are meant wherever a -1 appears among the
+        labels or predictions.
+    pred_a, pred_b : array-like of shape (n,)
+        Predictions in the labels' convention; with signed labels a 0 is a tie
+        ("no decision"), counted half right in the accuracy, as
+        :func:`~dataprog_helpers.accuracy` does by default, and as not +1 in F1.
+    metric : {"accuracy", "f1"}, default "accuracy"
+        F1 is that of the +1 class for signed labels, the mean over the classes
+        (macro) for class indices.
+    n_bootstrap : int, default 2000
+        Resamples of the points for the interval.
+    seed : int, default 0
+        Seed of the resampling (``np.random.default_rng``): the same inputs give the
+        same interval.
+
+    Returns
+    -------
+    PredictionComparison
+        ``difference`` (metric of a minus that of b), ``interval`` (95%, paired
+        bootstrap), ``p_value`` (McNemar's exact test for accuracy), ``a_only`` and
+        ``b_only`` (the points only a, or only b, gets right); ``str()`` of it is a
+        one-line summary.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dataprog_helpers import compare_predictions
+    >>> y = np.array([1, 1, -1, -1, 1, -1, 1, 1])
+    >>> a = np.array([1, 1, -1, -1, 1, -1, 1, -1])
+    >>> b = np.array([1, -1, -1, 1, 0, -1, 1, -1])
+    >>> result = compare_predictions(y, a, b)
+    >>> round(result.difference, 4), result.a_only.tolist(), result.b_only.tolist()
+    (0.3125, [1, 3, 4], [])
+    >>> round(result.p_value, 3)
+    0.25
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    n_bootstrap = check_positive_int(n_bootstrap, "n_bootstrap")
+    seed = check_seed(seed)
+    y_true, pred_a, pred_b, signed = _checked(y_true, pred_a, pred_b)
+    n = y_true.size
+    right_a, right_b = pred_a == y_true, pred_b == y_true
+    a_only = np.flatnonzero(right_a & ~right_b)
+    b_only = np.flatnonzero(right_b & ~right_a)
+    if metric == "accuracy":
+        per_point = np.stack([right_a + 0.5 * (pred_a == 0) * signed,
+                              right_b + 0.5 * (pred_b == 0) * signed], axis=1)[:, :, None, None]
+    else:
+        per_point = np.stack([_f1_counts(y_true, pred_a, signed),
+                              _f1_counts(y_true, pred_b, signed)], axis=1)
+
+    def scores(sums: np.ndarray) -> np.ndarray:
+        """a's and b's metric from the points' summed columns, shape (2, ...)."""
+        return sums[:, 0, 0] / n if metric == "accuracy" else _f1(sums)
+
+    score_a, score_b = scores(per_point.sum(axis=0))
+    # Each resample weighs every point by how often it was drawn; both predictions of
+    # a point move together.  One draw at a time keeps memory at O(n).
+    rng = np.random.default_rng(seed)
+    flat = per_point.reshape(n, -1)
+    differences = np.empty(n_bootstrap)
+    for draw in range(n_bootstrap):
+        weights = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(np.float64)
+        resampled = scores((weights @ flat).reshape(per_point.shape[1:]))
+        differences[draw] = resampled[0] - resampled[1]
+    low, high = np.percentile(differences, [2.5, 97.5])
+    difference = float(score_a - score_b)
+    if metric == "accuracy":
+        from scipy.stats import binomtest  # imported here: importing the package stays quick
+
+        discordant = a_only.size + b_only.size
+        p_value = 1.0 if discordant == 0 else float(
+            binomtest(a_only.size, discordant, 0.5).pvalue)
+    else:
+        far_side = min(np.count_nonzero(differences <= 0.0),
+                       np.count_nonzero(differences >= 0.0))
+        p_value = float(min(1.0, 2.0 * (far_side + 1) / (n_bootstrap + 1)))
+    return PredictionComparison(metric, float(score_a), float(score_b), difference,
+                                (float(low), float(high)), p_value, a_only, b_only, n)
+

@@ -1,0 +1,120 @@
+"""compare_predictions: paired differences, McNemar's exact test, a seeded bootstrap
+interval, ties counted half, k classes and F1, and refusals by argument name."""
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+from sklearn.metrics import f1_score
+
+from dataprog_helpers import accuracy, compare_predictions
+
+
+def _two_predictors(n, seed, k=None):
+    rng = np.random.default_rng(seed)
+    if k is None:
+        y = rng.choice(np.array([-1, 1]), size=n)
+        noise = rng.choice(np.array([-1, 0, 1]), size=(2, n))
+    else:
+        y = rng.integers(0, k, size=n)
+        noise = rng.integers(0, k, size=(2, n))
+    a = np.where(rng.random(n) < 0.85, y, noise[0])
+    b = np.where(rng.random(n) < 0.75, y, noise[1])
+    return y, a, b
+
+
+def test_the_difference_the_points_and_the_exact_test_on_a_hand_example():
+    y = np.array([1, 1, -1, -1, 1, -1, 1, 1])
+    a = np.array([1, 1, -1, -1, 1, -1, 1, -1])
+    b = np.array([1, -1, -1, 1, 0, -1, 1, -1])
+    result = compare_predictions(y, a, b)
+    # b's tie (point 4) counts half in its accuracy, as dh.accuracy does ...
+    assert result.score_b == accuracy(y, b) == 4.5 / 8
+    assert result.difference == pytest.approx(accuracy(y, a) - accuracy(y, b))
+    # ... and as not right in the test: a alone is right on points 1, 3 and 4.
+    assert result.a_only.tolist() == [1, 3, 4] and result.b_only.tolist() == []
+    assert result.p_value == pytest.approx(binomtest(3, 3, 0.5).pvalue)
+    assert "only a right on 3 points" in str(result)
+
+
+@pytest.mark.parametrize("k", [None, 4])
+def test_the_exact_test_counts_the_discordant_points(k):
+    y, a, b = _two_predictors(3000, seed=1, k=k)
+    result = compare_predictions(y, a, b)
+    right_a, right_b = a == y, b == y
+    assert result.a_only.size == np.count_nonzero(right_a & ~right_b)
+    assert result.b_only.size == np.count_nonzero(right_b & ~right_a)
+    discordant = result.a_only.size + result.b_only.size
+    assert result.p_value == pytest.approx(binomtest(result.a_only.size, discordant).pvalue)
+    assert result.p_value < 1e-6  # a is right 10 points more often in 100
+
+
+@pytest.mark.statistical
+def test_the_interval_covers_the_true_difference_at_about_its_level():
+    # Predictors whose true accuracy difference is 0.05: over 200 test sets, the 95%
+    # intervals should miss it about 10 times; binomially, more than 22 misses has
+    # probability below 1e-3.
+    misses = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        y = rng.choice(np.array([-1, 1]), size=400)
+        right_a = rng.random(400) < 0.85
+        right_b = right_a & (rng.random(400) < 0.8 / 0.85)  # b right only where a is
+        a, b = np.where(right_a, y, -y), np.where(right_b, y, -y)
+        low, high = compare_predictions(y, a, b, n_bootstrap=400, seed=seed).interval
+        misses += not (low <= 0.05 <= high)
+    assert misses <= 22
+
+
+def test_the_interval_is_seeded_and_holds_the_difference():
+    y, a, b = _two_predictors(500, seed=2)
+    first = compare_predictions(y, a, b, n_bootstrap=300, seed=7)
+    again = compare_predictions(y, a, b, n_bootstrap=300, seed=7)
+    other = compare_predictions(y, a, b, n_bootstrap=300, seed=8)
+    assert first.interval == again.interval != other.interval
+    assert first.interval[0] < first.difference < first.interval[1]
+
+
+@pytest.mark.parametrize("k", [None, 3])
+def test_f1_is_the_positive_class_or_the_macro_mean(k):
+    y, a, b = _two_predictors(800, seed=3, k=k)
+    result = compare_predictions(y, a, b, metric="f1", n_bootstrap=200)
+    if k is None:  # a tie is not a +1
+        expected = [f1_score(y, np.where(p == 1, 1, -1), pos_label=1) for p in (a, b)]
+    else:
+        expected = [f1_score(y, p, average="macro") for p in (a, b)]
+    assert result.score_a == pytest.approx(expected[0])
+    assert result.difference == pytest.approx(expected[0] - expected[1])
+    assert 1 / 201 <= result.p_value <= 1.0
+    assert result.interval[0] < result.difference < result.interval[1]
+
+
+def test_equal_predictions_differ_by_nothing():
+    y, a, _ = _two_predictors(100, seed=4)
+    result = compare_predictions(y, a, a.copy())
+    assert result.difference == 0.0 and result.interval == (0.0, 0.0)
+    assert result.p_value == 1.0 and result.a_only.size == result.b_only.size == 0
+
+
+@pytest.mark.parametrize("arguments, error, message", [
+    (([1, -1], [1], [1, -1]), ValueError, "pred_a has 1 predictions but y_true has 2"),
+    (([1, -1], [1, -1], [1, -1, 1]), ValueError, "pred_b has 3"),
+    (([1, 2], [1, -1], [1, 2]), ValueError, "y_true mixes conventions"),
+    (([1, -1], [1, 2], [1, -1]), ValueError, "pred_a must be -1, 0"),
+    (([0.5, 1.0], [1, 1], [1, 1]), TypeError, "y_true must hold integer labels"),
+    (([True, False], [1, 1], [1, 1]), TypeError, "y_true must hold integer labels"),
+    (([[1, -1]], [1, -1], [1, -1]), ValueError, "y_true must be one-dimensional"),
+    (([], [], []), ValueError, "y_true is empty"),
+])
+def test_bad_input_is_refused_by_name(arguments, error, message):
+    with pytest.raises(error, match=message):
+        compare_predictions(*arguments)
+
+
+@pytest.mark.parametrize("keywords, error, message", [
+    ({"metric": "auc"}, ValueError, "metric must be one of"),
+    ({"n_bootstrap": 0}, ValueError, "n_bootstrap"),
+    ({"seed": -1}, ValueError, "seed"),
+])
+def test_bad_options_are_refused_by_name(keywords, error, message):
+    with pytest.raises(error, match=message):
+        compare_predictions([1, -1], [1, -1], [1, 1], **keywords)
