@@ -4,6 +4,7 @@ One module per idea:
 
 - ``statistics``: :class:`VoteStatistics`, the sums over rows that both models
   fit from (so streamed and distributed data are fitted the same way);
+  ``row_sums``: one chunk's sums, exact, and its pattern histogram;
 - ``base``: what the models share (validation, orientation, the class prior,
   the posterior as a sum of per-LF log-ratio tables);
 - ``estimator``: :class:`BaseLabelModel`, whose template ``fit`` every model

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..utils.caller_warnings import warn_at_caller
 from ..utils.chunks import row_chunks
 from ..utils.optional_dask import import_dask, is_dask_array
 from ..utils.validation import check_label_matrix, check_positive_int
+from .row_sums import chunk_products, distinct_patterns
 
-__all__ = ["VoteStatistics", "agreement_variance"]
+__all__ = ["VoteStatistics", "agreement_variance", "distinct_patterns"]
 
 
 def agreement_variance(agreements, counts: np.ndarray, floor: float | None = None) -> np.ndarray:
@@ -58,112 +58,6 @@ def agreement_variance(agreements, counts: np.ndarray, floor: float | None = Non
     return spread / np.maximum(counts, 1.0)
 
 
-def _gram(rows: np.ndarray) -> np.ndarray:
-    """``rows.T @ rows`` through the BLAS library."""
-    return rows.T @ rows
-
-
-def _cross(rows: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
-    """``rows.T @ magnitudes`` through the BLAS library."""
-    return rows.T @ magnitudes
-
-
-def _exact_counts(
-    products: np.ndarray, counts: np.ndarray, votes: np.ndarray,
-    signed_counts: np.ndarray | None = None, vote_sums: np.ndarray | None = None,
-) -> bool:
-    """Whether a chunk's products are the integer counts they must be.
-
-    Products of votes in {-1, 0, +1} are integers with ``|products| <= counts``, and
-    the diagonal of ``counts`` is each LF's number of votes, summed here without BLAS;
-    ``signed_counts = L^T |L|`` (when computed) are integers with the same bound,
-    with each LF's vote sum (also summed without BLAS) on the diagonal.
-    """
-    exact = bool(
-        np.array_equal(products, np.rint(products))
-        and np.array_equal(counts, np.rint(counts))
-        and np.array_equal(np.diag(counts), votes)
-        and np.all(np.abs(products) <= counts)
-    )
-    if signed_counts is not None:
-        exact = exact and bool(
-            np.array_equal(signed_counts, np.rint(signed_counts))
-            and np.all(np.abs(signed_counts) <= counts)
-            and np.array_equal(np.diag(signed_counts), vote_sums)
-        )
-    return exact
-
-
-def _chunk_products(
-    chunk: np.ndarray, signed: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """``(L.T @ L, |L|.T @ |L|, L.T @ |L| or None)`` of at most ``CHUNK_ROWS`` rows, checked.
-
-    float32 products are exact for these sizes and fast.  Some BLAS kernels compute
-    them wrongly, though: OpenBLAS's float32 kernels for Arm's SME (Apple M4) have
-    returned zeros or NaN (OpenBLAS issues 5414, 5528 and 5873).  Wrong products are
-    recomputed in float64, with a warning, and if those are wrong too the chunk
-    raises ``FloatingPointError``: the statistics are never silently corrupted.
-    ``L.T @ |L|`` (with ``signed=True``) counts, for LFs i and j, the points where
-    both vote, +1 where i votes +1 and -1 where it votes -1.
-    """
-    votes = np.abs(chunk).sum(axis=0, dtype=np.float64)
-    vote_sums = chunk.sum(axis=0, dtype=np.float64) if signed else None
-    for dtype in (np.float32, np.float64):
-        rows = chunk.astype(dtype)
-        magnitudes = np.abs(rows)
-        with np.errstate(all="ignore"):  # a faulty kernel's NaN is reported below
-            products, counts = _gram(rows), _gram(magnitudes)
-            signed_counts = _cross(rows, magnitudes) if signed else None
-        if _exact_counts(products, counts, votes, signed_counts, vote_sums):
-            if dtype is np.float64:
-                warn_at_caller(
-                    "the BLAS library computed float32 products of votes wrongly, so the "
-                    "vote statistics were computed in float64 (correct, but slower); "
-                    "OPENBLAS_CORETYPE=NEOVERSEN1 selects an OpenBLAS kernel without the fault",
-                    RuntimeWarning,
-                )
-            if signed_counts is not None:
-                signed_counts = signed_counts.astype(np.float64)
-            return products.astype(np.float64), counts.astype(np.float64), signed_counts
-    raise FloatingPointError(
-        "the BLAS library returned wrong matrix products for a chunk of votes in float32 "
-        "and in float64 (they must be integer counts; got NaN, fractions or inconsistent "
-        "counts); choose another BLAS kernel, e.g. with OPENBLAS_CORETYPE=NEOVERSEN1 on Arm"
-    )
-
-
-def distinct_patterns(
-    rows: np.ndarray, counts: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a vote array and how often each occurs.
-
-    Parameters
-    ----------
-    rows : ndarray of int8, shape (n_rows, n_lfs)
-    counts : ndarray of int64, shape (n_rows,), optional
-        How often each row occurs (1 each if omitted); rows that repeat add up.
-
-    Returns
-    -------
-    patterns : ndarray of int8, shape (n_patterns, n_lfs)
-        Each distinct row once, in the order of its bytes (the same on every
-        machine).
-    pattern_counts : ndarray of int64, shape (n_patterns,)
-    """
-    rows = np.ascontiguousarray(rows, dtype=np.int8)
-    n_lfs = rows.shape[1]
-    keys = rows.view(np.dtype((np.void, n_lfs))).ravel()  # one opaque key per row
-    if counts is None:
-        distinct, pattern_counts = np.unique(keys, return_counts=True)
-    else:
-        distinct, inverse = np.unique(keys, return_inverse=True)
-        # Sums of integer counts below 2**53 are exact in float64.
-        pattern_counts = np.rint(np.bincount(inverse.ravel(), weights=counts))
-    patterns = distinct.view(np.int8).reshape(-1, n_lfs)
-    return patterns, pattern_counts.astype(np.int64)
-
-
 @dataclass
 class VoteStatistics:
     """What the label models need from a label matrix, accumulated chunk by chunk.
@@ -175,7 +69,7 @@ class VoteStatistics:
     float32 for the matrix products; sums over at most ``utils.chunks.CHUNK_ROWS`` rows of
     products of -1, 0 and +1 are exact in float32, and the running totals are
     float64.  Every chunk's products are checked to be those integers (see
-    :func:`_chunk_products`), so a faulty BLAS kernel cannot corrupt the
+    :func:`chunk_products`), so a faulty BLAS kernel cannot corrupt the
     statistics silently.
 
     By default (see :meth:`empty`) the statistics also keep the histogram of
@@ -358,7 +252,7 @@ class VoteStatistics:
             )
         for part in row_chunks(chunk.shape[0]):
             rows = chunk[part]
-            products, counts, signed_counts = _chunk_products(rows, signed=self.has_patterns)
+            products, counts, signed_counts = chunk_products(rows, signed=self.has_patterns)
             self.products += products
             self.counts += counts
             self.vote_sums += rows.sum(axis=0, dtype=np.float64)

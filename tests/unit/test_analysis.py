@@ -391,14 +391,14 @@ def test_vote_statistics_recompute_in_float64_what_a_faulty_float32_blas_got_wro
         monkeypatch, small_label_matrix, faulty_product):
     # OpenBLAS's float32 SME kernels (Apple M4) have returned zeros or NaN for such
     # products; under QEMU's emulation of an SME processor they returned NaN here.
-    import dataprog_helpers.label_model.statistics as statistics_module
+    import dataprog_helpers.label_model.row_sums as row_sums_module
 
     def faulty_in_float32(rows):
         return faulty_product(rows) if rows.dtype == np.float32 else rows.T @ rows
 
     L, _ = small_label_matrix
     expected = VoteStatistics.from_label_matrix(L)
-    monkeypatch.setattr(statistics_module, "_gram", faulty_in_float32)
+    monkeypatch.setattr(row_sums_module, "gram", faulty_in_float32)
     with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
         statistics = VoteStatistics.from_label_matrix(L)
     for name in ("products", "counts", "vote_sums"):
@@ -408,9 +408,9 @@ def test_vote_statistics_recompute_in_float64_what_a_faulty_float32_blas_got_wro
 @pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
 def test_vote_statistics_refuse_products_wrong_in_every_precision(
         monkeypatch, small_label_matrix, faulty_product):
-    import dataprog_helpers.label_model.statistics as statistics_module
+    import dataprog_helpers.label_model.row_sums as row_sums_module
 
-    monkeypatch.setattr(statistics_module, "_gram", faulty_product)
+    monkeypatch.setattr(row_sums_module, "gram", faulty_product)
     L, _ = small_label_matrix
     with pytest.raises(FloatingPointError, match=r"wrong matrix products .* in float32 and in"):
         VoteStatistics.from_label_matrix(L)
@@ -419,7 +419,7 @@ def test_vote_statistics_refuse_products_wrong_in_every_precision(
 @pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
 def test_vote_statistics_check_the_signed_counts_kept_with_patterns(
         monkeypatch, small_label_matrix, faulty_product):
-    import dataprog_helpers.label_model.statistics as statistics_module
+    import dataprog_helpers.label_model.row_sums as row_sums_module
 
     def faulty_in_float32(rows, magnitudes):
         wrong = faulty_product(rows) if rows.dtype == np.float32 else None
@@ -427,7 +427,7 @@ def test_vote_statistics_check_the_signed_counts_kept_with_patterns(
 
     L, _ = small_label_matrix
     expected = VoteStatistics.from_label_matrix(L, patterns=True)
-    monkeypatch.setattr(statistics_module, "_cross", faulty_in_float32)
+    monkeypatch.setattr(row_sums_module, "cross", faulty_in_float32)
     with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
         statistics = VoteStatistics.from_label_matrix(L, patterns=True)
     np.testing.assert_array_equal(statistics.positive_counts, expected.positive_counts)

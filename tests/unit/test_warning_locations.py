@@ -27,7 +27,7 @@ from dataprog_helpers import (
 from dataprog_helpers.course.explorer import ExplorerSettings, simulate_label_matrix
 from dataprog_helpers.exceptions import ConvergenceWarning
 from dataprog_helpers.label_model import diagnostics as diagnostics_module
-from dataprog_helpers.label_model import statistics as statistics_module
+from dataprog_helpers.label_model import row_sums as row_sums_module
 from dataprog_helpers.label_model.symmetric_completion import triplet_correlations
 from dataprog_helpers.utils.caller_warnings import PACKAGE_PREFIX, warn_at_caller
 
@@ -201,8 +201,8 @@ def test_a_warning_of_a_refit_inside_find_dependencies_points_at_its_call(near_c
 def test_the_faulty_blas_warning_points_at_the_call(monkeypatch, tutorial_data):
     # A BLAS kernel that returns wrong float32 products (as OpenBLAS's for Apple M4 has)
     # makes the statistics recompute in float64, with a warning, on every entry.
-    gram = statistics_module._gram
-    monkeypatch.setattr(statistics_module, "_gram", lambda rows: (
+    gram = row_sums_module.gram
+    monkeypatch.setattr(row_sums_module, "gram", lambda rows: (
         gram(rows) * 0.5 if rows.dtype == np.float32 else gram(rows)))
     L = tutorial_data.L_train[:500]
     with _recorded(RuntimeWarning) as found:
