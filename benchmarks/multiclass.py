@@ -60,6 +60,7 @@ from dataprog_helpers.course.experiment import median_seconds  # noqa: E402
 from dataprog_helpers.course.keyword_simulation import (  # noqa: E402
     KEYWORD_CLASS_PRIOR,
     sample_keyword_label_matrix,
+    sample_seldom_voted_label_matrix,
 )
 from dataprog_helpers.course.topic_lfs import TOPIC_LFS, video_classes  # noqa: E402
 from dataprog_helpers.course.wine_lfs import wine_lfs  # noqa: E402
@@ -165,27 +166,14 @@ def keyword_lfs(seeds: range) -> None:
           f"{int(np.sum(differences[:, 0] > 2 * differences[:, 1]))} of {len(seeds)}")
 
 
-def seldom_voted_class(n: int, rate: float | None, seed: int):
-    """Votes and labels of the seldom-voted-class simulation (section 3)."""
-    rng = np.random.default_rng(seed)
-    y = rng.choice(3, size=n, p=[0.3, 0.3, 0.4])
-    label_matrix = np.full((n, 7), -1, dtype=np.int8)
-    for lf in range(6):
-        target = lf % 2
-        label_matrix[rng.random(n) < np.where(y == target, 0.4, 0.04), lf] = target
-    if rate is not None:
-        label_matrix[rng.random(n) < np.where(y == 2, rate, 0.02), 6] = 2
-    return (label_matrix if rate is not None else label_matrix[:, :6]), y
-
-
 def seldom_voted(seeds: range) -> None:
     print("   A class the LFs seldom vote for (k = 3, n = 5,000; accuracy on 4,000 "
           "fresh points):")
     for rate in (None, 0.05, 0.1, 0.3):
         rows = []
         for seed in seeds:
-            train, _ = seldom_voted_class(5000, rate, 2 * seed)
-            test, y = seldom_voted_class(4000, rate, 2 * seed + 1)
+            train, _ = sample_seldom_voted_label_matrix(5000, rate, 2 * seed)
+            test, y = sample_seldom_voted_label_matrix(4000, rate, 2 * seed + 1)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # no LF votes class 2: a warning says so
                 model = dh.ClassConditionalLabelModel(cardinality=3).fit(train)

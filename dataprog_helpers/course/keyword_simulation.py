@@ -16,7 +16,8 @@ import numpy as np
 
 from ..utils.validation import check_positive_int, check_seed
 
-__all__ = ["KEYWORD_CLASS_PRIOR", "KEYWORD_LFS", "sample_keyword_label_matrix"]
+__all__ = ["KEYWORD_CLASS_PRIOR", "KEYWORD_LFS", "sample_keyword_label_matrix",
+           "sample_seldom_voted_label_matrix"]
 
 #: Six classes: a rare one (2%), then shares like those of question types.
 KEYWORD_CLASS_PRIOR = np.array([0.02, 0.23, 0.22, 0.22, 0.15, 0.16])
@@ -87,4 +88,39 @@ def sample_keyword_label_matrix(n: int, seed: int | None = None
             rates[other] = rate
         draws = np.where(rng.random(n) < SHARED_CUE, cues[:, target], rng.random(n))
         label_matrix[draws < rates[y], lf] = target
+    return label_matrix, y
+
+
+def sample_seldom_voted_label_matrix(n: int, rate: float | None = None,
+                                     seed: int | None = None
+                                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Draw votes where one class is seldom voted for: 3 classes, independent LFs.
+
+    The classes have prior (0.3, 0.3, 0.4).  Six LFs vote classes 0 and 1 (LF i votes
+    class ``i mod 2``, on 40% of its class and 4% of the other two); class 2 has no LF
+    (``rate=None``) or one that fires on ``rate`` of it and 2% of the rest.  So most
+    points of class 2 get no vote, and the points without votes are the evidence for it.
+
+    Parameters
+    ----------
+    n : int
+    rate : float in (0, 1), or None
+    seed : int or None
+
+    Returns
+    -------
+    label_matrix : ndarray of int8, shape (n, 6) or (n, 7)
+    y : ndarray of int64, shape (n,)
+    """
+    n = check_positive_int(n, "n")
+    if rate is not None and not (isinstance(rate, float) and 0.0 < rate < 1.0):
+        raise ValueError(f"rate must be None or a float in (0, 1), got {rate!r}")
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
+    y = rng.choice(3, size=n, p=[0.3, 0.3, 0.4])
+    label_matrix = np.full((n, 6 if rate is None else 7), -1, dtype=np.int8)
+    for lf in range(6):
+        target = lf % 2
+        label_matrix[rng.random(n) < np.where(y == target, 0.4, 0.04), lf] = target
+    if rate is not None:
+        label_matrix[rng.random(n) < np.where(y == 2, rate, 0.02), 6] = 2
     return label_matrix, y

@@ -16,6 +16,7 @@ from dataprog_helpers.course.keyword_simulation import (
     KEYWORD_LFS,
     SHARED_CUE,
     sample_keyword_label_matrix,
+    sample_seldom_voted_label_matrix,
 )
 from dataprog_helpers.label_model.class_posterior import ClassPosterior
 from dataprog_helpers.label_model.class_structures import FullTables
@@ -96,22 +97,11 @@ def test_on_correlated_keyword_lfs_the_model_beats_majority_vote_where_plain_em_
     assert behind.mean() < -z_bound(3) * behind.std(ddof=1) / np.sqrt(behind.size)
 
 
-def _seldom_voted_class(n, seed):
-    """Three classes; six LFs for classes 0 and 1, none for class 2 (40% of the points),
-    whose only evidence is the points without votes."""
-    rng = np.random.default_rng(seed)
-    y = rng.choice(3, size=n, p=[0.3, 0.3, 0.4])
-    label_matrix = np.full((n, 6), -1, dtype=np.int8)
-    for lf in range(6):
-        label_matrix[rng.random(n) < np.where(y == lf % 2, 0.4, 0.04), lf] = lf % 2
-    return label_matrix, y
-
-
 @pytest.mark.statistical
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_class_no_lf_votes_for_keeps_the_points_without_votes(seed, z_bound):
-    train, _ = _seldom_voted_class(5000, 2 * seed)
-    test, y = _seldom_voted_class(4000, 2 * seed + 1)
+    train, _ = sample_seldom_voted_label_matrix(5000, seed=2 * seed)
+    test, y = sample_seldom_voted_label_matrix(4000, seed=2 * seed + 1)
     with pytest.warns(IdentifiabilityWarning, match=r"no LF votes for class\(es\) \[2\]"):
         model = ClassConditionalLabelModel(cardinality=3).fit(train)
     assert model.inapplicable_share_ == 0.0  # tried, not kept
@@ -168,3 +158,15 @@ def test_dev_points_without_votes_do_not_orient_the_classes():
     np.testing.assert_array_equal(with_more.class_prior_, with_votes.class_prior_)
     np.testing.assert_array_equal(with_more.conditional_probabilities_,
                                   with_votes.conditional_probabilities_)
+
+
+def test_the_seldom_voted_simulation_gives_class_2_no_lf_or_one():
+    votes, y = sample_seldom_voted_label_matrix(20_000, seed=1)
+    assert votes.shape == (20_000, 6) and not np.any(votes == 2)
+    assert np.mean(~(votes[y == 2] >= 0).any(axis=1)) > 0.7  # most of class 2: no vote
+    votes, y = sample_seldom_voted_label_matrix(20_000, 0.3, seed=1)
+    assert votes.shape == (20_000, 7)
+    assert np.mean(votes[y == 2, 6] == 2) == pytest.approx(0.3, abs=0.02)
+    for rate in (0.0, 1.5, 1):
+        with pytest.raises(ValueError, match="rate"):
+            sample_seldom_voted_label_matrix(10, rate)
