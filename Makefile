@@ -100,6 +100,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/dask_scale.py
 	$(BIN)/python benchmarks/class_conditional_weak_lfs.py
 	$(BIN)/python benchmarks/multiclass.py
+	$(BIN)/python benchmarks/class_conditional_robustness.py
 
 clean:
 	rm -rf build $(VENV)
