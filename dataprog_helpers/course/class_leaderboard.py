@@ -75,7 +75,10 @@ def majority_vote_expected_scores(label_matrix: np.ndarray, y: np.ndarray,
 
 
 def _votes(lfs, frame: pd.DataFrame) -> np.ndarray:
-    """The k-class votes of vectorised LFs on a frame, one column per LF."""
+    """The k-class votes of vectorised LFs on a frame, one column per LF.
+
+    By hand because :func:`~dataprog_helpers.apply_lfs` takes two-class votes only;
+    k-class LFs go through it once it takes ``classes=`` (issue 27)."""
     return np.column_stack([lf(frame) for lf in lfs]).astype(np.int8)
 
 

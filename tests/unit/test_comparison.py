@@ -104,14 +104,29 @@ def test_equal_predictions_differ_by_nothing():
     (([True, False], [1, 1], [1, 1]), TypeError, "y_true must hold integer labels"),
     (([[1, -1]], [1, -1], [1, -1]), ValueError, "y_true must be one-dimensional"),
     (([], [], []), ValueError, "y_true is empty"),
+    # Every label 1, no -1: is pred_a's 0 a tie or class 0?  Not guessed.
+    (([1, 1, 1], [1, 0, 1], [1, 1, 1]), ValueError, "pass labels='signed' or labels='classes'"),
 ])
 def test_bad_input_is_refused_by_name(arguments, error, message):
     with pytest.raises(error, match=message):
         compare_predictions(*arguments)
 
 
+def test_the_convention_can_be_named_where_it_cannot_be_told():
+    y, a, b = [1, 1, 1, 1], [1, 0, 1, 1], [1, 1, 1, 0]
+    signed = compare_predictions(y, a, [1, 1, 1, 1], labels="signed", n_bootstrap=50)
+    assert signed.score_a == 3.5 / 4  # the 0 is a tie, half right
+    classes = compare_predictions(y, a, b, labels="classes", n_bootstrap=50)
+    assert classes.score_a == 3 / 4  # the 0 is class 0, wrong
+    with pytest.raises(ValueError, match="class indices 0, 1, ... with labels='classes'"):
+        compare_predictions([1, -1], [1, -1], [1, 1], labels="classes")
+    with pytest.raises(ValueError, match="y_true mixes conventions"):
+        compare_predictions([0, 1], [0, 1], [1, 1], labels="signed")
+
+
 @pytest.mark.parametrize("keywords, error, message", [
     ({"metric": "auc"}, ValueError, "metric must be one of"),
+    ({"labels": "binary"}, ValueError, "labels must be one of"),
     ({"n_bootstrap": 0}, ValueError, "n_bootstrap"),
     ({"seed": -1}, ValueError, "seed"),
 ])
