@@ -21,6 +21,7 @@ from .utils.validation import (
     check_label_matrix,
     check_labels,
     check_same_length,
+    check_seed,
 )
 
 __all__ = [
@@ -48,7 +49,12 @@ def class_vote_counts(label_matrix, cardinality: int) -> np.ndarray:
                     axis=1)
 
 
-def majority_vote(label_matrix, cardinality: int | None = None) -> np.ndarray:
+#: How :func:`majority_vote` settles a point where no class has the most votes alone.
+TIE_POLICIES = ("abstain", "random")
+
+
+def majority_vote(label_matrix, cardinality: int | None = None, ties: str = "abstain",
+                  seed: int = 0) -> np.ndarray:
     """Unweighted majority vote of the labeling functions.
 
     Parameters
@@ -57,16 +63,27 @@ def majority_vote(label_matrix, cardinality: int | None = None) -> np.ndarray:
         Votes in {-1, 0, +1}, or with ``cardinality=k`` in {-1 = abstain, 0, ..., k-1}.
     cardinality : int, optional
         The number of classes k, for k-class votes in Snorkel's convention.
+    ties : {"abstain", "random"}, default "abstain"
+        What a point gets where two or more classes share the most votes, or every
+        LF abstains.  ``"abstain"``: no decision (0 for two classes, -1 for k).
+        ``"random"``: one of the tied classes (any class where no LF votes), drawn
+        uniformly with ``seed``; its expected accuracy is that of sharing the point
+        among the tied classes, as :func:`~dataprog_helpers.accuracy` scores a
+        binary 0 with ``ties="half"``, and every point gets a class (what a paired
+        test such as :func:`~dataprog_helpers.compare_predictions` needs for k
+        classes).
+    seed : int, default 0
+        Seed of the draws with ``ties="random"`` (``np.random.default_rng``).
 
     Returns
     -------
     ndarray of int8, shape (n_points,)
         Two classes: ``sign(sum_j L[i, j])``, +1 or -1 where one side has more
-        votes, and 0 where the votes tie or every LF abstains; how a 0 is scored
-        is decided by :func:`~dataprog_helpers.accuracy`'s ``ties`` argument.
-        k classes: the class with the most votes, and -1 ("no decision", the
-        abstention value) where two or more classes share the most votes or
-        every LF abstains; :func:`majority_vote_proba` keeps those ties.
+        votes, and a tie (above) where the votes tie or every LF abstains; how a 0
+        is scored is decided by :func:`~dataprog_helpers.accuracy`'s ``ties``
+        argument.  k classes: the class with the most votes, and a tie where two or
+        more classes share the most votes or every LF abstains;
+        :func:`majority_vote_proba` keeps those ties.
 
     Examples
     --------
@@ -75,14 +92,33 @@ def majority_vote(label_matrix, cardinality: int | None = None) -> np.ndarray:
     [0, 1, -1, 0]
     >>> majority_vote([[2, 2, 0], [0, 1, -1], [-1, -1, -1]], cardinality=3).tolist()
     [2, -1, -1]
+    >>> majority_vote([[2, 2, 0], [0, 1, -1]], cardinality=3, ties="random").tolist()[0]
+    2
     """
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    seed = check_seed(seed)
     if cardinality is None:
         label_matrix = check_label_matrix(label_matrix)
-        return np.sign(label_matrix.sum(axis=1, dtype=np.int64)).astype(np.int8)
-    counts = class_vote_counts(label_matrix, cardinality)
-    most = counts.max(axis=1)
-    decided = (most > 0) & (np.count_nonzero(counts == most[:, None], axis=1) == 1)
-    return np.where(decided, counts.argmax(axis=1), -1).astype(np.int8)
+        counts = np.stack([np.count_nonzero(label_matrix == -1, axis=1),
+                           np.count_nonzero(label_matrix == 1, axis=1)], axis=1)
+        classes = np.array([-1, 1], dtype=np.int8)
+        no_decision = 0
+    else:
+        counts = class_vote_counts(label_matrix, cardinality)
+        classes = np.arange(cardinality, dtype=np.int8)
+        no_decision = -1
+    most = counts.max(axis=1, keepdims=True)
+    tied = counts == most
+    decided = np.count_nonzero(tied, axis=1) == 1
+    votes = np.where(decided, classes[counts.argmax(axis=1)], no_decision).astype(np.int8)
+    if ties == "random" and not decided.all():
+        # A uniform draw among each undecided point's tied classes: the rank of a
+        # uniform number among them (every class ties where no LF votes).
+        draws = np.random.default_rng(seed).random(tied[~decided].shape)
+        draws[~tied[~decided]] = -1.0
+        votes[~decided] = classes[draws.argmax(axis=1)]
+    return votes
 
 
 def majority_vote_proba(label_matrix, cardinality: int | None = None) -> np.ndarray:

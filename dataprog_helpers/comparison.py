@@ -101,6 +101,14 @@ def _checked(y_true, pred_a, pred_b, labels: str
                              f"{y_true.size} labels")
     negative = bool(np.any(y_true < 0) or np.any(pred_a < 0) or np.any(pred_b < 0))
     if labels == "auto":
+        if not np.any(y_true < 0) and not np.all(np.isin(y_true, (-1, 1))):
+            for name, array in (("pred_a", pred_a), ("pred_b", pred_b)):
+                if np.any(array < 0):
+                    raise ValueError(
+                        f"{name} holds -1 but y_true holds class indices: with k classes "
+                        "-1 is majority vote's 'no decision', which the paired test cannot "
+                        "score; give every point a class, e.g. "
+                        "majority_vote(..., cardinality=k, ties='random')")
         if (not negative and np.all(y_true == 1)
                 and (np.any(pred_a == 0) or np.any(pred_b == 0))):
             raise ValueError(

@@ -64,6 +64,43 @@ def test_majority_vote_on_hand_made_matrix_gives_zero_for_ties_and_all_abstain_r
     np.testing.assert_array_equal(result, [1, -1, 0, 0, -1, 1])
 
 
+def test_majority_vote_random_ties_draw_only_among_the_tied_classes_uniformly_and_reproducibly():
+    L = np.array([[2, 2, 0, 0, -1],    # 0 and 2 tie
+                  [1, 1, 1, -1, -1],   # 1 wins
+                  [-1, -1, -1, -1, -1]])  # no vote: every class ties
+    L = np.repeat(L, 3000, axis=0)
+    votes = majority_vote(L, cardinality=3, ties="random", seed=3)
+    np.testing.assert_array_equal(votes, majority_vote(L, cardinality=3, ties="random", seed=3))
+    assert not np.array_equal(votes, majority_vote(L, cardinality=3, ties="random", seed=4))
+    first, second, third = votes[:3000], votes[3000:6000], votes[6000:]
+    assert set(first.tolist()) == {0, 2} and np.all(second == 1)
+    assert set(third.tolist()) == {0, 1, 2}
+    # Uniform: each tied class's share within 4 binomial standard errors of its 1/t.
+    for draws, classes in ((first, (0, 2)), (third, (0, 1, 2))):
+        for c in classes:
+            share, expected = np.mean(draws == c), 1 / len(classes)
+            assert abs(share - expected) < 4 * np.sqrt(expected * (1 - expected) / draws.size)
+
+
+def test_majority_vote_random_ties_in_the_signed_convention_score_like_half_counted_ties():
+    rng = np.random.default_rng(0)
+    y = rng.choice([-1, 1], size=20_000)
+    L = np.where(rng.random((20_000, 4)) < 0.4, np.where(rng.random((20_000, 4)) < 0.7,
+                                                        y[:, None], -y[:, None]), 0)
+    abstaining = majority_vote(L)
+    drawn = majority_vote(L, ties="random", seed=1)
+    assert set(np.unique(drawn).tolist()) == {-1, 1}
+    decided = abstaining != 0
+    np.testing.assert_array_equal(drawn[decided], abstaining[decided])
+    half = accuracy(y, abstaining, ties="half")
+    assert abs(accuracy(y, drawn) - half) < 4 * np.sqrt(0.25 * np.mean(~decided) / y.size)
+
+
+def test_majority_vote_refuses_an_unknown_tie_policy_by_name():
+    with pytest.raises(ValueError, match="ties must be one of"):
+        majority_vote([[1, -1]], ties="first")
+
+
 # --- accuracy -------------------------------------------------------------------------------
 
 # Hand-computed example: predictions are right, tied, right, wrong, right.

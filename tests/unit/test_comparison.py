@@ -98,7 +98,7 @@ def test_equal_predictions_differ_by_nothing():
 @pytest.mark.parametrize("arguments, error, message", [
     (([1, -1], [1], [1, -1]), ValueError, "pred_a has 1 predictions but y_true has 2"),
     (([1, -1], [1, -1], [1, -1, 1]), ValueError, "pred_b has 3"),
-    (([1, 2], [1, -1], [1, 2]), ValueError, "y_true mixes conventions"),
+    (([-1, 2], [1, -1], [1, 1]), ValueError, "y_true mixes conventions"),
     (([1, -1], [1, 2], [1, -1]), ValueError, "pred_a must be -1, 0"),
     (([0.5, 1.0], [1, 1], [1, 1]), TypeError, "y_true must hold integer labels"),
     (([True, False], [1, 1], [1, 1]), TypeError, "y_true must hold integer labels"),
@@ -133,3 +133,8 @@ def test_the_convention_can_be_named_where_it_cannot_be_told():
 def test_bad_options_are_refused_by_name(keywords, error, message):
     with pytest.raises(error, match=message):
         compare_predictions([1, -1], [1, -1], [1, 1], **keywords)
+
+
+def test_a_k_class_no_decision_is_refused_with_the_way_to_give_every_point_a_class():
+    with pytest.raises(ValueError, match=r"pred_b holds -1 .*ties='random'"):
+        compare_predictions([0, 2, 1, 1], [0, 2, 1, 0], [0, -1, 1, 1])
