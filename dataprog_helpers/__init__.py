@@ -15,6 +15,7 @@ the library            what a practitioner imports to label their own data
 ``text_features``      :class:`BagOfNgrams`: texts as features for the end model
 ``scores``             :func:`accuracy` with a tie policy, F1, calibration
 ``comparison``         :func:`compare_predictions`: two predictors on the same points, paired
+``model_choice``       :func:`select_label_model`: a label model or majority vote, chosen on dev
 ``output``             :func:`write_probabilistic_labels`: Parquet, complete or absent
 ``datasets``           :func:`load_youtube_spam`: a real data set, shipped
 ``exceptions``         the warnings and errors the package raises
@@ -46,6 +47,7 @@ _LIBRARY = {
     **dict.fromkeys(["ClassConditionalLabelModel", "LabelModel", "VoteStatistics",
                      "find_dependencies", "vote_distribution_table"], "label_model"),
     "compare_predictions": "comparison",
+    "select_label_model": "model_choice",
     "NoiseAwareClassifier": "end_model",
     "BagOfNgrams": "text_features",
     "write_probabilistic_labels": "output",
@@ -55,7 +57,7 @@ _LIBRARY = {
 
 _SUBMODULES = [
     "analysis", "comparison", "course", "datasets", "end_model", "exceptions", "label_model",
-    "labeling", "lf_development", "output", "scores", "text_features", "utils",
+    "labeling", "lf_development", "model_choice", "output", "scores", "text_features", "utils",
 ]
 
 __all__ = sorted(_LIBRARY)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .utils.validation import check_positive_int, check_seed
 
-__all__ = ["PredictionComparison", "compare_predictions"]
+__all__ = ["PredictionComparison", "compare_predictions", "sign_flip_p_value"]
 
 #: The metrics :func:`compare_predictions` compares.
 METRICS = ("accuracy", "f1")
@@ -45,13 +45,19 @@ class PredictionComparison:
         Two-sided.  For accuracy, McNemar's exact test: under "a and b are equally
         accurate", each point where exactly one is right is a's with probability
         1/2, so ``a_only.size`` is Binomial(``a_only.size + b_only.size``, 1/2).
+        Binary ties enter the test as they enter the accuracy, as half a point: a
+        point where one predictor ties and the other is right (or wrong) is half a
+        disagreement, and the test is the exact sign-flip test of
+        :func:`sign_flip_p_value`, which is McNemar's where there are no ties.
+        (Counting a tie as "not right" in the test but half right in the accuracy
+        would favour the predictor with fewer ties.)
         For F1, the bootstrap's: twice the share of resampled differences on the
         far side of 0, counted as ``(count + 1) / (n_bootstrap + 1)`` so that it is
         never 0 (at most 1).
     a_only, b_only : ndarray of int64
         The points (row indices) where a is right and b is not, and the reverse.
-        A tie (a binary prediction of 0) is not right: it counts half in the
-        accuracies but enters the test as not right.
+        A tie (a binary prediction of 0) is not right here (it is half right in the
+        accuracies and the test).
     n_points : int
     """
 
@@ -150,6 +156,37 @@ def _f1(sums: np.ndarray) -> np.ndarray:
     return scores.mean(axis=-1)
 
 
+def sign_flip_p_value(differences: np.ndarray) -> float:
+    """Exact two-sided p-value of "a and b are equally accurate" from per-point differences.
+
+    ``differences`` holds each point's score of a minus that of b: 0, +-1, or +-1/2
+    where one of them is a binary tie (counted half right).  If a and b are equally
+    good, swapping their predictions on a point changes nothing in distribution, so
+    each nonzero difference is as likely positive as negative, independently.  With
+    n1 differences of size 1 (A1 of them a's) and n2 of size 1/2 (A2 of them a's),
+    twice the summed difference is ``2 U - N`` with ``U = 2 A1 + A2`` and
+    ``N = 2 n1 + n2``, and A1 ~ Binomial(n1, 1/2), A2 ~ Binomial(n2, 1/2); the
+    p-value is ``P(|2 U - N| >= |observed|)``, from the exact distribution of U (a
+    convolution of the two binomials).  Without ties (n2 = 0) this is McNemar's exact
+    test, ``binomtest(A1, n1, 1/2)``.
+    """
+    from scipy.signal import fftconvolve
+    from scipy.stats import binom, binomtest
+
+    n1, a1 = np.count_nonzero(np.abs(differences) == 1.0), np.count_nonzero(differences == 1.0)
+    n2, a2 = (np.count_nonzero(np.abs(differences) == 0.5),
+              np.count_nonzero(differences == 0.5))
+    if n2 == 0:
+        return 1.0 if n1 == 0 else float(binomtest(a1, n1, 0.5).pvalue)
+    whole = np.zeros(2 * n1 + 1)
+    whole[::2] = binom.pmf(np.arange(n1 + 1), n1, 0.5)  # the law of 2 A1
+    law = np.clip(fftconvolve(whole, binom.pmf(np.arange(n2 + 1), n2, 0.5)), 0.0, None)
+    total = 2 * n1 + n2
+    distance = np.abs(2 * np.arange(total + 1) - total)
+    observed = abs(2 * (2 * a1 + a2) - total)
+    return float(min(1.0, law[distance >= observed].sum()))
+
+
 def compare_predictions(y_true, pred_a, pred_b, metric: str = "accuracy",
                         n_bootstrap: int = 2000, seed: int = 0,
                         labels: str = "auto") -> PredictionComparison:
@@ -163,7 +200,9 @@ def compare_predictions(y_true, pred_a, pred_b, metric: str = "accuracy",
     pred_a, pred_b : array-like of shape (n,)
         Predictions in the labels' convention; with signed labels a 0 is a tie
         ("no decision"), counted half right in the accuracy, as
-        :func:`~dataprog_helpers.accuracy` does by default, and as not +1 in F1.
+        :func:`~dataprog_helpers.accuracy` does by default, and in its test (a
+        tie against a right or wrong prediction is half a disagreement; see
+        :attr:`PredictionComparison.p_value`), and as not +1 in F1.
     metric : {"accuracy", "f1"}, default "accuracy"
         F1 is that of the +1 class for signed labels, the mean over the classes
         (macro) for class indices.
@@ -249,11 +288,7 @@ def compare_predictions(y_true, pred_a, pred_b, metric: str = "accuracy",
     low, high = result.confidence_interval
     difference = float(score_a - score_b)
     if metric == "accuracy":
-        from scipy.stats import binomtest
-
-        discordant = a_only.size + b_only.size
-        p_value = 1.0 if discordant == 0 else float(
-            binomtest(a_only.size, discordant, 0.5).pvalue)
+        p_value = sign_flip_p_value(per_point[:, 0, 0, 0] - per_point[:, 1, 0, 0])
     else:
         far_side = min(np.count_nonzero(differences <= 0.0),
                        np.count_nonzero(differences >= 0.0))

@@ -39,6 +39,8 @@ def test_the_difference_the_points_and_the_exact_test_on_a_hand_example():
 @pytest.mark.parametrize("k", [None, 4])
 def test_the_exact_test_counts_the_discordant_points(k):
     y, a, b = _two_predictors(3000, seed=1, k=k)
+    if k is None:  # no ties here: the test is McNemar's
+        a, b = np.where(a == 0, y, a), np.where(b == 0, -y, b)
     result = compare_predictions(y, a, b)
     right_a, right_b = a == y, b == y
     assert result.a_only.size == np.count_nonzero(right_a & ~right_b)
@@ -46,6 +48,47 @@ def test_the_exact_test_counts_the_discordant_points(k):
     discordant = result.a_only.size + result.b_only.size
     assert result.p_value == pytest.approx(binomtest(result.a_only.size, discordant).pvalue)
     assert result.p_value < 1e-6  # a is right 10 points more often in 100
+
+
+def _brute_force_sign_flip_p(differences):
+    """P(|sum of randomly signed differences| >= |observed sum|), by enumerating the signs."""
+    nonzero = np.asarray([d for d in differences if d != 0])
+    observed = abs(nonzero.sum())
+    signs = np.array(np.meshgrid(*[[-1, 1]] * nonzero.size)).reshape(nonzero.size, -1)
+    sums = np.abs(np.abs(nonzero) @ signs)
+    return np.mean(sums >= observed - 1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_ties_the_exact_test_is_the_sign_flip_test_of_the_half_counted_scores(seed):
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.array([-1, 1]), size=40)
+    a = np.where(rng.random(40) < 0.7, y, rng.choice(np.array([-1, 0, 1]), size=40))
+    b = np.where(rng.random(40) < 0.5, y, rng.choice(np.array([-1, 0, 1]), size=40))
+    result = compare_predictions(y, a, b)
+    score = {name: (p == y) + 0.5 * (p == 0) for name, p in (("a", a), ("b", b))}
+    differences = score["a"] - score["b"]
+    assert np.count_nonzero(np.abs(differences) == 0.5) > 0  # the case this test is for
+    if np.count_nonzero(differences) <= 18:
+        assert result.p_value == pytest.approx(_brute_force_sign_flip_p(differences), abs=1e-12)
+    else:  # too many signs to enumerate: a Monte Carlo check within 5 standard errors
+        signs = rng.choice([-1, 1], size=(200_000, differences.size))
+        share = np.mean(np.abs(signs @ differences) >= abs(differences.sum()) - 1e-12)
+        assert abs(result.p_value - share) < 5 * np.sqrt(share * (1 - share) / 200_000) + 1e-4
+
+
+def test_ties_enter_the_test_as_half_points_so_it_agrees_with_the_interval():
+    # b ties on 40 of 100 points where a is right on 24 of them and wrong on 16: the
+    # accuracies differ by 0.04, which is noise; counting b's ties as "not right" in
+    # the test would call a better (24 against 0 points).
+    y = np.ones(100, dtype=int)
+    a = np.concatenate([np.ones(24), -np.ones(16), np.ones(60)]).astype(int)
+    b = np.concatenate([np.zeros(40), np.ones(60)]).astype(int)
+    result = compare_predictions(y, a, b, labels="signed")
+    assert result.difference == pytest.approx(0.04)
+    assert result.interval[0] < 0 < result.interval[1]
+    assert result.p_value > 0.2
+    assert result.p_value == pytest.approx(binomtest(24, 40).pvalue)  # 40 half-points
 
 
 @pytest.mark.statistical

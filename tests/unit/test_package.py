@@ -85,7 +85,7 @@ def test_an_unknown_name_is_an_attribute_error_that_names_it():
 
 def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
     submodules = {"analysis", "comparison", "course", "datasets", "end_model", "exceptions",
-                  "label_model", "labeling", "lf_development", "output", "scores",
+                  "label_model", "labeling", "lf_development", "model_choice", "output", "scores",
                   "text_features", "utils"}
     assert set(dir(dh)) == set(dh.__all__) | submodules
     assert set(dir(dh.course)) == set(dh.course.__all__) | {
