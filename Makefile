@@ -101,6 +101,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/class_conditional_weak_lfs.py
 	$(BIN)/python benchmarks/multiclass.py
 	$(BIN)/python benchmarks/class_conditional_robustness.py
+	$(BIN)/python benchmarks/label_model_choice.py
 
 clean:
 	rm -rf build $(VENV)
