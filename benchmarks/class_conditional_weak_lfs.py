@@ -13,7 +13,7 @@ LF and its first-moment prior are not.  Columns: mean accuracy of majority vote,
 ``ClassConditionalLabelModel(structure="class-conditional")`` (the full tables),
 the default ``structure="auto"`` (the full tables or their symmetric special case,
 whichever has the lower BIC) and how often that chose the symmetric one, the full
-tables' gold-fitted ceiling and the oracle (true accuracies and prior); the worst
+tables' gold-fitted reference and the oracle (true accuracies and prior); the worst
 seed of the full and of the auto fit against ``LabelModel``; and the mean |prior
 error| of ``LabelModel``, the full and the auto fit.  Last, the same on simulated
 one-sided LFs, where the full tables must win.
@@ -47,7 +47,7 @@ def one_setting(coverage: float, class_prior: float, seed: int) -> dict:
         symmetric = dh.LabelModel(class_prior="estimate").fit(L)
         per_class = dh.ClassConditionalLabelModel(structure="class-conditional").fit(L)
         auto = dh.ClassConditionalLabelModel(structure="auto").fit(L)
-        ceiling = dh.ClassConditionalLabelModel().fit_supervised(L, y)
+        gold_fitted = dh.ClassConditionalLabelModel().fit_supervised(L, y)
     oracle = labels_from_probabilities(dh.label_model.posterior_proba(L, accuracies, class_prior))
     return {
         "majority vote": dh.accuracy(y, dh.majority_vote(L)),
@@ -55,7 +55,7 @@ def one_setting(coverage: float, class_prior: float, seed: int) -> dict:
         "class-conditional": per_class.score(L, y),
         "auto": auto.score(L, y),
         "auto chose symmetric": auto.structure_ == "symmetric",
-        "ceiling": ceiling.score(L, y),
+        "gold-fitted": gold_fitted.score(L, y),
         "oracle": dh.accuracy(y, oracle),
         "|prior error| LabelModel": abs(symmetric.class_prior_ - np.mean(y == 1)),
         "|prior error| class-conditional": abs(per_class.class_prior_ - np.mean(y == 1)),
@@ -88,7 +88,7 @@ def main() -> None:
     table["auto - LM, worst"] = table["auto"] - table["LabelModel"]
     summary = table.groupby(["P(y = +1)", "coverage"], sort=False).agg(
         {"majority vote": "mean", "LabelModel": "mean", "class-conditional": "mean",
-         "auto": "mean", "auto chose symmetric": "sum", "ceiling": "mean", "oracle": "mean",
+         "auto": "mean", "auto chose symmetric": "sum", "gold-fitted": "mean", "oracle": "mean",
          "full - LM, worst": "min", "auto - LM, worst": "min",
          "|prior error| LabelModel": "mean", "|prior error| class-conditional": "mean",
          "|prior error| auto": "mean"})

@@ -6,7 +6,7 @@ tutorial's simulated setting, simulated one-sided LFs, notebook 6's one-sided an
 two-sided tumour LFs, and ten keyword LFs on the YouTube spam comments; majority
 vote, ``LabelModel`` (gradient, triplet), ``ClassConditionalLabelModel`` as it comes
 (structure by BIC), the three fitting routes of its full tables, and its gold-fitted
-ceiling.  Accuracy is on each
+reference.  Accuracy is on each
 task's test set (ties half right) with its binomial standard error; fit times are
 medians of five fits after one that compiles TensorFlow's graphs, all in this run.
 
@@ -18,7 +18,7 @@ standard errors, its accuracy on the test points with votes, and its median fit 
 
 Then notebook 6's whole pipeline on its four one-sided tumour LFs over ten random
 splits (seeds 0-9; notebook 6 shows seed 0): test accuracy of majority vote, the
-class-conditional model and its ceiling, and of the noise-aware end model (logistic
+class-conditional model and its gold-fitted reference, and of the noise-aware end model (logistic
 regression, weight decay 1e-2) trained on the class-conditional model's soft labels,
 on majority-vote labels (ties left out) and on gold labels, with the paired
 difference between the first two.
@@ -58,7 +58,7 @@ def notebook_6_over_splits(seeds=range(10)) -> pd.DataFrame:
         X_train, X_test = (((part[features] - mean) / spread).to_numpy(np.float32)
                            for part in (train, test))
         model = dh.ClassConditionalLabelModel().fit(L_train, L_dev, dev.y)
-        ceiling = dh.ClassConditionalLabelModel().fit_supervised(L_train, train.y)
+        gold_fitted = dh.ClassConditionalLabelModel().fit_supervised(L_train, train.y)
         votes = dh.majority_vote(L_train)
         decided = votes != 0
 
@@ -68,7 +68,7 @@ def notebook_6_over_splits(seeds=range(10)) -> pd.DataFrame:
         rows.append({
             "majority vote": dh.accuracy(test.y, dh.majority_vote(L_test)),
             "class-conditional": model.score(L_test, test.y),
-            "ceiling": ceiling.score(L_test, test.y),
+            "gold-fitted": gold_fitted.score(L_test, test.y),
             "end model, soft labels": end_model(X_train, model.predict_proba(L_train)),
             "end model, majority-vote labels": end_model(X_train[decided], votes[decided] == 1),
             "end model, gold labels": end_model(X_train, train.y == 1),

@@ -14,6 +14,7 @@ the library            what a practitioner imports to label their own data
 ``end_model``          :class:`NoiseAwareClassifier`, trained on probabilistic labels
 ``text_features``      :class:`BagOfNgrams`: texts as features for the end model
 ``scores``             :func:`accuracy` with a tie policy, F1, calibration
+``calibration``        :class:`TemperatureScaling`: over-sharp posteriors softened on dev
 ``comparison``         :func:`compare_predictions`: two predictors on the same points, paired
 ``model_choice``       :func:`select_label_model`: a label model or majority vote, chosen on dev
 ``output``             :func:`write_probabilistic_labels`: Parquet, complete or absent
@@ -47,6 +48,7 @@ _LIBRARY = {
     **dict.fromkeys(["ClassConditionalLabelModel", "LabelModel", "VoteStatistics",
                      "find_dependencies", "vote_distribution_table"], "label_model"),
     "compare_predictions": "comparison",
+    "TemperatureScaling": "calibration",
     "select_label_model": "model_choice",
     "NoiseAwareClassifier": "end_model",
     "BagOfNgrams": "text_features",
@@ -56,8 +58,9 @@ _LIBRARY = {
 }
 
 _SUBMODULES = [
-    "analysis", "comparison", "course", "datasets", "end_model", "exceptions", "label_model",
-    "labeling", "lf_development", "model_choice", "output", "scores", "text_features", "utils",
+    "analysis", "calibration", "comparison", "course", "datasets", "end_model", "exceptions",
+    "label_model", "labeling", "lf_development", "model_choice", "output", "scores",
+    "text_features", "utils",
 ]
 
 __all__ = sorted(_LIBRARY)

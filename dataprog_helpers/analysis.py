@@ -50,7 +50,7 @@ def class_vote_counts(label_matrix, cardinality: int) -> np.ndarray:
 
 
 #: How :func:`majority_vote` settles a point where no class has the most votes alone.
-TIE_POLICIES = ("abstain", "random")
+VOTE_TIE_POLICIES = ("abstain", "random")
 
 
 def majority_vote(label_matrix, cardinality: int | None = None, ties: str = "abstain",
@@ -95,8 +95,8 @@ def majority_vote(label_matrix, cardinality: int | None = None, ties: str = "abs
     >>> majority_vote([[2, 2, 0], [0, 1, -1]], cardinality=3, ties="random").tolist()[0]
     2
     """
-    if ties not in TIE_POLICIES:
-        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    if ties not in VOTE_TIE_POLICIES:
+        raise ValueError(f"ties must be one of {VOTE_TIE_POLICIES}, got {ties!r}")
     seed = check_seed(seed)
     if cardinality is None:
         label_matrix = check_label_matrix(label_matrix)

@@ -7,10 +7,13 @@ refine or add an LF and measure again.  :class:`LFDevelopmentRound` is one turn
 of that loop: it applies the LFs once and answers each of those questions with
 a table.
 
-Every dev accuracy comes with its binomial standard error
-``sqrt(a (1 - a) / votes)``: an LF that votes on 15 dev examples is measured to
-about +/- 0.1, so small differences between rounds are noise, and choosing LFs
-by many such comparisons overfits the dev set.
+Every dev accuracy comes with its 95% Wilson interval
+(:func:`~dataprog_helpers.scores.wilson_interval`): an LF that votes on 15 dev
+examples is measured to about +/- 0.2, and one right on all 5 of its votes may be
+right on as few as 57% of such points, which a standard error (0 there) would
+hide.  Small differences between rounds are noise, and choosing LFs by many such
+comparisons overfits the dev set; compare two rounds' predictions on the same dev
+points paired (:func:`~dataprog_helpers.compare_predictions`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 from .analysis import lf_summary, majority_vote
 from .label_model import ClassConditionalLabelModel
 from .labeling import apply_lfs, lf_names
-from .scores import accuracy, binomial_standard_error
+from .scores import accuracy, wilson_interval
 from .utils.validation import check_labels
 
 __all__ = ["LFDevelopmentRound"]
@@ -90,14 +93,16 @@ class LFDevelopmentRound:
 
         Columns: ``polarity``, ``coverage``, ``overlaps``, ``conflicts`` (on the
         unlabeled rows, see :func:`~dataprog_helpers.lf_summary`), ``dev votes``,
-        ``dev accuracy`` and its binomial standard error ``dev accuracy se``.
+        ``dev accuracy`` and its 95% Wilson interval ``dev accuracy low`` to
+        ``dev accuracy high`` (NaN for an LF that never votes on dev).
         """
         unlabeled = lf_summary(self.unlabeled_label_matrix, lf_names=self.names)
         dev = lf_summary(self.dev_label_matrix, self.dev_labels, lf_names=self.names)
         report = unlabeled[["polarity", "coverage", "overlaps", "conflicts"]].copy()
         report["dev votes"] = dev["votes"]
         report["dev accuracy"] = dev["accuracy"]
-        report["dev accuracy se"] = binomial_standard_error(dev["accuracy"], dev["votes"])
+        report["dev accuracy low"], report["dev accuracy high"] = wilson_interval(
+            dev["accuracy"].to_numpy(dtype=np.float64), dev["votes"].to_numpy())
         return report
 
     def summary(self) -> pd.Series:
@@ -105,21 +110,22 @@ class LFDevelopmentRound:
 
         ``dev majority vote`` counts a tie (or no vote at all) as half right;
         ``dev label model`` is the class-conditional model fitted on the
-        unlabeled rows (NaN without a label model).  ``dev accuracy se`` is
-        the larger binomial standard error of the two.
+        unlabeled rows (NaN without a label model).  Each has its 95% Wilson
+        interval on the ``dev points`` (``... low`` to ``... high``).
         """
         vote = accuracy(self.dev_labels, majority_vote(self.dev_label_matrix))
         model = (np.nan if self.label_model is None else self.label_model.score(
             self.dev_label_matrix[:, self._label_model_columns], self.dev_labels))
         n_dev = len(self.dev_labels)
-        measured = [a for a in (vote, model) if not np.isnan(a)]
-        worst = min(measured, key=lambda a: abs(a - 0.5))
+        (vote_low, model_low), (vote_high, model_high) = wilson_interval([vote, model], n_dev)
         return pd.Series({
             "LFs": len(self.lfs),
             "coverage": float((self.unlabeled_label_matrix != 0).any(axis=1).mean()),
+            "dev points": n_dev,
             "dev majority vote": vote,
+            "majority vote low": float(vote_low), "majority vote high": float(vote_high),
             "dev label model": model,
-            "dev accuracy se": float(binomial_standard_error(worst, n_dev)),
+            "label model low": float(model_low), "label model high": float(model_high),
         })
 
     def mistakes(self, lf: str | None = None) -> pd.DataFrame:

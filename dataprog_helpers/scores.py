@@ -31,6 +31,7 @@ __all__ = [
     "f1_score",
     "labels_from_probabilities",
     "score_table",
+    "wilson_interval",
 ]
 
 #: How :func:`accuracy` can score a 0 ("no decision").
@@ -68,6 +69,34 @@ def binomial_standard_error(proportion, n):
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt(proportion * (1 - proportion) / np.where(np.asarray(n) > 0, n, np.nan))
+
+
+def wilson_interval(proportion, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval of a proportion p measured on n points.
+
+    ``(p + z^2 / 2n -/+ z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)``, with
+    z the normal quantile of ``level`` (E. B. Wilson, *JASA* 22, 1927).  Unlike
+    ``p -/+ z se`` it stays inside [0, 1] and is not empty at p = 0 or 1: 5 right
+    of 5 gives (0.57, 1), where the standard error says 0.  Elementwise; NaN where
+    ``n`` is 0.  ``p`` may be a share with half-counted ties (a majority vote's),
+    which is why it is written here: SciPy's ``binomtest(k, n).proportion_ci(
+    method="wilson")``, which it equals for whole counts, takes whole counts only.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(1.0, 5)
+    >>> round(float(low), 3), float(high)
+    (0.566, 1.0)
+    """
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
+    proportion = np.asarray(proportion, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.where(np.asarray(n) > 0, n, np.nan).astype(np.float64)
+        centre = (proportion + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(proportion * (1 - proportion) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def accuracy(y_true, y_pred, ties: str = "half") -> float:

@@ -10,8 +10,9 @@ One module per idea:
   break the label models' assumptions;
 - ``spam_lfs``, ``tumour_lfs``, ``topic_lfs`` and ``wine_lfs``: labeling functions for
   the course's real data (``topic_lfs`` and ``wine_lfs`` for k classes);
-- ``experiment``: whole experiments in one call (notebook 5's rates, streaming,
-  hand-label curves);
+- ``experiment``: whole experiments in one call (notebook 5's rates, streaming);
+- ``hand_labels``: what data programming is worth in hand labels, with a bootstrap
+  interval over the test points and the draws together;
 - ``leaderboard``: every label model on the same LF sets; ``class_leaderboard``: the
   same for k classes, paired with majority vote;
 - ``explorer``: notebook 0's interactive explorer;
@@ -99,7 +100,7 @@ _HOMES = {
                      "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),
 }
-_SUBMODULES = ["class_leaderboard", "datasets", "experiment", "explorer", "keyword_simulation",
-               "leaderboard", "plots", "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs",
-               "wine_lfs"]
+_SUBMODULES = ["class_leaderboard", "datasets", "experiment", "explorer", "hand_labels",
+               "keyword_simulation", "leaderboard", "plots", "spam_lfs", "synthetic",
+               "topic_lfs", "tumour_lfs", "wine_lfs"]
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, _SUBMODULES)

@@ -34,7 +34,7 @@ from ..utils.validation import check_positive_int
 from .datasets import load_wine_frame, split_dev_test
 from .experiment import median_seconds
 from .keyword_simulation import sample_keyword_label_matrix
-from .leaderboard import LabelingTask
+from .leaderboard import GOLD_FITTED, LabelingTask
 from .topic_lfs import TOPIC_LFS, video_classes
 from .wine_lfs import wine_lfs
 
@@ -44,10 +44,6 @@ __all__ = [
     "class_leaderboard_tasks",
     "majority_vote_expected_scores",
 ]
-
-#: The gold-fitted reference: the class-conditional model counted on the gold labels
-#: of the training points.
-GOLD_FITTED = "gold-fitted reference"
 
 #: The models ranked, in the order of the table: name -> a new model for k classes
 #: (None for majority vote, which fits nothing; the reference uses fit_supervised).

@@ -6,8 +6,7 @@
   the errors shrink with the number of points n (notebook 5's theory check);
 - :func:`streaming_run`: the label model end to end on a large label matrix,
   with the time of each stage and the peak memory NumPy allocated;
-- :func:`hand_label_curve` and :func:`labels_worth`: how many hand labels would
-  buy the accuracy that data programming reaches without them.
+(What data programming is worth in hand labels is :mod:`.hand_labels`.)
 
 Run ``python -m dataprog_helpers.experiment`` to print the headline results of
 the tutorial's setting (seed 0, the numbers the notebooks show).
@@ -31,11 +30,7 @@ from ..label_model.symmetric import posterior_proba
 from ..scores import accuracy, labels_from_probabilities
 from ..utils.chunks import CHUNK_ROWS, row_chunks
 from ..utils.validation import (
-    check_features,
-    check_labels,
     check_positive_int,
-    check_real_in_range,
-    check_same_length,
     check_seed,
 )
 from .synthetic import TutorialData, make_features, make_label_matrix, make_tutorial_data
@@ -45,11 +40,8 @@ __all__ = [
     "compare_estimators",
     "end_model_excess_error_curve",
     "evaluate_pipeline",
-    "hand_label_curve",
     "headline_table",
     "label_model_error_curve",
-    "labels_worth",
-    "labels_worth_range",
     "loglog_slope",
     "median_seconds",
     "streaming_run",
@@ -347,99 +339,6 @@ def streaming_run(n: int, n_lfs: int = 100, chunk_rows: int = CHUNK_ROWS, seed: 
         "accuracy_error": float(np.abs(model.accuracies_ - true_accuracies).mean()),
         "posterior_accuracy": accuracy(y, labels_from_probabilities(posterior)),
     }
-
-
-def hand_label_curve(
-    X_train, y_train, X_test, y_test, sizes: Sequence[int], n_draws: int = 5, seed: int = 0,
-    **classifier_params,
-) -> pd.DataFrame:
-    """Test accuracy of a classifier trained on k hand-labeled points, for each k.
-
-    ``X_train`` and ``X_test`` may be NumPy arrays or SciPy sparse matrices.
-
-    For every k in ``sizes`` and each of ``n_draws`` draws, k training points are
-    chosen at random without replacement, a :class:`NoiseAwareClassifier` with
-    ``classifier_params`` is trained on their gold labels, and it is scored on
-    the test set.  A k equal to the number of training points is drawn once
-    (every draw would be the same set).
-
-    Returns
-    -------
-    pandas.DataFrame with columns ``n_labels``, ``draw`` and ``accuracy``
-    """
-    X_train = check_features(X_train, "X_train", accept_sparse=True)
-    X_test = check_features(X_test, "X_test", accept_sparse=True)
-    y_train, y_test = check_labels(y_train, "y_train"), check_labels(y_test, "y_test")
-    check_same_length(X_train=X_train, y_train=y_train)
-    check_same_length(X_test=X_test, y_test=y_test)
-    sizes = _check_sizes(sizes, "sizes")
-    n_draws = check_positive_int(n_draws, "n_draws")
-    rng = np.random.default_rng(check_seed(seed))
-    if max(sizes) > len(y_train):
-        raise ValueError(
-            f"sizes go up to {max(sizes)} but there are only {len(y_train)} training points"
-        )
-    rows = []
-    for n_labels in sizes:
-        for draw in range(1 if n_labels == len(y_train) else n_draws):
-            chosen = rng.choice(len(y_train), size=n_labels, replace=False)
-            model = NoiseAwareClassifier(seed=draw, **classifier_params)
-            model.fit(X_train[chosen], _positive_probability(y_train[chosen]))
-            rows.append({"n_labels": n_labels, "draw": draw,
-                         "accuracy": model.score(X_test, y_test)})
-    return pd.DataFrame(rows)
-
-
-def labels_worth(curve: pd.DataFrame, accuracy_reached: float) -> float:
-    """How many hand labels give, on average, the accuracy ``accuracy_reached``.
-
-    Interpolates the mean accuracy of :func:`hand_label_curve` linearly in
-    log(k) between the two sizes it falls between.  Returns ``nan`` when the
-    mean curve never comes down to or up to that accuracy within the sizes
-    tried (less than the smallest or more than the largest k), or when it is
-    not increasing there, so that the answer would not be one number.
-    """
-    if not isinstance(curve, pd.DataFrame) or not {"n_labels", "accuracy"} <= set(curve.columns):
-        raise ValueError("curve must be a DataFrame with columns n_labels and accuracy, "
-                         "as hand_label_curve returns")
-    accuracy_reached = check_real_in_range(accuracy_reached, "accuracy_reached", 0.0, 1.0)
-    means = curve.groupby("n_labels")["accuracy"].mean()
-    sizes, accuracies = means.index.to_numpy(dtype=float), means.to_numpy()
-    for k in range(len(sizes) - 1):
-        low, high = accuracies[k], accuracies[k + 1]
-        if low <= accuracy_reached <= high and high > low:
-            return float(np.exp(np.interp(accuracy_reached, [low, high],
-                                          np.log(sizes[k : k + 2]))))
-    return float("nan")
-
-
-def labels_worth_range(curve: pd.DataFrame, accuracy_reached: float, n_test: int,
-                       z: float = 1.96) -> pd.Series:
-    """:func:`labels_worth` at an accuracy and at both ends of its confidence interval.
-
-    An accuracy measured on ``n_test`` test points is uncertain by its binomial
-    standard error ``se = sqrt(a (1 - a) / n_test)``; the interval is
-    ``a -/+ z se`` (normal approximation; ``z = 1.96`` for about 95%).  On a flat
-    hand-label curve a small interval of accuracy spans many hand labels, so
-    this range, not the single number, is the honest answer.
-
-    Returns
-    -------
-    pandas.Series
-        ``accuracy``, ``accuracy low``, ``accuracy high``, and the hand labels that
-        reach each on average: ``labels``, ``labels low``, ``labels high`` (NaN
-        where the accuracy is outside the curve, see :func:`labels_worth`).
-    """
-    accuracy_reached = check_real_in_range(accuracy_reached, "accuracy_reached", 0.0, 1.0)
-    n_test = check_positive_int(n_test, "n_test")
-    z = check_real_in_range(z, "z", 0.0, 10.0, include_low=False)
-    error = z * np.sqrt(accuracy_reached * (1.0 - accuracy_reached) / n_test)
-    low, high = max(accuracy_reached - error, 0.0), min(accuracy_reached + error, 1.0)
-    return pd.Series({
-        "accuracy": accuracy_reached, "accuracy low": low, "accuracy high": high,
-        "labels": labels_worth(curve, accuracy_reached),
-        "labels low": labels_worth(curve, low), "labels high": labels_worth(curve, high),
-    })
 
 
 def loglog_slope(sizes, values) -> float:

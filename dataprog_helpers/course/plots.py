@@ -345,14 +345,15 @@ def plot_hand_label_curve(curve: pd.DataFrame, reference_lines: Mapping[str, flo
     Parameters
     ----------
     curve : pandas.DataFrame
-        From :func:`~dataprog_helpers.experiment.hand_label_curve`: columns
+        From :func:`~dataprog_helpers.course.hand_labels.hand_label_curve` (or
+        ``HandLabelScores.curve()``): columns
         ``n_labels``, ``draw`` and ``accuracy``.  The line is the mean over draws,
         the band spans their min to max.
     reference_lines : mapping of name to accuracy
         Drawn as horizontal lines, e.g. the noise-aware end model's accuracy.
     reference_bands : mapping of name to (low, high), optional
         Drawn as grey horizontal bands, e.g. a reference accuracy's confidence
-        interval (:func:`~dataprog_helpers.experiment.labels_worth_range`).
+        interval (``LabelsWorth.accuracy_interval``, :mod:`~dataprog_helpers.course.hand_labels`).
     """
     needed = {"n_labels", "accuracy"}
     if not isinstance(curve, pd.DataFrame) or not needed <= set(curve.columns):

@@ -290,14 +290,16 @@ class ClassConditionalLabelModel(BaseLabelModel):
                                dev_labels)
 
     def fit_supervised(self, label_matrix, y) -> ClassConditionalLabelModel:
-        """Fit the same model on gold labels: the best this model can do with these LFs.
+        """Fit the same model on gold labels: what it makes of these LFs with known parameters.
 
         Each ``theta_i[c, v]`` is the share of the points of class c on which LF i
         votes v (within ``probability_margin``), and the prior (unless fixed) is
-        the share of positives.  A ceiling for the unsupervised fit, not a
-        substitute for it.  ``structure="symmetric"`` counts each LF's coverage
-        and accuracy over both classes; ``"auto"`` and ``"class-conditional"``
-        count the full tables (the larger model is the higher ceiling).
+        the share of positives.  A reference for the unsupervised fit, not a
+        substitute for it, and not an upper bound: where the model's assumptions
+        fail (correlated LFs), majority vote can beat it.  ``structure="symmetric"``
+        counts each LF's coverage and accuracy over both classes; ``"auto"`` and
+        ``"class-conditional"`` count the full tables
+        (the larger model fits the gold labels closer).
 
         Parameters
         ----------

@@ -4,7 +4,6 @@ import inspect
 import time
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from dataprog_helpers import IdentifiabilityWarning, LabelModel, accuracy, majority_vote
@@ -13,11 +12,8 @@ from dataprog_helpers.course.experiment import (
     compare_estimators,
     end_model_excess_error_curve,
     evaluate_pipeline,
-    hand_label_curve,
     headline_table,
     label_model_error_curve,
-    labels_worth,
-    labels_worth_range,
     median_seconds,
     streaming_run,
 )
@@ -196,70 +192,3 @@ def test_compare_estimators_warns_when_a_triplet_estimate_is_undetermined():
     # triplet's pooled denominator is noise, and the model says so instead of guessing.
     with pytest.warns(IdentifiabilityWarning, match=r"triplet estimate of LF\(s\) .* undetermined"):
         compare_estimators([6], n=3_000, seeds=[1], repeats=1)
-
-
-# --- hand labels ------------------------------------------------------------------------------
-
-
-def test_hand_label_curve_trains_on_k_labeled_points_per_draw(tutorial_data):
-    data = tutorial_data
-    X_train, y_train = data.X_train[:300], data.y_train[:300]
-    curve = hand_label_curve(X_train, y_train, data.X_test, data.y_test, sizes=[20, 300],
-                             n_draws=2, epochs=5)
-    # k = 300 is every training point: one draw; k = 20 gets two.
-    assert list(curve["n_labels"]) == [20, 20, 300]
-    assert curve["accuracy"].between(0, 1).all()
-    # 300 labels must beat 20 on average: with 100 weak features, 20 points give a
-    # barely trained model (tutorial_quality shows ~0.88 with 8,000).
-    assert curve.loc[curve.n_labels == 300, "accuracy"].mean() > curve.loc[
-        curve.n_labels == 20, "accuracy"].mean()
-    with pytest.raises(ValueError, match=r"sizes go up to 301 but there are only 300"):
-        hand_label_curve(X_train, y_train, data.X_test, data.y_test, sizes=[301])
-
-
-def test_labels_worth_interpolates_the_mean_curve_in_log_k():
-    curve = pd.DataFrame({"n_labels": [10, 10, 100, 1000], "draw": [0, 1, 0, 0],
-                          "accuracy": [0.6, 0.8, 0.8, 0.9]})
-    # Means: 0.7 at 10, 0.8 at 100, 0.9 at 1000.  0.75 is halfway between 10 and 100 in log k.
-    assert labels_worth(curve, 0.75) == pytest.approx(10**1.5)
-    assert labels_worth(curve, 0.8) == pytest.approx(100)
-    assert np.isnan(labels_worth(curve, 0.95))  # beyond the largest k tried
-    assert np.isnan(labels_worth(curve, 0.5))   # below the smallest k tried
-
-
-def test_labels_worth_range_reads_the_curve_at_both_ends_of_the_interval():
-    curve = pd.DataFrame({"n_labels": [10, 100, 1000], "accuracy": [0.7, 0.8, 0.9]})
-    worth = labels_worth_range(curve, 0.8, n_test=400)
-    error = 1.96 * np.sqrt(0.8 * 0.2 / 400)  # 0.0392
-    assert worth["accuracy low"] == pytest.approx(0.8 - error)
-    assert worth["accuracy high"] == pytest.approx(0.8 + error)
-    assert worth["labels"] == pytest.approx(100)
-    assert worth["labels low"] == pytest.approx(labels_worth(curve, 0.8 - error))
-    assert worth["labels low"] < 100 < worth["labels high"]
-    # A wider interval (a smaller test set) spans more hand labels, here past the curve.
-    small = labels_worth_range(curve, 0.8, n_test=20)
-    assert np.isnan(small["labels low"]) and np.isnan(small["labels high"])
-    assert labels_worth_range(curve, 1.0, n_test=50)["accuracy high"] == 1.0
-    with pytest.raises(ValueError, match=r"n_test"):
-        labels_worth_range(curve, 0.8, n_test=0)
-    with pytest.raises(ValueError, match=r"z must lie in"):
-        labels_worth_range(curve, 0.8, n_test=100, z=0.0)
-    with pytest.raises(ValueError, match=r"accuracy_reached"):
-        labels_worth_range(curve, -0.1, n_test=100)
-
-
-def test_hand_label_curve_and_labels_worth_reject_bad_input(tutorial_data):
-    data = tutorial_data
-    X, y = data.X_train[:50], data.y_train[:50]
-    zero_one = (y == 1).astype(int)  # 0/1 labels would silently train on all-zero targets
-    with pytest.raises(ValueError, match=r"y_train must contain only -1 and \+1"):
-        hand_label_curve(X, zero_one, data.X_test, data.y_test, sizes=[10])
-    with pytest.raises(ValueError, match=r"X_train has 50, y_train has 49"):
-        hand_label_curve(X, y[:49], data.X_test, data.y_test, sizes=[10])
-    with pytest.raises(ValueError, match=r"y_test must contain only -1 and \+1"):
-        hand_label_curve(X, y, data.X_test, data.y_test * 0, sizes=[10])
-    with pytest.raises(ValueError, match=r"curve must be a DataFrame with columns n_labels"):
-        labels_worth(pd.DataFrame({"k": [1]}), 0.9)
-    curve = pd.DataFrame({"n_labels": [10, 100], "accuracy": [0.7, 0.9]})
-    with pytest.raises(ValueError, match=r"accuracy_reached must lie in \[0.0, 1.0\]"):
-        labels_worth(curve, 1.5)

@@ -39,16 +39,19 @@ def development():
                               dev=DEV)
 
 
-def test_the_report_counts_dev_votes_and_accuracies_with_their_standard_errors(development):
+def test_the_report_counts_dev_votes_and_accuracies_with_their_wilson_intervals(development):
     report = development.report()
     assert list(report.index) == ["lf_link", "lf_short", "lf_song", "lf_never"]
     # lf_short votes HAM on "cool" (right) and "short spam" (wrong).
     assert report.loc["lf_short", "dev votes"] == 2
     assert report.loc["lf_short", "dev accuracy"] == 0.5
-    assert report.loc["lf_short", "dev accuracy se"] == pytest.approx(np.sqrt(0.25 / 2))
+    # Wilson's interval: 1 of 2 right gives (0.095, 0.905); 2 of 2, (0.342, 1).
+    assert report.loc["lf_short", "dev accuracy low"] == pytest.approx(0.0945, abs=1e-4)
+    assert report.loc["lf_short", "dev accuracy high"] == pytest.approx(0.9055, abs=1e-4)
     assert report.loc["lf_link", "dev accuracy"] == 1.0
-    assert report.loc["lf_link", "dev accuracy se"] == 0.0
-    assert np.isnan(report.loc["lf_never", "dev accuracy se"])
+    assert report.loc["lf_link", "dev accuracy low"] == pytest.approx(0.3424, abs=1e-4)
+    assert report.loc["lf_link", "dev accuracy high"] == 1.0
+    assert np.isnan(report.loc["lf_never", "dev accuracy low"])
     # Coverage is measured on the unlabeled rows: 2 of every 7 have a link.
     assert report.loc["lf_link", "coverage"] == pytest.approx(2 / 7)
 
@@ -70,6 +73,10 @@ def test_the_summary_is_one_line_of_coverage_and_dev_accuracies(development):
     # Majority vote on dev: right on 3 comments, wrong on "short spam", two ties (half each).
     assert summary["dev majority vote"] == pytest.approx(4 / 6)
     assert 0 <= summary["dev label model"] <= 1
+    assert summary["dev points"] == 6
+    for name in ("majority vote", "label model"):
+        low, high = summary[f"{name} low"], summary[f"{name} high"]
+        assert 0 <= low < summary[f"dev {name}"] < high <= 1
     # The LF that never votes is left out of the label model, not an error.
     assert development.label_model_lfs == ["lf_link", "lf_short", "lf_song"]
 

@@ -84,12 +84,13 @@ def test_an_unknown_name_is_an_attribute_error_that_names_it():
 
 
 def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
-    submodules = {"analysis", "comparison", "course", "datasets", "end_model", "exceptions",
-                  "label_model", "labeling", "lf_development", "model_choice", "output", "scores",
-                  "text_features", "utils"}
+    submodules = {"analysis", "calibration", "comparison", "course", "datasets", "end_model",
+                  "exceptions", "label_model", "labeling", "lf_development", "model_choice",
+                  "output", "scores", "text_features", "utils"}
     assert set(dir(dh)) == set(dh.__all__) | submodules
     assert set(dir(dh.course)) == set(dh.course.__all__) | {
-        "class_leaderboard", "datasets", "experiment", "explorer", "keyword_simulation",
+        "class_leaderboard", "datasets", "experiment", "explorer", "hand_labels",
+        "keyword_simulation",
         "leaderboard", "plots", "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"}
 
 
