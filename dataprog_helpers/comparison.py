@@ -17,7 +17,8 @@ import numpy as np
 
 from .utils.validation import check_positive_int, check_seed
 
-__all__ = ["PredictionComparison", "compare_predictions", "sign_flip_p_value"]
+__all__ = ["PredictionComparison", "SplitComparison", "compare_over_splits", "compare_predictions",
+           "sign_flip_p_value"]
 
 #: The metrics :func:`compare_predictions` compares.
 METRICS = ("accuracy", "f1")
@@ -296,3 +297,92 @@ def compare_predictions(y_true, pred_a, pred_b, metric: str = "accuracy",
     return PredictionComparison(metric, float(score_a), float(score_b), difference,
                                 (float(low), float(high)), p_value, a_only, b_only, n)
 
+
+
+@dataclass(frozen=True)
+class SplitComparison:
+    """A difference measured on repeated random splits of one data set.
+
+    Attributes
+    ----------
+    mean : float
+        The mean of the per-split differences.
+    standard_error : float
+        Nadeau and Bengio's corrected standard error (see
+        :func:`compare_over_splits`).
+    interval : tuple of (float, float)
+        ``mean -/+ t * standard_error``, t the Student quantile with ``n_splits - 1``
+        degrees of freedom for ``level``.
+    p_value : float
+        Two-sided, of "the mean difference is 0", from the same t statistic.
+    n_splits : int
+    level : float
+    """
+
+    mean: float
+    standard_error: float
+    interval: tuple[float, float]
+    p_value: float
+    n_splits: int
+    level: float
+
+    def __str__(self) -> str:
+        low, high = self.interval
+        return (f"mean difference {self.mean:+.3f} over {self.n_splits} splits, corrected "
+                f"standard error {self.standard_error:.3f}, {self.level:.0%} interval "
+                f"{low:+.3f} to {high:+.3f}, p = {self.p_value:.2g}")
+
+
+def compare_over_splits(differences, test_fraction: float, level: float = 0.95
+                        ) -> SplitComparison:
+    """The mean of per-split differences, with a standard error that counts the overlap.
+
+    Repeated random splits of one data set reuse the same points, so their
+    differences are correlated and ``sd / sqrt(J)`` understates the standard error:
+    by a factor of about 2.4 for ten splits with 30% test points.  Nadeau and Bengio
+    (*Inference for the Generalization Error*, Machine Learning 52, 2003) correct the
+    variance of the mean to
+
+        (1 / J + n_test / n_train) * s^2,
+
+    with J splits, s the standard deviation of the differences, and n_test / n_train
+    the ratio of test to training points in each split (here every point not in the
+    test set counts as training).
+
+    Parameters
+    ----------
+    differences : array-like of shape (J,)
+        One difference per split (e.g. model a's test accuracy minus model b's on
+        that split's test points), J >= 2.
+    test_fraction : float
+        The share of the points in each split's test set, in (0, 1).
+    level : float, default 0.95
+
+    Examples
+    --------
+    >>> from dataprog_helpers.comparison import compare_over_splits
+    >>> result = compare_over_splits([0.01, -0.02, 0.0, 0.03, -0.01], test_fraction=0.3)
+    >>> round(result.mean, 3), round(result.standard_error, 4)
+    (0.002, 0.0153)
+    """
+    from scipy.stats import t
+
+    differences = np.asarray(differences, dtype=np.float64)
+    if differences.ndim != 1 or differences.size < 2 or not np.all(np.isfinite(differences)):
+        raise ValueError("differences must be a one-dimensional array of at least two finite "
+                         f"numbers, got shape {differences.shape}")
+    for name, value in (("test_fraction", test_fraction), ("level", level)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+            raise ValueError(f"{name} must lie in (0, 1), got {value!r}")
+    n_splits = differences.size
+    mean = float(differences.mean())
+    variance = (1 / n_splits + test_fraction / (1 - test_fraction)) * differences.var(ddof=1)
+    standard_error = float(np.sqrt(variance))
+    quantile = t.ppf(0.5 + level / 2, n_splits - 1)
+    if standard_error == 0.0:
+        p_value = 1.0 if mean == 0.0 else 0.0
+    else:
+        p_value = float(2 * t.sf(abs(mean) / standard_error, n_splits - 1))
+    return SplitComparison(mean, standard_error, (mean - quantile * standard_error,
+                                                  mean + quantile * standard_error),
+                           p_value, n_splits, float(level))

@@ -181,3 +181,37 @@ def test_bad_options_are_refused_by_name(keywords, error, message):
 def test_a_k_class_no_decision_is_refused_with_the_way_to_give_every_point_a_class():
     with pytest.raises(ValueError, match=r"pred_b holds -1 .*ties='random'"):
         compare_predictions([0, 2, 1, 1], [0, 2, 1, 0], [0, -1, 1, 1])
+
+
+# --- repeated splits ---------------------------------------------------------------------
+
+
+def test_over_splits_the_standard_error_counts_the_overlap():
+    from scipy.stats import t
+
+    from dataprog_helpers.comparison import compare_over_splits
+
+    differences = np.array([-0.006, 0.012, -0.018, 0.0, -0.012, 0.006, -0.024, 0.006, -0.006,
+                            -0.018])
+    result = compare_over_splits(differences, test_fraction=0.3)
+    naive = differences.std(ddof=1) / np.sqrt(10)
+    # (1/10 + 0.3/0.7) / (1/10) = 5.29: the corrected standard error is 2.3 times the naive.
+    assert result.standard_error == pytest.approx(naive * np.sqrt(1 + 10 * 0.3 / 0.7))
+    assert result.mean == pytest.approx(differences.mean())
+    half = t.ppf(0.975, 9) * result.standard_error
+    assert result.interval == pytest.approx((result.mean - half, result.mean + half))
+    assert result.p_value == pytest.approx(2 * t.sf(abs(result.mean) / result.standard_error, 9))
+    assert "over 10 splits" in str(result)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (([0.1], 0.3), "at least two finite"),
+    (([0.1, np.nan], 0.3), "at least two finite"),
+    (([0.1, 0.2], 1.0), r"test_fraction must lie in \(0, 1\)"),
+    (([0.1, 0.2], 0.3, 0.0), r"level must lie in \(0, 1\)"),
+])
+def test_over_splits_bad_input_is_refused_by_name(arguments, message):
+    from dataprog_helpers.comparison import compare_over_splits
+
+    with pytest.raises(ValueError, match=message):
+        compare_over_splits(*arguments)
