@@ -16,7 +16,7 @@ the library            what a practitioner imports to label their own data
 ``scores``             :func:`accuracy` with a tie policy, F1, calibration
 ``calibration``        :class:`TemperatureScaling`: over-sharp posteriors softened on dev
 ``comparison``         :func:`compare_predictions`: two predictors on the same points, paired;
-                       :func:`compare_over_splits`: a difference over repeated splits
+                       ``comparison.compare_over_splits``: a difference over repeated splits
 ``model_choice``       :func:`select_label_model`: a label model or majority vote, chosen on dev
 ``output``             :func:`write_probabilistic_labels`: Parquet, complete or absent
 ``datasets``           :func:`load_youtube_spam`: a real data set, shipped
@@ -48,7 +48,7 @@ _LIBRARY = {
                      "f1_score", "labels_from_probabilities", "score_table"], "scores"),
     **dict.fromkeys(["ClassConditionalLabelModel", "LabelModel", "VoteStatistics",
                      "find_dependencies", "vote_distribution_table"], "label_model"),
-    **dict.fromkeys(["compare_over_splits", "compare_predictions"], "comparison"),
+    "compare_predictions": "comparison",
     "TemperatureScaling": "calibration",
     "select_label_model": "model_choice",
     "NoiseAwareClassifier": "end_model",
