@@ -11,14 +11,16 @@ noise (or, on overlapping splits, the reverse).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .utils.validation import check_positive_int, check_seed
 
 __all__ = ["PredictionComparison", "SplitComparison", "compare_over_splits", "compare_predictions",
-           "sign_flip_p_value"]
+           "comparison_table", "sign_flip_p_value"]
 
 #: The metrics :func:`compare_predictions` compares.
 METRICS = ("accuracy", "f1")
@@ -155,6 +157,38 @@ def _f1(sums: np.ndarray) -> np.ndarray:
     denominator = 2 * tp + fp + fn
     scores = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
     return scores.mean(axis=-1)
+
+
+def comparison_table(comparisons: Mapping[str, PredictionComparison], baseline: str
+                     ) -> pd.DataFrame:
+    """Several predictors, each compared with the same baseline, as one table.
+
+    Parameters
+    ----------
+    comparisons : mapping of str to PredictionComparison
+        Each from ``compare_predictions(y, predictor, baseline_predictions)``: a is
+        the row's predictor, b the baseline.
+    baseline : str
+        The baseline's name, for the column headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per predictor: its metric, the baseline's, the ``difference``, the
+        95% interval (``95% low``, ``95% high``), the ``p-value``, and the points
+        ``only it right`` and ``only {baseline} right``.
+    """
+    if not isinstance(comparisons, Mapping) or not comparisons or not all(
+            isinstance(value, PredictionComparison) for value in comparisons.values()):
+        raise TypeError("comparisons must be a non-empty mapping of names to the results of "
+                        "compare_predictions")
+    metric = next(iter(comparisons.values())).metric
+    return pd.DataFrame({name: {
+        metric: result.score_a, baseline: result.score_b, "difference": result.difference,
+        "95% low": result.interval[0], "95% high": result.interval[1],
+        "p-value": result.p_value, "only it right": result.a_only.size,
+        f"only {baseline} right": result.b_only.size} for name, result in comparisons.items()
+    }).T.astype({"only it right": np.int64, f"only {baseline} right": np.int64})
 
 
 def sign_flip_p_value(differences: np.ndarray) -> float:

@@ -34,6 +34,15 @@ def test_the_difference_the_points_and_the_exact_test_on_a_hand_example():
     assert result.a_only.tolist() == [1, 3, 4] and result.b_only.tolist() == []
     assert result.p_value == pytest.approx(binomtest(3, 3, 0.5).pvalue)
     assert "only a right on 3 points" in str(result)
+    from dataprog_helpers.comparison import comparison_table
+
+    table = comparison_table({"a": result, "a again": result}, baseline="b")
+    assert list(table.index) == ["a", "a again"]
+    assert table.loc["a", "difference"] == result.difference
+    assert table.loc["a", "only it right"] == 3 and table["only b right"].dtype == np.int64
+    assert (table.loc["a", "95% low"], table.loc["a", "95% high"]) == result.interval
+    with pytest.raises(TypeError, match="comparisons must be a non-empty mapping"):
+        comparison_table({"a": 0.5}, baseline="b")
 
 
 @pytest.mark.parametrize("k", [None, 4])
