@@ -128,6 +128,17 @@ class LFDevelopmentRound:
             "label model low": float(model_low), "label model high": float(model_high),
         })
 
+    def dev_predictions(self) -> np.ndarray:
+        """The label model's predictions on the dev rows: -1 or +1 (0 for a tie), int8.
+
+        For a paired comparison of two rounds on the same dev rows
+        (:func:`~dataprog_helpers.compare_predictions`).  Without a label model
+        (fewer than three voting LFs), majority vote's.
+        """
+        if self.label_model is None:
+            return majority_vote(self.dev_label_matrix)
+        return self.label_model.predict(self.dev_label_matrix[:, self._label_model_columns])
+
     def mistakes(self, lf: str | None = None) -> pd.DataFrame:
         """The dev rows an LF votes on wrongly: columns ``lf``, ``vote``, ``label`` and the text.
 

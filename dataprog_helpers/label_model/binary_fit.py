@@ -82,8 +82,12 @@ def warn_of_shared_abstentions(fit: BinaryFit) -> None:
     n_votes = np.empty(fit.n_lfs)
     for block, totals in zip(fit.blocks, fit.block_totals, strict=True):
         n_votes[block.lfs] = totals @ (block.digits != 1)
+    # The totals are float sums of the points' weights (counts): rounded to whole
+    # points, so that an LF that always votes is not taken for one that abstains
+    # where the sums carry rounding (or weights that are not exact integers).
+    n_votes, n_points = np.rint(n_votes), round(fit.n_points)
     candidates: dict[float, list[int]] = {}
-    for lf in np.flatnonzero(n_votes < fit.n_points).tolist():
+    for lf in np.flatnonzero(n_votes < n_points).tolist():
         candidates.setdefault(float(n_votes[lf]), []).append(lf)
     factor_of = {lf: index for index, factor in enumerate(fit.factors) for lf in factor.lfs}
     groups: dict[bytes, list[int]] = {}  # LFs by the patterns they vote on

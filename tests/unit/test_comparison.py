@@ -224,3 +224,24 @@ def test_over_splits_bad_input_is_refused_by_name(arguments, message):
 
     with pytest.raises(ValueError, match=message):
         compare_over_splits(*arguments)
+
+
+def test_a_tiny_p_value_with_ties_is_exact_to_its_last_digits():
+    # 70 points a alone gets right, 3 where b alone does, 40 where one of them ties:
+    # p near 1e-20, below the absolute error a convolution by FFT carries.  The
+    # reference is exact rational arithmetic over the counts of A1 and A2.
+    from fractions import Fraction
+    from math import comb
+
+    from dataprog_helpers.comparison import sign_flip_p_value
+
+    differences = np.array([1.0] * 70 + [-1.0] * 3 + [0.5] * 36 + [-0.5] * 4)
+    n1, n2 = 73, 40
+    total, observed = 2 * n1 + n2, abs(2 * (2 * 70 + 36) - (2 * n1 + n2))
+    exact = Fraction(0)
+    for a1 in range(n1 + 1):
+        for a2 in range(n2 + 1):
+            if abs(2 * (2 * a1 + a2) - total) >= observed:
+                exact += Fraction(comb(n1, a1) * comb(n2, a2), 2 ** (n1 + n2))
+    assert float(exact) < 1e-15
+    assert sign_flip_p_value(differences) == pytest.approx(float(exact), rel=1e-9, abs=0)

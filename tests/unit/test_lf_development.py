@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataprog_helpers import LFDevelopmentRound
+from dataprog_helpers import LFDevelopmentRound, accuracy, majority_vote
 
 SPAM, HAM, ABSTAIN = 1, -1, 0
 
@@ -81,10 +81,17 @@ def test_the_summary_is_one_line_of_coverage_and_dev_accuracies(development):
     assert development.label_model_lfs == ["lf_link", "lf_short", "lf_song"]
 
 
+def test_dev_predictions_are_what_the_summary_scores(development):
+    predictions = development.dev_predictions()
+    assert predictions.shape == (6,) and set(np.unique(predictions)) <= {-1, 0, 1}
+    assert accuracy(DEV.y, predictions) == pytest.approx(development.summary()["dev label model"])
+
+
 def test_a_round_with_too_few_voting_lfs_still_reports():
     silent = LFDevelopmentRound([lf_link, lf_never], unlabeled=UNLABELED, dev=DEV)
     assert silent.label_model is None
     assert np.isnan(silent.summary()["dev label model"])
+    np.testing.assert_array_equal(silent.dev_predictions(), majority_vote(silent.dev_label_matrix))
     assert silent.summary()["dev majority vote"] == pytest.approx((2 + 4 * 0.5) / 6)
 
 
