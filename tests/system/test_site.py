@@ -6,7 +6,9 @@ Any request that leaves localhost is blocked and reported, so a page that would
 need the network (a CDN, a web font) fails here rather than on a reader's
 offline laptop.  For every page: no console errors or failed requests, every
 maths expression typeset by MathJax without errors, every figure loaded and
-described by alt text, and every local link and anchor resolves.  Following the
+described by alt text, no prose typeset as maths (a long run of letters in a maths
+expression) and every ``$$`` block of a notebook shown as display maths, and every
+local link and anchor resolves.  Following the
 "next" links from the landing page visits the steps in course order.
 
 `make test` builds the site and installs Chromium (apt-get) before running this.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -138,8 +141,46 @@ TYPESET = """async () => {
         typeset: document.querySelectorAll('mjx-container').length,
         errors: Array.from(document.querySelectorAll('mjx-merror'))
             .map(node => node.getAttribute('data-mjx-error') || node.textContent),
+        sources: Array.from(MathJax.startup.document.math)
+            .map(item => ({tex: item.math, display: item.display})),
     };
 }"""
+
+#: TeX commands whose argument is set as text, not as maths letters.
+TEXT_COMMANDS = r"\\(?:text|textrm|textit|texttt|mathrm|operatorname|emph)\s*\{[^{}]*\}"
+
+
+def prose_in_maths(tex: str) -> str | None:
+    """The run of letters that says prose was typeset as maths, or None.
+
+    Maths mode drops spaces and sets letters as variables, so a sentence swallowed
+    by a maths expression (a display equation in a list item whose closing ``$$``
+    pairs with a later ``$``) becomes a long run of letters:
+    "andthehistogramofdistinct...".  Real formulas have no run of 12 letters once
+    the text commands and the command names are left out.
+    """
+    letters = re.sub(r"\\[A-Za-z]+", " ", re.sub(TEXT_COMMANDS, " ", tex))
+    run = re.search(r"[A-Za-z]{12,}", re.sub(r"\s+", "", letters))
+    return run.group(0) if run else None
+
+
+def display_blocks(notebook: Path) -> int:
+    """How many ``$$ ... $$`` display equations the notebook's Markdown cells hold."""
+    cells = json.loads(notebook.read_text())["cells"]
+    markdown = "\n\n".join("".join(cell["source"]) for cell in cells
+                            if cell["cell_type"] == "markdown")
+    return len(re.findall(r"\$\$(.+?)\$\$", markdown, flags=re.DOTALL))
+
+
+def test_the_prose_check_flags_swallowed_sentences_and_passes_formulas():
+    swallowed = ("\nand the histogram of distinct vote patterns that the class-conditional "
+                 "model fits from. Only that result, ")
+    assert prose_in_maths(swallowed) == "andthehistogramofdistinctvotepatternsthattheclass"
+    for formula in (r"\log\frac{P(y = +1 \mid \lambda)}{P(y = -1 \mid \lambda)}",
+                    r"\operatorname{softmax}_c(\log p_c / T)", r"n_\text{test} / n_\text{train}",
+                    r"\mathbb{E}[\lambda_i \mid \text{votes}] = q_i(2\pi - 1)",
+                    r"\theta_i[c, v] = P(\lambda_i = v \mid y = c)"):
+        assert prose_in_maths(formula) is None, formula
 
 IMAGES = """() => Array.from(document.images).map(image => ({
     src: image.getAttribute('src'), alt: image.getAttribute('alt') || '',
@@ -163,6 +204,14 @@ def test_every_page_loads_cleanly_with_maths_and_figures(site, server, browser):
                     found.append(f"only {maths['typeset']} of {maths['expressions']} "
                                  "maths expressions typeset")
                 found.extend(f"MathJax error: {error}" for error in maths["errors"])
+                found.extend(f"prose typeset as maths: {run!r}" for run in (
+                    prose_in_maths(source["tex"]) for source in maths["sources"]) if run)
+                notebook = ROOT / Path(page_path).with_suffix(".ipynb")
+                if notebook.exists():
+                    shown = sum(source["display"] for source in maths["sources"])
+                    if shown != display_blocks(notebook):
+                        found.append(f"{display_blocks(notebook)} $$ blocks in the notebook, "
+                                     f"{shown} display equations on the page")
         for image in page.evaluate(IMAGES):
             if not image["loaded"]:
                 found.append(f"figure did not load: {image['src']}")
