@@ -13,6 +13,7 @@ One module per idea:
 - ``experiment``: whole experiments in one call (notebook 5's rates, streaming);
 - ``hand_labels``: what data programming is worth in hand labels, with a bootstrap
   interval over the test points and the draws together;
+- ``dev_labels``: how many dev labels a paired test needs to see a difference;
 - ``leaderboard``: every label model on the same LF sets; ``class_leaderboard``: the
   same for k classes, paired with majority vote;
 - ``explorer``: notebook 0's interactive explorer;
@@ -100,7 +101,8 @@ _HOMES = {
                      "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),
 }
-_SUBMODULES = ["class_leaderboard", "datasets", "experiment", "explorer", "hand_labels",
+_SUBMODULES = ["class_leaderboard", "datasets", "dev_labels", "experiment", "explorer",
+               "hand_labels",
                "keyword_simulation", "leaderboard", "plots", "spam_lfs", "synthetic",
                "topic_lfs", "tumour_lfs", "wine_lfs"]
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, _SUBMODULES)
