@@ -139,6 +139,7 @@ def test_streaming_run_reports_sizes_and_a_reproducible_memory_peak(fitted_label
     assert 0.5 < first["posterior_accuracy"] <= 1.0
 
 
+
 def test_streaming_run_chunks_by_the_package_chunk_size_unless_told_otherwise():
     assert inspect.signature(streaming_run).parameters["chunk_rows"].default == CHUNK_ROWS
     # The chunking changes no number: the statistics are exact integer sums.
