@@ -93,6 +93,8 @@ class ExplorerSettings:
         P(y = +1).
     copy_rate : float in [0, 1]
         Probability that a near-copy repeats LF 0's output (vote or abstention) on a point.
+        (:func:`~dataprog_helpers.course.add_near_copies`'s ``copy_rate`` copies only
+        the vote: its copies share every abstention of their source.)
     n_points : int, at least 100
     seed : int
     one_sided : bool, default False

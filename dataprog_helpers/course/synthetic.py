@@ -413,11 +413,16 @@ def add_near_copies(
 ):
     """Append ``n_copies`` near-copies of LF ``source``: LFs that are *not* independent.
 
-    Each copy votes exactly where the source votes.  With probability
-    ``copy_rate`` it repeats the source's vote; otherwise it votes on its own,
-    right with the source's accuracy.  So every copy has the source's accuracy
-    and coverage, but given y the copies and the source agree far more often
-    than independent LFs would: the label model's assumption is broken.
+    Each copy votes exactly where the source votes (it shares all of its
+    abstentions, whatever ``copy_rate``).  With probability ``copy_rate`` it
+    repeats the source's vote; otherwise it votes on its own, right with the
+    source's accuracy.  (The explorer's ``copy_rate`` means something else: there
+    a copy repeats LF 0's whole output, abstention included, with that
+    probability, and decides on its own otherwise; see
+    :class:`~dataprog_helpers.course.explorer.ExplorerSettings`.)  So every copy
+    has the source's accuracy and coverage, but given y the copies and the source
+    agree far more often than independent LFs would: the label model's assumption
+    is broken.
     The old keywords ``lf_accs=`` and ``repeat=`` still work, with a
     ``DeprecationWarning``.
 
@@ -432,7 +437,8 @@ def add_near_copies(
         Index of the LF to copy.
     n_copies : int
     copy_rate : float in [0, 1], default 0.9
-        Probability that a copy repeats the source's vote.
+        Probability that a copy repeats the source's vote (where the source
+        votes; the copies abstain wherever it does).
     seed : int or None
 
     Returns
