@@ -109,6 +109,13 @@ class LabelModelChoice:
             return majority_vote_proba(label_matrix, cardinality=self.cardinality)
         return self.model.predict_proba(label_matrix)
 
+    def predict(self, label_matrix) -> np.ndarray:
+        """The chosen contender's predictions: -1/+1 (0 for a tie), or class indices (-1
+        for a k-class majority-vote tie)."""
+        if self.model is None:
+            return majority_vote(label_matrix, cardinality=self.cardinality)
+        return self.model.predict(label_matrix)
+
     def __str__(self) -> str:
         rows = [f"chosen on {self.comparisons[next(iter(self.comparisons))].n_points} dev "
                 f"labels: {self.name} (a candidate must beat majority vote with "

@@ -53,6 +53,7 @@ def test_a_model_far_ahead_of_majority_vote_on_dev_is_chosen_by_the_stated_rule(
     assert recorded.difference == direct.difference and recorded.p_value == direct.p_value
     assert choice.table.loc[MAJORITY_VOTE, "dev accuracy"] == recorded.score_b
     np.testing.assert_array_equal(choice.predict_proba(L), choice.model.predict_proba(L))
+    np.testing.assert_array_equal(choice.predict(L), choice.model.predict(L))
 
 
 def test_without_evidence_majority_vote_is_kept_and_gives_the_soft_labels():
@@ -62,6 +63,7 @@ def test_without_evidence_majority_vote_is_kept_and_gives_the_soft_labels():
     assert choice.name == MAJORITY_VOTE and choice.model is None
     assert not choice.table["better"].fillna(False).any()
     np.testing.assert_array_equal(choice.predict_proba(L), majority_vote_proba(L))
+    np.testing.assert_array_equal(choice.predict(L), majority_vote(L))
     assert str(choice).startswith("chosen on 30 dev labels: majority vote")
 
 
