@@ -102,6 +102,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/multiclass.py
 	$(BIN)/python benchmarks/class_conditional_robustness.py
 	$(BIN)/python benchmarks/label_model_choice.py
+	$(BIN)/python benchmarks/binary_dask_em.py
 
 clean:
 	rm -rf build $(VENV)

@@ -28,8 +28,11 @@ One module per idea:
   is which), ``dask_em`` (the same EM on a cluster) and ``class_posterior`` (the
   k-class posterior in NumPy); with two
   classes through ``binary_steps`` (its steps in the template fit), ``binary_fit``
-  (EM on coded vote patterns, in NumPy), ``binary_moments`` (the moment estimate,
-  in NumPy) and ``dependency_blocks`` (how declared dependency groups are coded);
+  (EM's steps, in NumPy), ``binary_patterns`` (the vote patterns it reads, coded
+  block by block, and the sums over them), ``binary_dask`` (the same on a
+  cluster: the histogram gathered, or EM by map-reduce), ``binary_moments`` (the
+  moment estimate, in NumPy) and ``dependency_blocks`` (how declared dependency
+  groups are coded);
 - ``vote_tables``: two-class posteriors from given vote distributions, and vote
   distributions as tables;
 - ``dependencies``: the joint votes of declared dependent LFs in the posterior;

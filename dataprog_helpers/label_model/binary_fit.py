@@ -34,8 +34,12 @@ Two ways to fit it, and their combination:
   ``theta[+1] = mu + (1 - pi) delta`` and ``theta[-1] = mu - pi delta`` on the
   indicators, and abstention takes the rest.
 
-:class:`BinaryFit` holds one fit's working data (the vote patterns coded block by block,
+:class:`BinaryFit` holds one fit's layout of the tables (factors packed into blocks,
 :mod:`~dataprog_helpers.label_model.dependency_blocks`) and the steps of each route.
+What it reads of the votes, it asks of its data: a
+:class:`~dataprog_helpers.label_model.binary_patterns.PatternCodes` in memory, or a
+:class:`~dataprog_helpers.label_model.binary_dask.DaskPatternCodes` whose chunks stay
+on a cluster; every answer is a sum over the points, so the steps are the same.
 """
 
 from __future__ import annotations
@@ -46,25 +50,20 @@ import numpy as np
 
 from ..exceptions import IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
+from .binary_patterns import BinaryCounts
 from .dependencies import vote_codes
 from .dependency_blocks import Factor, blocks_of, vote_digits
 from .squarem import extrapolate
 
 if TYPE_CHECKING:
     from .class_conditional import ClassConditionalLabelModel
-    from .statistics import VoteStatistics
 
-__all__ = ["PLAIN_EM_STEPS", "BinaryFit", "binary_lf_accuracies", "pattern_weights",
-           "polarities", "warn_of_shared_abstentions"]
+__all__ = ["PLAIN_EM_STEPS", "BinaryFit", "binary_lf_accuracies", "polarities",
+           "warn_of_shared_abstentions"]
 
 #: Plain EM steps before the accelerated cycles begin: a well-started fit often
 #: converges within them, and then acceleration would only add work.
 PLAIN_EM_STEPS = 5
-
-
-def pattern_weights(pattern_counts: np.ndarray) -> np.ndarray:
-    """How many points have each pattern, as the float64 weights of the sums."""
-    return pattern_counts.astype(np.float64)
 
 
 def warn_of_shared_abstentions(fit: BinaryFit) -> None:
@@ -77,7 +76,8 @@ def warn_of_shared_abstentions(fit: BinaryFit) -> None:
     dependent scores clearly better (the explorer's sweep shows it).
     Only LFs that abstain somewhere are compared (LFs that always vote share
     nothing informative).  Candidates must have the same number of votes, read
-    off the block totals for free; only their vote columns are compared.
+    off the block totals for free; two of them vote on the same points where
+    they vote together as often as each votes (``co_votes``, one sum over the points).
     """
     n_votes = np.empty(fit.n_lfs)
     for block, totals in zip(fit.blocks, fit.block_totals, strict=True):
@@ -90,12 +90,19 @@ def warn_of_shared_abstentions(fit: BinaryFit) -> None:
     for lf in np.flatnonzero(n_votes < n_points).tolist():
         candidates.setdefault(float(n_votes[lf]), []).append(lf)
     factor_of = {lf: index for index, factor in enumerate(fit.factors) for lf in factor.lfs}
-    groups: dict[bytes, list[int]] = {}  # LFs by the patterns they vote on
-    for lfs in candidates.values():
+    groups: list[list[int]] = []  # LFs that vote on the same points, in order
+    for votes, lfs in candidates.items():
         if len(lfs) > 1:
-            for lf in lfs:
-                groups.setdefault(np.packbits(fit.patterns[:, lf] != 0).tobytes(), []).append(lf)
-    for members in groups.values():
+            co_votes = np.rint(fit.data.co_votes(lfs))
+            heads: dict[int, list[int]] = {}  # a group's first member's position -> group
+            for position, lf in enumerate(lfs):
+                head = next((head for head in heads if co_votes[head, position] == votes), None)
+                if head is None:
+                    heads[position] = [lf]
+                    groups.append(heads[position])
+                else:
+                    heads[head].append(lf)
+    for members in groups:
         if len({factor_of[lf] for lf in members}) > 1:
             pairs = [(members[0], other) for other in members[1:]
                      if factor_of[other] != factor_of[members[0]]]
@@ -123,29 +130,30 @@ def binary_lf_accuracies(marginals: np.ndarray, prior: float) -> np.ndarray:
 
 
 class BinaryFit:
-    """One fit's working data: the patterns coded block by block, and the steps of each route.
+    """One fit's layout of the tables, its data, and the steps of each route.
 
     A parameter set is ``(tables, prior)``: one array of shape (2, 3**k) per
     factor (row 0 for y = -1, row 1 for y = +1) and P(y = +1).
+
+    Parameters
+    ----------
+    model : ClassConditionalLabelModel
+        Its options (``probability_margin``, ``class_prior``, ``tol``, ``max_iter``).
+    votes : BinaryVotes or DaskSignedVotes
+        The votes (:mod:`.binary_steps`, :mod:`.binary_dask`); ``votes.coded(blocks)``
+        is the data the steps read.
+    factors : list of Factor
     """
 
-    def __init__(self, model: ClassConditionalLabelModel, patterns: np.ndarray,
-                 pattern_counts: np.ndarray, factors: list[Factor],
-                 statistics: VoteStatistics | None = None) -> None:
+    def __init__(self, model: ClassConditionalLabelModel, votes, factors: list[Factor]) -> None:
         self.model = model
-        self.patterns = patterns
-        self.n_lfs = patterns.shape[1]
-        self.statistics = statistics  # the pairwise sums: only the moment estimate needs them
+        self.n_lfs = votes.n_lfs
         self.pooled = False  # M-steps of the symmetric structure (see _pooled)
         self.factors = factors
         self.blocks = blocks_of(factors)
-        self.weights = pattern_weights(pattern_counts)
-        self.n_points = float(self.weights.sum())
-        self.codes = [vote_codes(patterns, block.lfs) for block in self.blocks]
-        self.block_totals = [
-            np.bincount(codes, weights=self.weights, minlength=block.n_codes)
-            for codes, block in zip(self.codes, self.blocks, strict=True)
-        ]
+        self.data = votes.coded(self.blocks)
+        self.n_points = self.data.n_points
+        self.block_totals = self.data.block_totals
         # All tables side by side in one array of shape (2, n_outcomes): factor k's
         # outcomes at columns starts[k]:starts[k] + sizes[k], each block's contiguous.
         self.sizes = np.array([factor.n_outcomes for factor in factors])
@@ -174,52 +182,17 @@ class BinaryFit:
 
     # --- the two steps of EM ----------------------------------------------------------------
 
-    def _class_log_likelihoods(self, joined: np.ndarray) -> tuple[float, np.ndarray]:
-        """``sum_k w_k log P(pattern k | y = -1)`` and each pattern's log-ratio.
-
-        The log-ratio is ``log P(pattern | y = +1) - log P(pattern | y = -1)``, shape
-        (n_patterns,).  The weighted sum needs no pass over the patterns: it is
-        the sum over blocks of each code's total weight times its log-probability.
-        """
-        logs = np.log(joined)
-        negative = 0.0
-        ratio = np.zeros(self.weights.shape[0])
-        for block, span, codes, totals in zip(
-            self.blocks, self.spans, self.codes, self.block_totals, strict=True
-        ):
-            # log P(block's votes | y = c) for every code, as sums over its factors.
-            block_tables = logs[:, span] @ block.outcomes_t
-            negative += float(totals @ block_tables[0])
-            ratio += np.take(block_tables[1] - block_tables[0], codes)
-        return negative, ratio
-
-    def _expectation(self, joined: np.ndarray, prior: float) -> tuple[np.ndarray, float]:
-        """Each pattern's P(y = +1 | pattern) and the mean log-likelihood.
-
-        With ``d`` the posterior log-odds and ``e = exp(-|d|)``, the posterior is
-        ``1 / (1 + e)`` where ``d >= 0`` and ``e / (1 + e)`` elsewhere, and
-        ``log(P(y = -1, pattern) + P(y = +1, pattern)) = log P(y = -1, pattern) +
-        max(d, 0) + log1p(e)``: one exponential serves both, and neither overflows.
-        (Written out rather than as ``scipy.special.expit(d)`` and
-        ``np.logaddexp(0, d)``, which compute the same with two exponentials: this
-        is EM's inner loop, one pass over the patterns per step.)
-        """
-        weighted_negative, log_odds = self._class_log_likelihoods(joined)
-        log_odds += np.log(prior) - np.log1p(-prior)
-        small = np.exp(-np.abs(log_odds))
-        posterior = np.where(log_odds >= 0.0, 1.0, small) / (1.0 + small)
-        softplus = np.maximum(log_odds, 0.0)
-        softplus += np.log1p(small)
-        log_likelihood = (weighted_negative + self.n_points * np.log1p(-prior)
-                          + float(self.weights @ softplus))
-        return posterior, log_likelihood / self.n_points
+    def _expectation(self, joined: np.ndarray, prior: float) -> tuple[BinaryCounts, float]:
+        """The E-step's counts (:meth:`~.binary_patterns.PatternCodes.expected_counts`)
+        and the mean log-likelihood of ``(joined, prior)``."""
+        counts = self.data.expected_counts(np.log(joined), self.spans, prior)
+        return counts, counts.log_likelihood / self.n_points
 
     def log_likelihood(self, tables, prior) -> float:
         """Mean log-likelihood per point of ``(tables, prior)``."""
         return self._expectation(self.joined(tables), prior)[1]
 
-    def _counts_from_block_counts(self, positive_counts: list[np.ndarray],
-                                  totals: list[np.ndarray]) -> np.ndarray:
+    def _counts_from_block_counts(self, positive_counts, totals) -> np.ndarray:
         """Expected counts of every factor's outcomes per class, shape (2, n_outcomes)."""
         counts = np.empty((2, int(self.sizes.sum())))
         for block, span, positive, total in zip(
@@ -228,21 +201,15 @@ class BinaryFit:
             counts[:, span] = np.stack([total - positive, positive]) @ block.outcomes
         return counts
 
-    def _joined_from_block_counts(self, positive_counts: list[np.ndarray],
-                                  totals: list[np.ndarray]) -> np.ndarray:
+    def _joined_from_block_counts(self, positive_counts, totals) -> np.ndarray:
         """The M-step's tables from per-block counts: pooled for the symmetric structure."""
         counts = self._counts_from_block_counts(positive_counts, totals)
         return self._pooled(counts) if self.pooled else self.normalised(counts)
 
-    def _maximisation(self, posterior: np.ndarray) -> tuple[np.ndarray, float]:
+    def _maximisation(self, counts: BinaryCounts) -> tuple[np.ndarray, float]:
         """The M-step: tables and prior that maximise the expected log-likelihood."""
-        weighted = self.weights * posterior
-        positive_counts = [
-            np.bincount(codes, weights=weighted, minlength=block.n_codes)
-            for codes, block in zip(self.codes, self.blocks, strict=True)
-        ]
-        joined = self._joined_from_block_counts(positive_counts, self.block_totals)
-        return joined, self._prior(weighted.sum() / self.n_points)
+        joined = self._joined_from_block_counts(counts.positive, self.block_totals)
+        return joined, self._prior(counts.positive_total / self.n_points)
 
     def symmetric_gap(self, tables, prior) -> float:
         """How far the symmetric tables nearest ``(tables, prior)`` fall short, in BIC allowances.
@@ -250,9 +217,9 @@ class BinaryFit:
         One E-step at the full fit, one pooled M-step, one E-step: ``(log L_full -
         log L_pooled) / (m log(n) / 2)``, totals over the points.
         """
-        posterior, log_likelihood = self._expectation(self.joined(tables), prior)
+        counts, log_likelihood = self._expectation(self.joined(tables), prior)
         self.pooled = True
-        pooled, pooled_prior = self._maximisation(posterior)
+        pooled, pooled_prior = self._maximisation(counts)
         self.pooled = False
         pooled_log_likelihood = self._expectation(pooled, pooled_prior)[1]
         allowance = self.n_lfs * np.log(self.n_points) / 2.0
@@ -284,10 +251,6 @@ class BinaryFit:
         margin = self.model.probability_margin
         return float(np.clip(estimate, margin, 1.0 - margin))
 
-    def maximisation_from_posterior(self, posterior: np.ndarray) -> tuple[list[np.ndarray], float]:
-        joined, prior = self._maximisation(posterior)
-        return self.split(joined), prior
-
     def maximisation(self, label_matrix: np.ndarray, positive: np.ndarray) -> list[np.ndarray]:
         """Tables counted from labeled rows (``positive`` is 1 for y = +1, 0 for y = -1)."""
         positive_counts, totals = [], []
@@ -317,31 +280,31 @@ class BinaryFit:
         """
         model = self.model
         joined = self.joined(tables)
-        posterior, log_likelihood = self._expectation(joined, prior)
+        counts, log_likelihood = self._expectation(joined, prior)
         history, steps, converged = [log_likelihood], 0, False
         while steps < model.max_iter:
-            joined_1, prior_1 = self._maximisation(posterior)
+            joined_1, prior_1 = self._maximisation(counts)
             steps += 1
             step = np.append((joined_1 - joined).ravel(), prior_1 - prior)
-            posterior_1, log_likelihood_1 = self._expectation(joined_1, prior_1)
+            counts_1, log_likelihood_1 = self._expectation(joined_1, prior_1)
             converged = bool(np.max(np.abs(step)) <= model.tol)
-            accepted = (joined_1, prior_1, posterior_1, log_likelihood_1)
+            accepted = (joined_1, prior_1, counts_1, log_likelihood_1)
             if not (converged or steps <= PLAIN_EM_STEPS or steps + 2 > model.max_iter):
-                joined_2, prior_2 = self._maximisation(posterior_1)
+                joined_2, prior_2 = self._maximisation(counts_1)
                 curvature = np.append((joined_2 - joined_1).ravel(), prior_2 - prior_1) - step
                 extrapolated = extrapolate(np.append(joined.ravel(), prior), step, curvature)
                 joined_x = self.normalised(
                     np.maximum(extrapolated[:-1].reshape(joined.shape), 0.0))
-                posterior_x, _ = self._expectation(joined_x, self._prior(extrapolated[-1]))
-                joined_3, prior_3 = self._maximisation(posterior_x)
+                counts_x, _ = self._expectation(joined_x, self._prior(extrapolated[-1]))
+                joined_3, prior_3 = self._maximisation(counts_x)
                 steps += 2
-                posterior_3, log_likelihood_3 = self._expectation(joined_3, prior_3)
+                counts_3, log_likelihood_3 = self._expectation(joined_3, prior_3)
                 if log_likelihood_3 >= log_likelihood_1:
-                    accepted = (joined_3, prior_3, posterior_3, log_likelihood_3)
+                    accepted = (joined_3, prior_3, counts_3, log_likelihood_3)
                 else:  # the extrapolation overshot: keep the plain EM step
-                    posterior_2, log_likelihood_2 = self._expectation(joined_2, prior_2)
-                    accepted = (joined_2, prior_2, posterior_2, log_likelihood_2)
-            joined, prior, posterior, log_likelihood = accepted
+                    counts_2, log_likelihood_2 = self._expectation(joined_2, prior_2)
+                    accepted = (joined_2, prior_2, counts_2, log_likelihood_2)
+            joined, prior, counts, log_likelihood = accepted
             history.append(log_likelihood)
             if converged:
                 break
@@ -351,12 +314,8 @@ class BinaryFit:
 
     def majority_vote_start(self) -> tuple[list[np.ndarray], float]:
         """One M-step from the majority vote's labels (ties and no votes count 1/2)."""
-        vote_sums = np.zeros(self.weights.shape[0], dtype=np.int32)
-        for block, codes in zip(self.blocks, self.codes, strict=True):
-            vote_sums += np.take((block.digits.sum(axis=1) - len(block.lfs)).astype(np.int32),
-                                 codes)
-        posterior = np.where(vote_sums > 0, 1.0, np.where(vote_sums < 0, 0.0, 0.5))
-        return self.maximisation_from_posterior(posterior)
+        joined, prior = self._maximisation(self.data.majority_vote_counts())
+        return self.split(joined), prior
 
     # --- results ----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ..exceptions import IdentifiabilityWarning
 from ..utils.caller_warnings import warn_at_caller
 from .binary_fit import BinaryFit
 from .dependency_blocks import factor_positions, vote_digits
+from .statistics import indicator_moments_of
 
 __all__ = ["complete_rank_one", "moment_estimate", "third_moment_prior"]
 
@@ -53,7 +54,7 @@ def complete_rank_one(agreements: np.ndarray, mask: np.ndarray, initial: np.ndar
 def moment_estimate(fit: BinaryFit) -> tuple[list[np.ndarray], float, int, bool]:
     """The moment estimate (see :mod:`~.binary_fit`); factor tables are products of marginals."""
     model, n_lfs = fit.model, fit.n_lfs
-    means, covariance = fit.statistics.indicator_moments()
+    means, covariance = indicator_moments_of(fit.data.covote_counts(), fit.n_points)
     owner = np.tile(np.arange(n_lfs), 2)
     factor_of = np.empty(n_lfs, dtype=np.intp)
     for index, factor in enumerate(fit.factors):
@@ -106,9 +107,9 @@ def third_moment_prior(fit: BinaryFit, means: np.ndarray, signal: np.ndarray) ->
     terms[:, 1] = centred_sum
     terms[:, 2] = centred_sum + signal[n_lfs:]
     strengths = signal[:n_lfs] ** 2 + signal[n_lfs:] ** 2
-    power_sums = np.zeros((3, fit.weights.shape[0]))
     strength_sums = np.zeros(3)
-    for block, codes in zip(fit.blocks, fit.codes, strict=True):
+    all_block_sums = []
+    for block in fit.blocks:
         digits = block.digits
         block_sums = np.zeros((3, digits.shape[0]))  # sum_f T_f^r for each code
         for position_start, factor in factor_positions(block, fit.factors):
@@ -119,9 +120,8 @@ def third_moment_prior(fit: BinaryFit, means: np.ndarray, signal: np.ndarray) ->
             for r in range(3):
                 block_sums[r] += factor_terms ** (r + 1)
                 strength_sums[r] += factor_strength ** (r + 1)
-        power_sums += np.take(block_sums, codes, axis=1)
-    p1, p2, p3 = power_sums
-    observed = float(fit.weights @ (p1**3 - 3.0 * p1 * p2 + 2.0 * p3)) / fit.n_points
+        all_block_sums.append(block_sums)
+    observed = fit.data.third_moment_sum(all_block_sums) / fit.n_points
     s1, s2, s3 = strength_sums
     expected_per_kappa = s1**3 - 3.0 * s1 * s2 + 2.0 * s3
     if not expected_per_kappa > 1e-12:

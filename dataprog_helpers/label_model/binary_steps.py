@@ -5,8 +5,10 @@
 histogram (with the pairwise sums where the moment estimate needs them), each
 structure fitted (:mod:`~dataprog_helpers.label_model.binary_fit`) and the one
 with the lower BIC kept, the label swap decided by the LFs' polarity or by the dev
-labels, and the fitted attributes.  :func:`fit_binary_supervised` counts the same
-model on gold labels.
+labels, and the fitted attributes.  A Dask array is read chunk by chunk
+(:mod:`.binary_dask`): its histogram is gathered on the client where it is small
+(:data:`~.binary_dask.HISTOGRAM_LIMIT_BYTES`), else EM's sums run on the workers.
+:func:`fit_binary_supervised` counts the same model on gold labels.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import numpy as np
 
 from ..exceptions import ConvergenceWarning
 from ..utils.caller_warnings import warn_at_caller
+from ..utils.optional_dask import is_dask_array
 from ..utils.validation import check_label_matrix, check_labels, check_same_length
+from . import binary_dask
 from .base import check_dev_set, check_fit_statistics, check_lf_votes, choose_orientation
 from .binary_fit import BinaryFit, binary_lf_accuracies, polarities, warn_of_shared_abstentions
 from .binary_moments import moment_estimate
+from .binary_patterns import PatternCodes, pattern_weights
 from .class_fit import AUTO_SKIP_GAP
 from .dependencies import check_dependencies
 from .dependency_blocks import factors_of
@@ -33,16 +38,19 @@ __all__ = ["BinaryEstimate", "BinarySteps", "BinaryVotes", "fit_binary_supervise
 
 @dataclass(frozen=True)
 class BinaryVotes:
-    """The distinct vote patterns and their counts; the pairwise sums too where the
-    moment estimate needs them (else None)."""
+    """The distinct vote patterns and their counts (everything the fit reads, the
+    moment estimate's co-vote counts included)."""
 
     patterns: np.ndarray
     pattern_counts: np.ndarray
-    statistics: VoteStatistics | None = None
 
     @property
     def n_lfs(self) -> int:
         return self.patterns.shape[1]
+
+    def coded(self, blocks) -> PatternCodes:
+        """The patterns coded for the fit's blocks of LFs."""
+        return PatternCodes(self.patterns, pattern_weights(self.pattern_counts), blocks)
 
 
 @dataclass(frozen=True)
@@ -100,14 +108,22 @@ class BinarySteps:
     def _needs_moments(self) -> bool:
         return self.model.method == "moments" or self.model.init == "moments"
 
-    def read_votes(self, label_matrix) -> BinaryVotes:
-        label_matrix = check_label_matrix(label_matrix)
-        if self._needs_moments:
-            return self.votes_of_statistics(
-                VoteStatistics.from_label_matrix(label_matrix, patterns=True))
-        # EM from majority vote needs the pattern histogram alone, not the pairwise
-        # sums, which would take a large share of the time (benchmarks/label_model_speed.py).
-        return BinaryVotes(*_histogram(label_matrix))
+    def read_votes(self, label_matrix) -> BinaryVotes | binary_dask.DaskSignedVotes:
+        if is_dask_array(label_matrix):
+            return self._read_dask_votes(label_matrix)
+        # The pattern histogram alone: not the pairwise sums, which would take a large
+        # share of the time (benchmarks/label_model_speed.py).
+        return BinaryVotes(*_histogram(check_label_matrix(label_matrix)))
+
+    @staticmethod
+    def _read_dask_votes(label_matrix):
+        """The histogram gathered where it is small enough, else the votes left on the
+        workers for map-reduce EM."""
+        votes = binary_dask.DaskSignedVotes(label_matrix)
+        check_lf_votes(votes.lf_vote_counts, "parameters", "votes", "vote distributions")
+        if votes.histogram_bytes <= binary_dask.HISTOGRAM_LIMIT_BYTES:
+            return BinaryVotes(*votes.gathered())
+        return votes
 
     @staticmethod
     def votes_of_statistics(statistics: VoteStatistics) -> BinaryVotes:
@@ -119,7 +135,7 @@ class BinarySteps:
                 "these statistics do not keep (they were built with patterns=False): build "
                 "them with the default patterns=True, e.g. VoteStatistics.from_chunks(chunks)"
             )
-        return BinaryVotes(statistics.patterns, statistics.pattern_counts, statistics)
+        return BinaryVotes(statistics.patterns, statistics.pattern_counts)
 
     def check_dev_set(self, votes: BinaryVotes, dev_label_matrix, dev_labels):
         return check_dev_set(dev_label_matrix, dev_labels, votes.n_lfs)
@@ -136,7 +152,7 @@ class BinarySteps:
             )
         _check_structure_with(model, dependencies)
         factors = factors_of(dependencies, n_lfs)
-        fit = BinaryFit(model, votes.patterns, votes.pattern_counts, factors, votes.statistics)
+        fit = BinaryFit(model, votes, factors)
         warn_of_shared_abstentions(fit)
         if dependencies or model.structure == "class-conditional":
             structures = ["class-conditional"]
@@ -245,11 +261,10 @@ def fit_binary_supervised(model, label_matrix, y) -> None:
     check_same_length(label_matrix=label_matrix, y=y)
     if np.all(y == y[0]):
         raise ValueError("y must contain both classes to fit the vote distributions")
-    patterns, pattern_counts = _histogram(label_matrix)
+    votes = BinaryVotes(*_histogram(label_matrix))
     dependencies = check_dependencies(model.dependencies, label_matrix.shape[1])
     _check_structure_with(model, dependencies)
-    fit = BinaryFit(model, patterns, pattern_counts,
-                    factors_of(dependencies, label_matrix.shape[1]))
+    fit = BinaryFit(model, votes, factors_of(dependencies, label_matrix.shape[1]))
     structure = "symmetric" if model.structure == "symmetric" else "class-conditional"
     fit.pooled = structure == "symmetric"
     positive = (y == 1).astype(np.float64)

@@ -132,8 +132,11 @@ class ClassConditionalLabelModel(BaseLabelModel):
         ``dask.array.Array``: EM then runs on the cluster, each E-step one
         map-reduce over the chunks, and the client holds O(n_lfs k^2) numbers
         whatever n (:mod:`~dataprog_helpers.label_model.dask_em`); the result
-        equals the in-memory fit within ``tol``.  (For two classes on Dask, fit
-        :meth:`fit_statistics` to ``VoteStatistics.from_dask``.)
+        equals the in-memory fit within ``tol``.  Two classes take a Dask array
+        too (:mod:`~dataprog_helpers.label_model.binary_dask`): each chunk's
+        pattern histogram is computed where the chunk lies; while they add up to
+        at most 16 MiB they are merged on the client and the fit is the in-memory
+        one exactly, and above that EM runs by map-reduce as for k classes.
     structure : {"auto", "class-conditional", "symmetric"}, default "auto"
         ``"class-conditional"`` fits the full tables (4 free parameters per LF).
         ``"symmetric"`` fits their special case where an LF votes as often on

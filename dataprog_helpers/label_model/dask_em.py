@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.optional_dask import import_dask
-from ..utils.validation import check_label_matrix, check_positive_int
+from ..utils.persisted_chunks import PersistedChunks
+from ..utils.validation import check_label_matrix
 from .multiclass import VoteIndicators, outcomes_seen
 
 __all__ = ["DaskVotes"]
@@ -50,13 +50,6 @@ def _chunk_majority_counts(indicators: VoteIndicators | None, shape: tuple):
     return indicators.majority_vote_counts()
 
 
-def _added(*parts):
-    """The sum of the chunks' results, part by part (arrays and numbers alike)."""
-    if isinstance(parts[0], tuple):
-        return tuple(sum(values) for values in zip(*parts, strict=True))
-    return sum(parts)
-
-
 class DaskVotes:
     """A k-class Dask label matrix, as the EM of :mod:`.multiclass` reads it.
 
@@ -72,27 +65,14 @@ class DaskVotes:
     """
 
     def __init__(self, label_matrix, cardinality: int, split_every: int = 8) -> None:
-        dask = import_dask("dask")
         if label_matrix.ndim != 2:
             raise ValueError(f"label_matrix must be 2-D, got shape {label_matrix.shape}")
-        self._split_every = check_positive_int(split_every, "split_every", minimum=2)
         self.n_lfs = int(label_matrix.shape[1])
         self.cardinality = cardinality
-        blocks = label_matrix.rechunk({1: -1}).to_delayed().ravel()
-        chunks = [dask.delayed(_chunk_indicators, pure=True)(block, cardinality, index)
-                  for index, block in enumerate(blocks)]
-        self._chunks = dask.persist(*chunks)
-        self._vote_totals, self.n_points, self.n_uncovered = self._reduce(
+        self._chunks = PersistedChunks(label_matrix, _chunk_indicators, (cardinality,),
+                                       split_every)
+        self._vote_totals, self.n_points, self.n_uncovered = self._chunks.sum(
             _chunk_totals, self.n_lfs, cardinality)
-
-    def _reduce(self, function, *arguments):
-        """``function(chunk, *arguments)`` on every chunk, summed by a tree reduction."""
-        dask = import_dask("dask")
-        level = [dask.delayed(function, pure=True)(chunk, *arguments) for chunk in self._chunks]
-        while len(level) > 1:
-            level = [dask.delayed(_added, pure=True)(*level[start:start + self._split_every])
-                     for start in range(0, len(level), self._split_every)]
-        return dask.compute(level[0])[0]
 
     def vote_totals(self) -> np.ndarray:
         """How many votes each LF casts for each class, shape (n_lfs, cardinality)."""
@@ -104,9 +84,9 @@ class DaskVotes:
     def expected_counts(self, tables: np.ndarray, prior: np.ndarray
                         ) -> tuple[np.ndarray, float]:
         """The E-step on the workers: summed expected counts and the mean log-likelihood."""
-        counts, log_likelihood = self._reduce(_chunk_counts, tables, prior)
+        counts, log_likelihood = self._chunks.sum(_chunk_counts, tables, prior)
         return counts, float(log_likelihood) / self.n_points
 
     def majority_vote_counts(self) -> np.ndarray:
         k = self.cardinality
-        return self._reduce(_chunk_majority_counts, (self.n_lfs, k, k + 1))
+        return self._chunks.sum(_chunk_majority_counts, (self.n_lfs, k, k + 1))

@@ -25,7 +25,7 @@ from ..utils.optional_dask import import_dask, is_dask_array
 from ..utils.validation import check_label_matrix, check_positive_int
 from .row_sums import chunk_products, distinct_patterns
 
-__all__ = ["VoteStatistics", "agreement_variance", "distinct_patterns"]
+__all__ = ["VoteStatistics", "agreement_variance", "distinct_patterns", "indicator_moments_of"]
 
 
 def agreement_variance(agreements, counts: np.ndarray, floor: float | None = None) -> np.ndarray:
@@ -359,11 +359,19 @@ class VoteStatistics:
         means : ndarray of shape (2 n_lfs,)
         covariance : ndarray of shape (2 n_lfs, 2 n_lfs)
         """
-        covotes = self.covote_counts() / self.n_points  # (m, m, 2, 2)
-        joint = covotes.transpose(2, 0, 3, 1).reshape(2 * self.n_lfs, 2 * self.n_lfs)
-        means = np.concatenate([np.diagonal(covotes[:, :, 0, 0]),
-                                np.diagonal(covotes[:, :, 1, 1])])
-        return means, joint - np.outer(means, means)
+        return indicator_moments_of(self.covote_counts(), self.n_points)
+
+
+def indicator_moments_of(covote_counts: np.ndarray, n_points: float
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Means and covariance of the 2m vote indicators, from the co-vote counts
+    (shape (m, m, 2, 2), as :meth:`VoteStatistics.covote_counts` gives them) of
+    ``n_points`` points; see :meth:`VoteStatistics.indicator_moments`."""
+    n_lfs = covote_counts.shape[0]
+    covotes = covote_counts / n_points
+    joint = covotes.transpose(2, 0, 3, 1).reshape(2 * n_lfs, 2 * n_lfs)
+    means = np.concatenate([np.diagonal(covotes[:, :, 0, 0]), np.diagonal(covotes[:, :, 1, 1])])
+    return means, joint - np.outer(means, means)
 
 
 def _block_statistics(block, n_lfs: int, patterns: bool, index: int) -> VoteStatistics:

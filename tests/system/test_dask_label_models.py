@@ -8,6 +8,7 @@ the statistics, the fitted parameters and the posteriors must be identical.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ distributed = pytest.importorskip("distributed")
 from dataprog_helpers import ClassConditionalLabelModel, LabelModel, VoteStatistics  # noqa: E402
 from dataprog_helpers.course import sample_class_label_matrix  # noqa: E402
 from dataprog_helpers.course.keyword_simulation import sample_keyword_label_matrix  # noqa: E402
-from dataprog_helpers.exceptions import NotFittedError  # noqa: E402
+from dataprog_helpers.exceptions import IdentifiabilityWarning, NotFittedError  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -178,16 +179,13 @@ def class_votes():
     tables = np.full((8, 4, 5), 0.05)
     tables[:, :, 0] = 0.8
     for lf in range(8):
-        tables[lf, lf % 4, lf % 4 + 1] += 0.2
-        tables[lf, lf % 4, 0] -= 0.2
+        tables[lf, lf % 4, lf % 4 + 1] += 0.3
+        tables[lf, lf % 4, 0] -= 0.3
     label_matrix = sample_class_label_matrix(y, tables, seed=6)
     chunked = da.from_array(label_matrix, chunks=((4000, 0, 1, 3999, 4000), (3, 5)))
     return y, label_matrix, chunked
 
 
-# These weak LFs leave which class is which uncertain even with 200 dev labels; the
-# test is about the cluster's fit equalling the in-memory one.
-@pytest.mark.filterwarnings("ignore::dataprog_helpers.IdentifiabilityWarning")
 def test_k_class_em_on_the_cluster_equals_the_in_memory_fit(client, class_votes):
     y, label_matrix, chunked = class_votes
     in_memory = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
@@ -242,3 +240,122 @@ def test_a_bad_chunk_of_k_class_votes_is_named(client, class_votes):
     with pytest.raises(ValueError, match=r"label_matrix chunk 1 entries must be -1 \(abstain\) "
                                          r"or a class index 0 to 3"):
         ClassConditionalLabelModel(cardinality=4).fit(chunked)
+
+
+# --- two classes: fit(dask_array), the histogram gathered or EM by map-reduce ------------------
+
+BINARY_MODELS = {
+    "auto": {},
+    "dependent": {"dependencies": [(0, 1), (4, 5)]},
+    "moments-start": {"init": "moments"},
+    "symmetric": {"structure": "symmetric"},
+    "fixed-prior": {"class_prior": 0.4},
+}
+
+
+@pytest.mark.parametrize("options", BINARY_MODELS.values(), ids=BINARY_MODELS.keys())
+def test_a_small_histogram_is_gathered_and_the_fit_is_the_in_memory_one(client, votes, options):
+    label_matrix, chunked = votes
+    in_memory = ClassConditionalLabelModel(**options).fit(label_matrix)
+    on_dask = ClassConditionalLabelModel(**options).fit(chunked)
+    for name in ("conditional_probabilities_", "class_prior_", "log_likelihood_history_",
+                 "bic_", "structure_", "n_iter_"):
+        np.testing.assert_array_equal(getattr(on_dask, name), getattr(in_memory, name),
+                                      err_msg=name)
+
+
+@pytest.fixture
+def map_reduce(monkeypatch):
+    """Every histogram counts as too large, and gathering one fails the test."""
+    from dataprog_helpers.label_model import binary_dask
+
+    monkeypatch.setattr(binary_dask, "HISTOGRAM_LIMIT_BYTES", -1)
+
+    def refuse(self):
+        raise AssertionError("the map-reduce route gathered the histogram")
+
+    monkeypatch.setattr(binary_dask.DaskSignedVotes, "gathered", refuse)
+
+
+@pytest.mark.parametrize("options", BINARY_MODELS.values(), ids=BINARY_MODELS.keys())
+def test_map_reduce_em_on_the_cluster_equals_the_in_memory_fit(client, votes, map_reduce,
+                                                               options):
+    label_matrix, chunked = votes
+    in_memory = ClassConditionalLabelModel(**options).fit(label_matrix)
+    on_cluster = ClassConditionalLabelModel(**options).fit(chunked)
+    # The same steps on the same sums, added in another order: equal within tol.
+    tolerance = in_memory.tol
+    np.testing.assert_allclose(on_cluster.conditional_probabilities_,
+                               in_memory.conditional_probabilities_, atol=tolerance)
+    assert on_cluster.class_prior_ == pytest.approx(in_memory.class_prior_, abs=tolerance)
+    assert on_cluster.structure_ == in_memory.structure_
+    assert on_cluster.bic_.keys() == in_memory.bic_.keys()
+    for name, bic in in_memory.bic_.items():
+        assert on_cluster.bic_[name] == pytest.approx(bic, rel=1e-9), name
+    assert on_cluster.log_likelihood_ == pytest.approx(in_memory.log_likelihood_, rel=1e-9)
+    np.testing.assert_array_equal(on_cluster.predict(label_matrix), in_memory.predict(label_matrix))
+
+
+def test_map_reduce_moments_and_dev_orientation_equal_the_in_memory_ones(client, votes,
+                                                                        tutorial_data,
+                                                                        map_reduce):
+    label_matrix, chunked = votes
+    moments = ClassConditionalLabelModel(method="moments")
+    np.testing.assert_allclose(moments.fit(chunked).conditional_probabilities_,
+                               moments.__sklearn_clone__().fit(label_matrix)
+                               .conditional_probabilities_, atol=1e-9)
+    # Negated votes with the true dev labels: the dev labels say the LFs are worse than
+    # random, and the model follows them (and warns), on the cluster as in memory.
+    dev_votes, dev_labels = tutorial_data.L_test[:30], tutorial_data.y_test[:30]
+    fits = []
+    for votes_of in (-label_matrix, -chunked):
+        with pytest.warns(IdentifiabilityWarning, match=r"the dev labels say the LFs are worse"):
+            fits.append(ClassConditionalLabelModel().fit(votes_of, -dev_votes, dev_labels))
+    in_memory, on_cluster = fits
+    assert in_memory.sign_flipped_ and on_cluster.sign_flipped_
+    assert on_cluster.class_prior_ == pytest.approx(in_memory.class_prior_, abs=in_memory.tol)
+
+
+def test_map_reduce_warns_of_lfs_that_vote_on_the_same_points(client, map_reduce):
+    from dataprog_helpers.course.explorer import ExplorerSettings, simulate_label_matrix
+    from dataprog_helpers.course.synthetic import add_near_copies
+
+    y, L, accuracies = simulate_label_matrix(ExplorerSettings())
+    L, _ = add_near_copies(L[:, :7], y, accuracies[:7], source=0, n_copies=3, copy_rate=0.0,
+                           seed=2)
+    chunked = da.from_array(L, chunks=((1500, 0, L.shape[0] - 1500), (10,)))
+    with pytest.warns(IdentifiabilityWarning,
+                      match=r"LFs \[0, 7, 8, 9\] vote on exactly the same points"):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="the sign of the solution is uncertain")
+            ClassConditionalLabelModel().fit(chunked)
+
+
+def test_map_reduce_reads_chunks_of_unknown_length_and_empty_ones(client, votes, map_reduce):
+    label_matrix, _ = votes
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_array(label_matrix, chunksize=2500)
+    kept = frame[frame.iloc[:, 0] > -2]  # every row, in partitions of unknown length
+    chunked = kept.to_dask_array()
+    assert np.isnan(chunked.shape[0])
+    padded = da.concatenate([chunked, da.zeros((0, 20), dtype=np.int8, chunks=((0,), (20,)))])
+    in_memory = ClassConditionalLabelModel().fit(label_matrix)
+    on_cluster = ClassConditionalLabelModel().fit(padded)
+    np.testing.assert_allclose(on_cluster.conditional_probabilities_,
+                               in_memory.conditional_probabilities_, atol=in_memory.tol)
+
+
+def test_a_bad_chunk_of_signed_votes_is_named_by_the_fit(client, votes):
+    label_matrix, _ = votes
+    bad = label_matrix.copy()
+    bad[5000, 3] = 2
+    chunked = da.from_array(bad, chunks=(2000, 20))
+    with pytest.raises(ValueError, match=r"label_matrix chunk 2 entries must be -1, 0 "
+                                         r"\(abstain\) or \+1"):
+        ClassConditionalLabelModel().fit(chunked)
+    with pytest.raises(ValueError, match=r"label_matrix must be 2-D"):
+        ClassConditionalLabelModel().fit(chunked[:, 0])
+    silent = da.from_array(np.where(np.arange(20) == 4, 0, label_matrix).astype(np.int8),
+                           chunks=(3000, 20))
+    with pytest.raises(ValueError, match=r"LF\(s\) \[4\] never vote"):
+        ClassConditionalLabelModel().fit(silent)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from dataprog_helpers import (
+    ClassConditionalLabelModel,
     VoteStatistics,
     accuracy,
     agreement_matrix,
@@ -468,6 +469,45 @@ def test_vote_statistics_check_the_signed_counts_kept_with_patterns(
     with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
         statistics = VoteStatistics.from_label_matrix(L, patterns=True)
     np.testing.assert_array_equal(statistics.positive_counts, expected.positive_counts)
+
+
+@pytest.mark.parametrize("faulty_product", FAULTY_PRODUCTS)
+def test_the_moment_estimate_checks_its_covote_counts_as_the_statistics_do(
+        monkeypatch, tutorial_data, faulty_product):
+    # The moment estimate counts co-votes from the weighted pattern histogram
+    # (row_sums.weighted_covotes): wrong float32 products are recomputed in float64
+    # with a warning, and wrong float64 products too raise.
+    import dataprog_helpers.label_model.row_sums as row_sums_module
+
+    def faulty(rows, weighted):
+        return faulty_product(rows) - rows.T @ rows + rows.T @ weighted
+
+    def faulty_in_float32(rows, weighted):
+        return faulty(rows, weighted) if rows.dtype == np.float32 else rows.T @ weighted
+
+    L = tutorial_data.L_train[:500]
+    expected = ClassConditionalLabelModel(method="moments").fit(L)
+    monkeypatch.setattr(row_sums_module, "cross", faulty_in_float32)
+    with pytest.warns(RuntimeWarning, match=r"computed float32 products of votes wrongly"):
+        recomputed = ClassConditionalLabelModel(method="moments").fit(L)
+    np.testing.assert_array_equal(recomputed.conditional_probabilities_,
+                                  expected.conditional_probabilities_)
+    monkeypatch.setattr(row_sums_module, "cross", faulty)
+    with pytest.raises(FloatingPointError, match=r"wrong products of vote indicators in float32 "
+                                                 r"and in float64"):
+        ClassConditionalLabelModel(method="moments").fit(L)
+
+
+def test_covote_counts_of_the_pattern_histogram_equal_those_of_the_statistics(
+        random_sparse_matrix):
+    from dataprog_helpers.label_model.binary_patterns import PatternCodes
+    from dataprog_helpers.label_model.dependency_blocks import blocks_of, factors_of
+
+    L = random_sparse_matrix
+    statistics = VoteStatistics.from_label_matrix(L, patterns=True)
+    codes = PatternCodes(statistics.patterns, statistics.pattern_counts.astype(np.float64),
+                         blocks_of(factors_of([], L.shape[1])))
+    np.testing.assert_array_equal(codes.covote_counts(), statistics.covote_counts())
 
 
 # --- the histogram of vote patterns, co-vote counts by value, merging ------------------------

@@ -363,6 +363,7 @@ def test_lfs_that_always_vote_are_not_warned_about_when_the_counts_carry_roundin
     # two LFs that vote on every point looked like LFs abstaining on the same (no)
     # points, and were warned about.  Simulated: the total off by 1e-12 of a point.
     from dataprog_helpers.label_model.binary_fit import BinaryFit, warn_of_shared_abstentions
+    from dataprog_helpers.label_model.binary_steps import BinaryVotes
     from dataprog_helpers.label_model.dependency_blocks import factors_of
 
     rng = np.random.default_rng(1)
@@ -372,7 +373,7 @@ def test_lfs_that_always_vote_are_not_warned_about_when_the_counts_carry_roundin
                          np.where(rng.random((3000, 3)) < 0.8, 1, -1) * y[:, None], 0)
     patterns, counts = np.unique(np.hstack([always, sometimes]).astype(np.int8), axis=0,
                                  return_counts=True)
-    fit = BinaryFit(ClassConditionalLabelModel(), patterns, counts, factors_of([], 5))
+    fit = BinaryFit(ClassConditionalLabelModel(), BinaryVotes(patterns, counts), factors_of([], 5))
     fit.n_points += 1e-12 * fit.n_points
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*vote on exactly the same points")

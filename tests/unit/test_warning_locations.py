@@ -219,10 +219,6 @@ def test_the_faulty_blas_warning_points_at_the_call(monkeypatch, tutorial_data):
     _assert_at(found, line)
     with _recorded(RuntimeWarning) as found:
         line = _next_line()
-        ClassConditionalLabelModel(init="moments").fit(L)
-    _assert_at(found, line)
-    with _recorded(RuntimeWarning) as found:
-        line = _next_line()
         find_dependencies(L)
     _assert_at(found, line)
 
