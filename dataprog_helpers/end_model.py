@@ -20,6 +20,11 @@ with ``E[t | y = +1] = E[t^2] / pi``, ``E[t | y = -1] = E[t (1 - t)] / (1 - pi)`
 and ``pi = E[t]``: a line that shrinks P(y = +1 | x) towards the prior.  With
 balanced classes it crosses 1/2 where P(y = +1 | x) does; with imbalanced ones
 it may never reach 1/2.  ``correct_shrinkage=True`` inverts the line.
+
+With k classes the soft labels are rows ``t_i = (P(y_i = 0), ..., P(y_i = k-1))``
+and the network has k logits ``f(x)``; the expected loss is the cross-entropy
+``-sum_c t_ic log softmax(f(x_i))_c``, whose gradient with respect to the logits is
+``softmax(f(x_i)) - t_i``: the same pull towards each point's own label vector.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import keras
 import numpy as np
 import scipy.sparse
 import tensorflow as tf
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.validation import check_is_fitted
@@ -41,6 +46,8 @@ from .utils.chunks import row_chunks
 from .utils.validation import (
     Interval,
     StrOptions,
+    check_class_labels,
+    check_class_probabilities,
     check_features,
     check_labels,
     check_positive_int,
@@ -58,7 +65,15 @@ MAX_INT32 = 2**31 - 1
 
 
 def noise_aware_loss(soft_labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
-    """Mean expected logistic loss: cross-entropy of ``logits`` against P(y = +1)."""
+    """Mean expected loss: the cross-entropy of ``logits`` against the soft labels.
+
+    Soft labels of shape (n,) are P(y = +1) against one logit per point (sigmoid
+    cross-entropy); of shape (n, k), one probability per class against k logits
+    (softmax cross-entropy).
+    """
+    if soft_labels.shape.rank == 2:
+        return tf.reduce_mean(
+            tf.nn.softmax_cross_entropy_with_logits(labels=soft_labels, logits=logits))
     return tf.reduce_mean(
         tf.nn.sigmoid_cross_entropy_with_logits(labels=soft_labels, logits=logits)
     )
@@ -101,21 +116,26 @@ class _SparseRows:
         return self._sparse_tensor(tf.gather(self.columns, batch), tf.gather(self.values, batch))
 
 
+def _one_per_row(outputs: tf.Tensor) -> tf.Tensor:
+    """A one-logit network's outputs as shape (n_rows,); k logits stay (n_rows, k)."""
+    return outputs[:, 0] if outputs.shape[-1] == 1 else outputs
+
+
 def _logits(model: keras.Model, features: tf.Tensor | tf.SparseTensor, training: bool) -> tf.Tensor:
-    """The network's logit for each row, shape (n_rows,).
+    """The network's logit for each row, shape (n_rows,), or (n_rows, k) for k classes.
 
     A sparse input's first layer is a sparse-dense product (the work grows with
     the stored entries, not with n_rows x n_features), then the other layers as usual.
     """
     if not isinstance(features, tf.SparseTensor):
-        return model(features, training=training)[:, 0]
+        return _one_per_row(model(features, training=training))
     first, *others = model.layers
     hidden = first.activation(
         tf.sparse.sparse_dense_matmul(features, first.kernel.value) + first.bias.value
     )
     for layer in others:
         hidden = layer(hidden, training=training)
-    return hidden[:, 0]
+    return _one_per_row(hidden)
 
 
 class _Float32Draw(keras.initializers.Initializer):
@@ -139,6 +159,14 @@ class _Float32Draw(keras.initializers.Initializer):
 
 class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression or a small MLP trained with the noise-aware loss.
+
+    Two classes (the course's convention): :meth:`fit` takes P(y = +1) of shape
+    (n_points,), and :meth:`predict` gives -1 or +1.  k classes: :meth:`fit` takes
+    soft label vectors of shape (n_points, k) whose rows sum to 1 (e.g.
+    ``ClassConditionalLabelModel(cardinality=k).predict_proba``), the network ends in
+    k logits and a softmax, :meth:`predict_proba` has shape (n_points, k) and
+    :meth:`predict` gives class indices 0 to k-1.  The shape of the targets decides,
+    so neither is read as the other.
 
     The features may be a NumPy array or a SciPy sparse matrix (such as
     :meth:`BagOfNgrams.transform` gives with ``sparse=True``).  A sparse one
@@ -178,6 +206,12 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         halves the memory of the inputs and takes somewhat less time on large
         ones, at the price of results that may differ between machines.  The initial weights are
         drawn in float32 either way, so the two start from the same network.
+    classes : sequence, optional
+        k-class targets only: the names of the k classes, in the order of the soft
+        labels' columns (e.g. the ``classes`` given to
+        :func:`~dataprog_helpers.apply_lfs`), kept as ``classes_``; :meth:`fit`
+        refuses soft labels with another number of columns.  :meth:`predict` still
+        gives class indices (``classes_[model.predict(X)]`` gives names).
 
     Attributes
     ----------
@@ -189,13 +223,16 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         Number of features the model was fitted on.
     n_features_in_ : int
         The same number, under scikit-learn's name.
-    classes_ : ndarray of shape (2,)
+    classes_ : ndarray of shape (2,) or (k,)
         ``array([-1, 1])``: the labels :meth:`predict` gives (scikit-learn's
-        attribute; the fitted targets are P(y = +1), not labels).
+        attribute; the fitted targets are P(y = +1), not labels).  With k classes,
+        the names given as ``classes``, else ``0, ..., k-1``.
+    n_classes_ : int
+        2 for the binary convention, k for soft label vectors.
     target_means_ : ndarray of shape (2,)
-        Estimated ``(E[t | y = -1], E[t | y = +1])`` of the training targets t,
-        from ``E[t (1 - t)] / (1 - pi)`` and ``E[t^2] / pi`` with ``pi = mean(t)``
-        (NaN where ``pi`` is 0 or 1).
+        Two classes only: estimated ``(E[t | y = -1], E[t | y = +1])`` of the
+        training targets t, from ``E[t (1 - t)] / (1 - pi)`` and ``E[t^2] / pi`` with
+        ``pi = mean(t)`` (NaN where ``pi`` is 0 or 1).
 
     Notes
     -----
@@ -239,6 +276,17 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
     0.99
     >>> model.predict_proba([[2.0, 0.0], [-2.0, 0.0]]).round(2).tolist()
     [0.88, 0.11]
+
+    Three classes, as soft label vectors that put 0.7 on the right class:
+
+    >>> classes = np.digitize(X[:, 0], [-0.5, 0.5])  # 0, 1, 2 along the first feature
+    >>> soft_labels = np.full((1000, 3), 0.15)
+    >>> soft_labels[np.arange(1000), classes] = 0.7
+    >>> model = NoiseAwareClassifier(classes=["low", "middle", "high"]).fit(X, soft_labels)
+    >>> model.predict_proba(X).shape, model.predict([[2.0, 0.0]]).tolist()
+    ((1000, 3), [2])
+    >>> model.classes_[model.predict([[-2.0, 0.0]])].tolist()
+    ['low']
     """
 
     # fit's second argument is the target, not metadata to route (scikit-learn
@@ -255,6 +303,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         seed: int = 0,
         correct_shrinkage: bool = False,
         dtype: str = "float64",
+        classes: Sequence | None = None,
     ) -> None:
         self.hidden_units = hidden_units
         self.epochs = epochs
@@ -264,6 +313,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         self.seed = seed
         self.correct_shrinkage = correct_shrinkage
         self.dtype = dtype
+        self.classes = classes
 
     _parameter_constraints: dict = {
         "hidden_units": ["array-like"],
@@ -275,6 +325,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         "seed": [Interval(Integral, 0, MAX_INT32, closed="both")],
         "correct_shrinkage": ["boolean"],
         "dtype": [StrOptions(set(DTYPES))],
+        "classes": [None, "array-like"],
     }
 
     def _hidden_units(self) -> tuple[int, ...]:
@@ -283,7 +334,31 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         return tuple(check_positive_int(width, "each entry of hidden_units")
                      for width in self.hidden_units)
 
-    def _build(self, n_features: int, units: tuple[int, ...], dtype: str) -> keras.Model:
+    def _targets(self, y_prob, dtype: str) -> np.ndarray:
+        """P(y = +1) of shape (n,), or soft label vectors (n, k) checked against
+        ``classes``; the shape decides which."""
+        if np.ndim(y_prob) != 2:
+            if self.classes is not None:
+                raise ValueError(
+                    "classes names the columns of k-class soft labels of shape (n_points, k), "
+                    "but y_prob is one-dimensional: P(y = +1) of two classes, whose labels are "
+                    "-1 and +1; leave classes out, or pass one column per class")
+            return check_probabilities(y_prob, "y_prob", dtype=dtype)
+        cardinality = None
+        if self.classes is not None:
+            names = list(self.classes)
+            if len(set(names)) != len(names):
+                raise ValueError(f"classes has duplicates: {names!r}")
+            cardinality = len(names)
+        targets = check_class_probabilities(y_prob, "y_prob", cardinality, dtype=dtype)
+        if self.correct_shrinkage:
+            raise ValueError("correct_shrinkage maps P(y = +1) of two classes back from E[t | x]; "
+                             "it is not defined for k-class soft labels (y_prob of shape "
+                             f"{targets.shape})")
+        return targets
+
+    def _build(self, n_features: int, units: tuple[int, ...], dtype: str,
+               n_outputs: int = 1) -> keras.Model:
         layers = [keras.Input(shape=(n_features,), dtype=dtype)]
         for depth, width in enumerate(units):
             layers.append(
@@ -301,7 +376,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
             if units
             else keras.initializers.Zeros()
         )
-        layers.append(keras.layers.Dense(1, kernel_initializer=output_init, dtype=dtype))
+        layers.append(keras.layers.Dense(n_outputs, kernel_initializer=output_init, dtype=dtype))
         return keras.Sequential(layers)
 
     def fit(self, X, y_prob) -> NoiseAwareClassifier:
@@ -310,9 +385,11 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or SciPy sparse matrix of shape (n_points, n_features)
-        y_prob : array-like of shape (n_points,)
+        y_prob : array-like of shape (n_points,) or (n_points, k)
             P(y = +1) for each point, in [0, 1] (e.g. ``LabelModel.predict_proba``);
-            hard labels are the special case 0 / 1.
+            hard labels are the special case 0 / 1.  Or, for k classes, one
+            probability per class, each row summing to 1 (one-hot rows are hard
+            labels).
 
         Returns
         -------
@@ -321,12 +398,14 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         units, dtype = self._hidden_units(), self.dtype
         X = check_features(X, "X", dtype=dtype, accept_sparse=True)
-        y_prob = check_probabilities(y_prob, "y_prob", dtype=dtype)
+        y_prob = self._targets(y_prob, dtype)
         check_same_length(X=X, y_prob=y_prob)
-        target_means = _target_means(y_prob)
+        n_classes = y_prob.shape[1] if y_prob.ndim == 2 else 2
+        target_means = _target_means(y_prob) if n_classes == 2 and y_prob.ndim == 1 else None
         # A spread below 1e-6 is rounding error, not information: inverting it would
         # divide by almost nothing and turn every prediction into 0 or 1.
-        if self.correct_shrinkage and not target_means[1] - target_means[0] > 1e-6:
+        if (self.correct_shrinkage and target_means is not None
+                and not target_means[1] - target_means[0] > 1e-6):
             raise ValueError(
                 "y_prob carry no information about y (estimated E[t | y = +1] = "
                 f"{target_means[1]:.3g} is not clearly above E[t | y = -1] = "
@@ -334,7 +413,7 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
                 "so correct_shrinkage cannot map E[t | x] back to P(y = +1 | x)"
             )
 
-        model = self._build(X.shape[1], units, dtype)
+        model = self._build(X.shape[1], units, dtype, 1 if y_prob.ndim == 1 else n_classes)
         steps_per_epoch = -(-X.shape[0] // self.batch_size)
         schedule = keras.optimizers.schedules.CosineDecay(
             self.learning_rate, decay_steps=self.epochs * steps_per_epoch
@@ -382,8 +461,14 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
         self.model_ = model
         self.n_features_ = X.shape[1]
         self.n_features_in_ = X.shape[1]
-        self.classes_ = np.array([-1, 1])
-        self.target_means_ = target_means
+        self.n_classes_ = n_classes
+        if y_prob.ndim == 1:
+            self.classes_ = np.array([-1, 1])
+            self.target_means_ = target_means
+        else:
+            self.classes_ = np.asarray(self.classes if self.classes is not None
+                                       else np.arange(n_classes))
+            self.__dict__.pop("target_means_", None)  # a binary fit's, now stale
         return self
 
     def __sklearn_tags__(self):
@@ -402,8 +487,14 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
             )
         return X
 
+    @property
+    def _k_classes(self) -> bool:
+        check_is_fitted(self, "model_", msg=(
+            "this NoiseAwareClassifier is not fitted yet; call fit(X, y_prob) first"))
+        return self.model_.layers[-1].units > 1
+
     def decision_function(self, X) -> np.ndarray:
-        """The logit ``f(x)`` of each point, shape (n_points,)."""
+        """The logit ``f(x)`` of each point, shape (n_points,); (n_points, k) for k classes."""
         X = self._check_fitted_features(X)
         dtype = self.model_.layers[-1].kernel.dtype
         logits = []
@@ -419,15 +510,24 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
 
         ``sigmoid(f(x))``, the learned ``E[t | x]``; with ``correct_shrinkage``,
         ``(E[t | x] - E[t | y = -1]) / (E[t | y = +1] - E[t | y = -1])`` clipped to [0, 1].
+        With k classes, ``softmax(f(x))``, shape (n_points, k).
         """
-        probabilities = expit(self.decision_function(X))
+        logits = self.decision_function(X)
+        if self._k_classes:
+            return softmax(logits, axis=1)
+        probabilities = expit(logits)
         if self.correct_shrinkage:
             low, high = self.target_means_
             probabilities = np.clip((probabilities - low) / (high - low), 0.0, 1.0)
         return probabilities
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels in {-1, +1}, shape (n_points,) (+1 where P(y = +1 | x) >= 1/2)."""
+        """Predicted labels in {-1, +1}, shape (n_points,) (+1 where P(y = +1 | x) >= 1/2).
+
+        With k classes, the index of the largest logit (the lowest index among equal ones).
+        """
+        if self._k_classes:
+            return np.argmax(self.decision_function(X), axis=1)
         if self.correct_shrinkage:
             return labels_from_probabilities(self.predict_proba(X), ties="positive")
         # Not the rule predict_proba(X) >= 1/2: sigmoid rounds logits within ~1e-16 of 0
@@ -448,17 +548,36 @@ class NoiseAwareClassifier(ClassifierMixin, BaseEstimator):
             are written as targets (class Notes).  A 1 means +1 either way; ``y``
             holding a negative value is read as labels (and must then be -1 and
             +1 only), otherwise as targets.  A target of exactly 1/2 names no
-            label and is refused.
+            label and is refused.  With k classes: class indices 0 to k-1, or
+            targets of shape (n_points, k), each read as its most probable class.
 
         Returns
         -------
         float
             The share of points whose prediction is their label.
         """
+        if self._k_classes:
+            y = _gold_classes(y, self.n_classes_, "y")
+            predictions = self.predict(X)
+            check_same_length(X=predictions, y=y)
+            return float(np.mean(predictions == y))
         y = _gold_labels(y, "y")
         predictions = self.predict(X)
         check_same_length(X=predictions, y=y)
         return accuracy(y, predictions)
+
+
+def _gold_classes(y, cardinality: int, name: str = "y") -> np.ndarray:
+    """Gold class indices (n,) from indices, or from targets (n, k) by their largest entry."""
+    if np.ndim(y) == 2:
+        targets = check_class_probabilities(y, name, cardinality)
+        top = np.sort(targets, axis=1)[:, -2:]
+        ties = np.flatnonzero(top[:, 0] == top[:, 1])
+        if ties.size:
+            raise ValueError(f"{name} has rows whose largest probability is shared (rows "
+                             f"{ties[:5].tolist()}), which name no gold class")
+        return np.argmax(targets, axis=1)
+    return check_class_labels(y, cardinality, name)
 
 
 def _gold_labels(y, name: str = "y") -> np.ndarray:

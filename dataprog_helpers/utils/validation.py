@@ -23,7 +23,9 @@ from sklearn.utils._param_validation import StrOptions
 __all__ = [
     "Interval",
     "StrOptions",
+    "SOFT_LABEL_SUM_TOLERANCE",
     "check_class_labels",
+    "check_class_probabilities",
     "check_class_tables",
     "check_features",
     "check_sparse_features",
@@ -153,6 +155,37 @@ def check_probabilities(probabilities, name: str = "y_prob", dtype=np.float64) -
             f"{name} must be probabilities P(y=+1) in [0, 1]; "
             f"found values in [{array.min():.3g}, {array.max():.3g}]"
         )
+    return array.astype(dtype)
+
+
+#: How far a row of class probabilities may sum from 1 (float32 posteriors carry ~1e-7).
+SOFT_LABEL_SUM_TOLERANCE = 1e-5
+
+
+def check_class_probabilities(probabilities, name: str = "soft_labels",
+                              cardinality: int | None = None, dtype=np.float64) -> np.ndarray:
+    """Validate k-class probabilities, shape (n, k), each row summing to 1; as ``dtype``.
+
+    ``cardinality`` (when known) is the k the columns must number; without it any
+    k >= 2 is taken.  Rows may sum to 1 within :data:`SOFT_LABEL_SUM_TOLERANCE`.
+    """
+    array = _checked_array(probabilities, name, 2, "(n_points, k)")
+    width = array.shape[1]
+    if cardinality is not None and width != cardinality:
+        raise ValueError(f"{name} has {width} columns but there are {cardinality} classes; "
+                         "it needs one column per class")
+    if width < 2:
+        raise ValueError(f"{name} has shape {array.shape}, one column: pass P(y = +1) of two "
+                         "classes as a 1-D array of shape (n_points,), or one column per class")
+    if array.min() < 0 or array.max() > 1:
+        raise ValueError(f"{name} must be probabilities in [0, 1]; found values in "
+                         f"[{array.min():.3g}, {array.max():.3g}]")
+    sums = array.sum(axis=1, dtype=np.float64)
+    off = np.flatnonzero(np.abs(sums - 1.0) > SOFT_LABEL_SUM_TOLERANCE)
+    if off.size:
+        raise ValueError(f"each row of {name} must sum to 1 (one probability per class); "
+                         f"row {off[0]} sums to {sums[off[0]]:.6g}"
+                         + (f", and {off.size - 1} more rows do not" if off.size > 1 else ""))
     return array.astype(dtype)
 
 

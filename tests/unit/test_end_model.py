@@ -333,7 +333,8 @@ def test_shrinkage_correction_rejects_soft_labels_without_information(constant):
          r"y_prob must be probabilities P\(y=\+1\) in \[0, 1\]"),
         (np.ones((5, 2)), [0.5, -0.1, 0.5, 0.5, 0.5], ValueError, r"y_prob must be probabilities"),
         (np.ones((5, 2)), [0.5, np.nan, 0.5, 0.5, 0.5], ValueError, r"y_prob contains NaN"),
-        (np.ones((5, 2)), np.full((5, 1), 0.5), ValueError, r"y_prob must be 1-D"),
+        (np.ones((5, 2)), np.full((5, 1), 0.5), ValueError,
+         r"y_prob has shape \(5, 1\), one column: pass P\(y = \+1\) of two classes as a 1-D"),
         (np.ones((5, 2)), [], ValueError, r"y_prob is empty"),
         (np.ones(5), np.full(5, 0.5), ValueError, r"X must be 2-D"),
         (np.ones((5, 2, 1)), np.full(5, 0.5), ValueError, r"X must be 2-D"),
@@ -520,3 +521,101 @@ def test_float32_training_on_sparse_features(sparse_problem):
     model = NoiseAwareClassifier(epochs=2, dtype="float32").fit(X, soft)
     assert model.model_.layers[0].kernel.dtype == "float32"
     assert np.all((model.predict_proba(X) >= 0) & (model.predict_proba(X) <= 1))
+
+
+# --- k classes: soft label vectors and a softmax ------------------------------------------------
+
+
+def _three_classes(n: int = 1500, seed: int = 0):
+    """Points whose class (0, 1, 2) is the sector of the angle, and soft labels that put
+    0.7 on the right class and 0.15 on each other."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = np.digitize(np.arctan2(X[:, 1], X[:, 0]), [-np.pi / 3, np.pi / 3])
+    soft_labels = np.full((n, 3), 0.15)
+    soft_labels[np.arange(n), y] = 0.7
+    return X, y, soft_labels
+
+
+def test_soft_label_vectors_train_a_softmax_model():
+    X, y, soft_labels = _three_classes()
+    model = NoiseAwareClassifier(classes=["left", "right", "up"], epochs=30).fit(X, soft_labels)
+    probabilities = model.predict_proba(X)
+    assert probabilities.shape == (1500, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-12)
+    assert model.decision_function(X).shape == (1500, 3)
+    predictions = model.predict(X)
+    assert set(np.unique(predictions)) == {0, 1, 2}
+    np.testing.assert_array_equal(predictions, probabilities.argmax(axis=1))
+    assert model.score(X, y) > 0.95
+    assert model.score(X, soft_labels) == model.score(X, y)  # targets read as their top class
+    assert model.classes_.tolist() == ["left", "right", "up"] and model.n_classes_ == 3
+    assert not hasattr(model, "target_means_")
+    # Without names the classes are the indices.
+    assert NoiseAwareClassifier(epochs=1).fit(X, soft_labels).classes_.tolist() == [0, 1, 2]
+
+
+def test_one_hot_targets_fit_multinomial_logistic_regression():
+    # Hard labels as one-hot rows are plain multinomial logistic regression: the same
+    # probabilities as scikit-learn's (unpenalised, solved to convergence).
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, _ = _three_classes(seed=1)
+    flipped = np.random.default_rng(2).random(y.size) < 0.2  # overlapping classes
+    y = np.where(flipped, (y + 1) % 3, y)
+    model = NoiseAwareClassifier(epochs=200, learning_rate=0.05).fit(X, np.eye(3)[y])
+    reference = LogisticRegression(C=np.inf, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X), atol=0.01)
+
+
+def test_k_class_training_on_sparse_features_equals_dense():
+    X, _, soft_labels = _three_classes(n=400)
+    dense = NoiseAwareClassifier(epochs=5).fit(X, soft_labels)
+    sparse = NoiseAwareClassifier(epochs=5).fit(scipy.sparse.csr_array(X), soft_labels)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), atol=1e-10)
+
+
+def test_binary_targets_are_not_read_as_one_column_per_class():
+    # P(y = +1) of shape (n,) keeps the signed convention; (n, 2) is two classes 0 and 1.
+    X, _, _ = _three_classes(n=400)
+    positive = (X[:, 0] > 0).astype(float)
+    options = {"epochs": 100, "learning_rate": 0.1}  # enough steps to converge
+    binary = NoiseAwareClassifier(**options).fit(X, positive)
+    two_columns = NoiseAwareClassifier(**options).fit(X, np.column_stack([1 - positive, positive]))
+    assert binary.predict_proba(X).shape == (400,) and set(binary.predict(X)) == {-1, 1}
+    assert two_columns.predict_proba(X).shape == (400, 2)
+    assert set(two_columns.predict(X)) == {0, 1}
+    # Both learned the same rule, each in its own convention.
+    assert binary.score(X, np.where(positive == 1, 1, -1)) > 0.95
+    assert two_columns.score(X, positive.astype(int)) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("options", "targets", "pattern"),
+    [
+        ({}, lambda t: t * 0.9, r"each row of y_prob must sum to 1 \(one probability per "
+                                r"class\); row 0 sums to 0.9, and 399 more rows do not"),
+        ({"classes": ["a", "b"]}, lambda t: t, r"y_prob has 3 columns but there are 2 classes"),
+        ({"classes": ["a", "b", "a"]}, lambda t: t, r"classes has duplicates"),
+        ({"classes": ["a", "b", "c"]}, lambda t: t[:, 0], r"classes names the columns of k-class"),
+        ({"correct_shrinkage": True}, lambda t: t, r"correct_shrinkage .* not defined for k-class"),
+        ({}, lambda t: np.column_stack([t[:, :2], t[:, 2] - 1.5]),
+         r"y_prob must be probabilities in \[0, 1\]"),
+    ],
+    ids=["rows-not-summing-to-1", "k-disagrees-with-classes", "duplicate-classes",
+         "classes-with-binary-targets", "shrinkage", "negative"],
+)
+def test_bad_k_class_targets_are_refused(options, targets, pattern):
+    X, _, soft_labels = _three_classes(n=400)
+    with pytest.raises(ValueError, match=pattern):
+        NoiseAwareClassifier(epochs=1, **options).fit(X, targets(soft_labels))
+
+
+def test_k_class_scores_refuse_labels_outside_the_classes():
+    X, y, soft_labels = _three_classes(n=400)
+    model = NoiseAwareClassifier(epochs=1).fit(X, soft_labels)
+    with pytest.raises(ValueError, match=r"y must hold class indices 0 to 2"):
+        model.score(X, np.where(y == 2, 3, y))
+    tied = np.full((400, 3), 1 / 3)
+    with pytest.raises(ValueError, match=r"y has rows whose largest probability is shared"):
+        model.score(X, tied)
