@@ -40,7 +40,7 @@ from .utils.lazy_exports import lazy_exports
 
 #: The library's public names: name -> the submodule that defines it.
 _LIBRARY = {
-    **dict.fromkeys(["apply_lfs", "lf_names", "signed_label_matrix"], "labeling"),
+    **dict.fromkeys(["ABSTAIN", "apply_lfs", "lf_names", "signed_label_matrix"], "labeling"),
     "LFDevelopmentRound": "lf_development",
     **dict.fromkeys(["agreement_matrix", "lf_summary", "majority_vote",
                      "majority_vote_proba", "overlap_counts"], "analysis"),

@@ -34,3 +34,27 @@ EXPECTED = np.array([
     [0, 0, 1],
     [1, -1, 0],
 ])
+
+
+#: Three classes named by length, for the k-class labeling tests (classes=SIZES).
+SIZES = ["short", "medium", "long"]
+
+
+def lf_size_named(row):
+    """Row-style, returning a class name or the package's ABSTAIN."""
+    from dataprog_helpers import ABSTAIN as NO_VOTE
+
+    if row["length"] < 5:
+        return "short"
+    return "long" if row["length"] > 20 else NO_VOTE
+
+
+def lf_linked_medium_vectorised(frame):
+    """Column-style: an object array of names and the package's ABSTAIN."""
+    from dataprog_helpers import ABSTAIN as NO_VOTE
+
+    return np.where(frame["links"] == 1, "medium", NO_VOTE)
+
+
+#: Their votes on FRAME with classes=SIZES.
+EXPECTED_SIZES = np.array([[0, -1], [-1, -1], [-1, 1], [2, -1], [0, -1]])

@@ -15,7 +15,18 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from example_lfs import ABSTAIN, SPAM, lf_has_links, lf_long_vectorised, lf_short
+from example_lfs import (
+    ABSTAIN,
+    EXPECTED_SIZES,
+    SIZES,
+    SPAM,
+    lf_has_links,
+    lf_linked_medium_vectorised,
+    lf_long_vectorised,
+    lf_short,
+    lf_size_named,
+)
+from example_lfs import FRAME as SIZES_FRAME
 
 from dataprog_helpers import LabelingFunctionError, apply_lfs
 
@@ -245,3 +256,23 @@ def test_a_dask_series_is_not_a_frame():
     with pytest.raises(TypeError,
                        match=r"frame must be a pandas DataFrame or a Dask DataFrame, got Series"):
         apply_lfs(LFS, dd.from_pandas(FRAME, npartitions=2)["links"])
+
+
+def test_class_names_are_labelled_on_the_workers_as_in_memory(client):
+    # The LFs return class names and dh.ABSTAIN, which the workers unpickle as the same
+    # object; a partition without rows gives none.
+    lfs = [lf_size_named, lf_linked_medium_vectorised]
+    frame = dask_frame_of(SIZES_FRAME.iloc[:2], SIZES_FRAME.iloc[:0], SIZES_FRAME.iloc[2:])
+    L = apply_lfs(lfs, frame, classes=SIZES)
+    computed = L.compute()
+    assert computed.dtype == np.int8
+    np.testing.assert_array_equal(computed, EXPECTED_SIZES)
+    np.testing.assert_array_equal(apply_lfs(lfs, SIZES_FRAME, classes=SIZES), EXPECTED_SIZES)
+
+
+def test_an_unknown_class_name_on_a_worker_is_named_with_its_partition(client):
+    L = apply_lfs([lf_size_named], dask_frame_of(SIZES_FRAME.iloc[:2], SIZES_FRAME.iloc[2:]),
+                  classes=["short", "medium", "huge"])
+    with pytest.raises(ValueError, match=r"^in partition 1: labeling function lf_size_named "
+                                         r"returned 'long' for row 1, which is not one of"):
+        L.compute()

@@ -1,5 +1,7 @@
 """Tests of dataprog_helpers.labeling: applying labeling functions to a DataFrame."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from example_lfs import (
     lf_short,
 )
 
+import dataprog_helpers as dh
 from dataprog_helpers import LabelingFunctionError, apply_lfs, lf_names
 
 
@@ -85,3 +88,101 @@ def test_an_lf_that_raises_on_a_row_is_named_with_the_row_and_never_abstains(vec
         apply_lfs([lf_fails_on_one_row], frame, vectorize=vectorize)
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value.__cause__, TypeError)
+
+
+# --- k classes: LFs return class names or dh.ABSTAIN ---------------------------------------------
+
+SONGS = pd.DataFrame({"text": ["Shakira is the best", "eminem forever", "nice video",
+                               "katy and shakira", "subscribe to me"]})
+ARTISTS = ["Katy Perry", "Eminem", "Shakira"]
+
+
+def lf_shakira(row):
+    return "Shakira" if "shakira" in row["text"].lower() else dh.ABSTAIN
+
+
+def lf_eminem_vectorised(frame):
+    return np.where(frame["text"].str.contains("eminem", case=False), "Eminem", dh.ABSTAIN)
+
+
+def lf_katy(row):
+    return "Katy Perry" if "katy" in row["text"] else dh.ABSTAIN
+
+
+def test_class_names_become_indices_and_abstain_becomes_minus_one():
+    # One LF runs on the whole frame (an object array of names and ABSTAIN), two row by row.
+    L = apply_lfs([lf_shakira, lf_eminem_vectorised, lf_katy], SONGS, classes=ARTISTS)
+    assert L.dtype == np.int8
+    assert L.tolist() == [[2, -1, -1], [-1, 1, -1], [-1, -1, -1], [2, -1, 0], [-1, -1, -1]]
+
+
+def test_class_names_may_be_numbers_and_abstain_works_in_the_signed_convention():
+    def lf_length(row):
+        return 30 if len(row["text"]) > 15 else (10 if len(row["text"]) < 12 else dh.ABSTAIN)
+
+    assert apply_lfs([lf_length], SONGS, classes=[10, 20, 30])[:, 0].tolist() == [
+        2, -1, 0, 2, -1]
+
+    def lf_signed(row):
+        return 1 if "subscribe" in row["text"] else dh.ABSTAIN
+
+    assert apply_lfs([lf_signed], SONGS)[:, 0].tolist() == [0, 0, 0, 0, 1]
+    assert repr(dh.ABSTAIN) == "ABSTAIN" and pickle.loads(pickle.dumps(dh.ABSTAIN)) is dh.ABSTAIN
+
+
+@pytest.mark.parametrize(
+    ("lf", "pattern"),
+    [
+        (lambda row: "shakira" if "hakira" in row["text"] else dh.ABSTAIN,
+         r"labeling function <lambda> returned 'shakira' for row 0, which is not one of "
+         r"classes=\['Katy Perry', 'Eminem', 'Shakira'\]; an LF must return a class name or "
+         r"dh.ABSTAIN"),
+        (lambda row: 2 if "hakira" in row["text"] else dh.ABSTAIN, r"returned 2 for row 0"),
+        (lambda row: None, r"returned None for row 0"),  # an LF that forgot to return
+        (lambda row: -1, r"returned -1 for row 0"),  # Snorkel's ABSTAIN is dh.ABSTAIN here
+    ],
+    ids=["misspelt", "an-index", "none", "minus-one"],
+)
+def test_an_lf_returning_something_else_is_named_never_read_as_abstention(lf, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        apply_lfs([lf], SONGS, classes=ARTISTS)
+
+
+@pytest.mark.parametrize(
+    ("classes", "error", "pattern"),
+    [
+        (["a", "b", "a"], ValueError, r"classes has duplicates: 'a'"),
+        (["ham", "spam"], ValueError, r"classes=\['ham', 'spam'\] names two classes.*signed"),
+        ("abc", TypeError, r"classes must be a list of class names"),
+        ({"a", "b", "c"}, TypeError, r"classes must be a list of class names \(in order\)"),
+        ([["a"], ["b"], ["c"]], TypeError, r"each class name must be hashable"),
+        (["a", None, "c"], ValueError, r"classes may not hold None"),
+        (list(range(128)), ValueError, r"classes must name 3 to 127 classes, got 128"),
+    ],
+    ids=["duplicates", "two", "string", "set", "unhashable", "none", "too-many"],
+)
+def test_bad_classes_are_refused_before_any_lf_runs(classes, error, pattern):
+    with pytest.raises(error, match=pattern):
+        apply_lfs([lf_shakira], SONGS, classes=classes)
+
+
+def test_a_k_class_label_matrix_fits_the_k_class_label_model():
+    from dataprog_helpers import ClassConditionalLabelModel
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"value": rng.integers(0, 3, size=600),
+                          "noise": rng.random((600, 4)).tolist()})
+
+    def lf_of(position):
+        def lf(row):
+            if row["noise"][position] < 0.3:
+                return dh.ABSTAIN
+            return ["low", "middle", "high"][row["value"]]
+        lf.__name__ = f"lf_{position}"
+        return lf
+
+    L = apply_lfs([lf_of(position) for position in range(4)], frame,
+                  classes=["low", "middle", "high"])
+    model = ClassConditionalLabelModel(cardinality=3).fit(L)
+    covered = (L >= 0).any(axis=1)
+    assert model.score(L[covered], frame["value"].to_numpy()[covered]) == 1.0
