@@ -161,3 +161,67 @@ def test_a_labeling_function_failing_in_one_partition_leaves_no_output(tmp_path,
                                                        r"_vote_or_fail raised RuntimeError"):
         write_probabilistic_labels(tmp_path / "labels", model.predict_proba(votes), frame.index)
     assert _leftovers(tmp_path) == []
+
+
+# --- k classes: one column per class ------------------------------------------------------------
+
+TOPICS = ["Psy", "Katy Perry", "LMFAO"]
+
+
+def _class_probabilities(n: int = 100) -> np.ndarray:
+    raw = np.random.default_rng(0).random((n, 3))
+    return raw / raw.sum(axis=1, keepdims=True)
+
+
+def test_k_class_probabilities_are_written_one_column_per_class(tmp_path):
+    frame, probabilities = _frame(), _class_probabilities()
+    path = write_probabilistic_labels(tmp_path / "labels", probabilities, frame.index,
+                                      classes=TOPICS)
+    back = pd.read_parquet(path)
+    assert list(back.columns) == ["comment_id", *TOPICS]
+    np.testing.assert_array_equal(back["comment_id"], frame.index)
+    np.testing.assert_array_equal(back[TOPICS].to_numpy(), probabilities)
+
+
+def test_k_class_probabilities_on_dask_equal_the_in_memory_ones(tmp_path, dask_client):
+    frame, probabilities = _frame(), _class_probabilities()
+    lazy = da.from_array(probabilities, chunks=((25, 25, 0, 50), (2, 1)))  # columns joined
+    ids = dd.from_delayed([dask.delayed(part) for part in (frame.index[:25].to_series(),
+                                                           frame.index[25:50].to_series(),
+                                                           frame.index[:0].to_series(),
+                                                           frame.index[50:].to_series())],
+                          meta=frame.index[:0].to_series())
+    path = write_probabilistic_labels(tmp_path / "labels", lazy, ids, classes=TOPICS)
+    in_memory = write_probabilistic_labels(tmp_path / "in_memory", probabilities, frame.index,
+                                           classes=TOPICS)
+    pd.testing.assert_frame_equal(pd.read_parquet(path).reset_index(drop=True),
+                                  pd.read_parquet(in_memory))
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "keywords", "error", "pattern"),
+    [
+        (_class_probabilities(4), {}, ValueError,
+         r"one column per class: pass classes=\[...\] to name the columns"),
+        (_class_probabilities(4), {"classes": ["a", "b"]}, ValueError,
+         r"shape \(4, 3\) but classes names 2 classes"),
+        (_class_probabilities(4), {"classes": ["a", "b", "a"]}, ValueError,
+         r"classes must have distinct names"),
+        (_class_probabilities(4) * 0.5, {"classes": TOPICS}, ValueError,
+         r"each row of probabilities must sum to 1"),
+        (_class_probabilities(4), {"classes": ["a", "comment_id", "c"]}, ValueError,
+         r"both be named 'comment_id'"),
+        (_class_probabilities(4), {"classes": "abc"}, TypeError, r"classes must be a list"),
+        (_class_probabilities(4), {"classes": TOPICS, "column": "p"}, ValueError,
+         r"column names the one probability column of two classes"),
+        (np.full(4, 0.5), {"classes": TOPICS}, ValueError, r"shape \(4,\) but classes names 3"),
+    ],
+    ids=["no-classes", "k-disagrees", "duplicates", "rows-not-summing-to-1", "id-clash",
+         "string", "column-with-classes", "binary-with-classes"],
+)
+def test_bad_k_class_output_is_refused_and_leaves_nothing(tmp_path, probabilities, keywords,
+                                                         error, pattern):
+    with pytest.raises(error, match=pattern):
+        write_probabilistic_labels(tmp_path / "labels", probabilities, _frame(4).index,
+                                   **keywords)
+    assert _leftovers(tmp_path) == []
