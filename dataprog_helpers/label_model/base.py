@@ -119,6 +119,11 @@ def check_fit_statistics(statistics, unknowns: str, evidence: str, estimated: st
             f"statistics must be a VoteStatistics, got {type(statistics).__name__}; "
             "use fit() for a label matrix"
         )
+    if statistics.cardinality is not None:
+        raise ValueError(
+            f"these statistics are of k-class votes (cardinality={statistics.cardinality}), "
+            "and this model fits two classes in the signed convention; for k classes use "
+            f"ClassConditionalLabelModel(cardinality={statistics.cardinality}).fit_statistics")
     check_lf_votes(np.diag(statistics.counts), unknowns, evidence, estimated)
 
 

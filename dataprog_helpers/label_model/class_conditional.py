@@ -281,13 +281,16 @@ class ClassConditionalLabelModel(BaseLabelModel):
     ) -> ClassConditionalLabelModel:
         """Fit from :class:`VoteStatistics` kept with ``patterns=True`` (e.g. of streamed chunks).
 
-        Same parameters and result as :meth:`fit` otherwise.  Two classes only:
-        with ``cardinality`` set, use :meth:`fit`.
+        Same parameters and result as :meth:`fit` otherwise.  With ``cardinality=k``
+        the statistics must be of k-class votes (``VoteStatistics.from_dask(L,
+        cardinality=k)`` and the like), and the fit is that of :meth:`fit` on the
+        same votes.
         """
         self._validate_params()
         if self.cardinality is not None:
-            raise ValueError("fit_statistics fits two classes from VoteStatistics; with "
-                             f"cardinality={self.cardinality} use fit(label_matrix)")
+            steps = ClassSteps(self)
+            return self._fit_votes(steps, steps.votes_of_statistics(statistics),
+                                   dev_label_matrix, dev_labels)
         steps = BinarySteps(self)
         return self._fit_votes(steps, steps.votes_of_statistics(statistics), dev_label_matrix,
                                dev_labels)

@@ -37,6 +37,7 @@ from .multiclass import (
     symmetric_gap,
 )
 from .orientation import orient_classes
+from .statistics import VoteStatistics
 
 __all__ = [
     "AUTO_SKIP_GAP",
@@ -241,6 +242,23 @@ class ClassSteps:
     def read_votes(self, label_matrix):
         votes = _votes(label_matrix, self.cardinality)
         _check_votes(votes, self.cardinality)
+        return votes
+
+    def votes_of_statistics(self, statistics) -> VoteIndicators:
+        """The votes of k-class :class:`~.statistics.VoteStatistics` kept with patterns."""
+        k = self.cardinality
+        if not isinstance(statistics, VoteStatistics):
+            raise TypeError(f"statistics must be a VoteStatistics, got "
+                            f"{type(statistics).__name__}; use fit() for a label matrix")
+        if statistics.cardinality != k:
+            raise ValueError(
+                f"statistics are of cardinality={statistics.cardinality} but the model has "
+                f"cardinality={k}; build them with VoteStatistics.from_...(..., cardinality={k})")
+        if not statistics.has_patterns:
+            raise ValueError("ClassConditionalLabelModel fits from the histogram of vote "
+                             "patterns, which these statistics do not keep (patterns=False)")
+        votes = VoteIndicators.from_patterns(statistics.patterns, statistics.pattern_counts, k)
+        _check_votes(votes, k)
         return votes
 
     def check_dev_set(self, votes, dev_label_matrix, dev_labels):

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..utils.caller_warnings import warn_at_caller
 
-__all__ = ["chunk_products", "cross", "distinct_patterns", "exact_counts", "gram",
-           "weighted_covotes"]
+__all__ = ["chunk_products", "class_vote_sums", "cross", "distinct_patterns", "exact_counts",
+           "gram", "weighted_covotes"]
 
 
 #: The warning when float32 products of votes were wrong and float64 ones replaced them.
@@ -99,6 +99,32 @@ def weighted_covotes(indicators: np.ndarray, weights: np.ndarray) -> np.ndarray:
         "the BLAS library returned wrong products of vote indicators in float32 and in "
         "float64 (they must be whole co-vote counts; got NaN, fractions or inconsistent "
         "counts); choose another BLAS kernel, e.g. with OPENBLAS_CORETYPE=NEOVERSEN1 on Arm")
+
+
+def class_vote_sums(patterns: np.ndarray, pattern_counts: np.ndarray, cardinality: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sums over the rows of k-class votes, from their histogram, checked.
+
+    With ``I_c`` the indicator of the vote c (rows x LFs), the co-vote counts by class
+    are ``I_c^T W I_d`` (:func:`weighted_covotes` of all k indicators side by side).
+
+    Returns
+    -------
+    products : ndarray of shape (n_lfs, n_lfs)
+        Points where LFs i and j vote the same class minus points where they vote
+        different classes (for two classes in the signed convention, ``L^T L``).
+    counts : ndarray of shape (n_lfs, n_lfs)
+        Points where both vote (diagonal: each LF's votes).
+    class_counts : ndarray of shape (n_lfs, k)
+        Each LF's votes for each class.
+    """
+    n_lfs = patterns.shape[1]
+    indicators = np.concatenate([patterns == c for c in range(cardinality)], axis=1)
+    covotes = weighted_covotes(indicators, pattern_counts.astype(np.float64)).reshape(
+        cardinality, n_lfs, cardinality, n_lfs)
+    same = np.einsum("cicj->ij", covotes)
+    counts = covotes.sum(axis=(0, 2))
+    return 2.0 * same - counts, counts, np.einsum("cici->ic", covotes)
 
 
 def chunk_products(

@@ -10,6 +10,12 @@ two parts of it (two files, two Dask partitions) are merged by adding them:
   of L) with how often each occurs, which is everything the class-conditional
   model needs: its likelihood depends on the data only through it.  It has at
   most ``min(n_points, 3**n_lfs)`` rows.
+
+With ``cardinality=k`` the votes are k-class ones (-1 = abstain, 0 to k-1), and the
+sums are the same where they mean the same: the co-vote counts, the "products"
+(points where two LFs vote the same class minus points where they vote different
+ones, which for signed votes is ``L^T L``), each LF's votes per class and the
+histogram.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy as np
 from ..utils.chunks import row_chunks
 from ..utils.optional_dask import import_dask, is_dask_array
 from ..utils.validation import check_label_matrix, check_positive_int
-from .row_sums import chunk_products, distinct_patterns
+from .row_sums import chunk_products, class_vote_sums, distinct_patterns
 
 __all__ = ["VoteStatistics", "agreement_variance", "distinct_patterns", "indicator_moments_of"]
 
@@ -78,15 +84,24 @@ class VoteStatistics:
     up to ``n_lfs`` bytes per distinct row (at most the size of the int8 label
     matrix itself, and far less when LFs abstain a lot or are few).
 
+    With ``cardinality=k`` (see :meth:`empty`) they are the statistics of k-class
+    votes, in {-1 = abstain, 0, ..., k-1}: ``products``, ``counts``, the histogram
+    and ``class_counts``; ``vote_sums`` and ``positive_counts`` (signed-vote sums)
+    are None.  :meth:`ClassConditionalLabelModel.fit_statistics
+    <dataprog_helpers.ClassConditionalLabelModel.fit_statistics>` with the same
+    ``cardinality`` fits from them.
+
     Attributes
     ----------
     products : ndarray of float64, shape (n_lfs, n_lfs)
-        ``sum_k L_ki L_kj``: votes that agree count +1, votes that disagree -1.
+        ``sum_k L_ki L_kj``: votes that agree count +1, votes that disagree -1 (for
+        k classes: the same class +1, different classes -1).
     counts : ndarray of float64, shape (n_lfs, n_lfs)
         Number of points on which LFs i and j both vote; the diagonal holds each
         LF's number of votes.
-    vote_sums : ndarray of float64, shape (n_lfs,)
-        ``sum_k L_ki``: the number of +1 votes minus the number of -1 votes.
+    vote_sums : ndarray of float64, shape (n_lfs,), or None
+        ``sum_k L_ki``: the number of +1 votes minus the number of -1 votes (None
+        for k classes).
     n_points : int
         Number of points (rows) seen so far.
     patterns : ndarray of int8, shape (n_patterns, n_lfs), or None
@@ -97,7 +112,11 @@ class VoteStatistics:
         Kept with the patterns: the number of points on which LF i votes +1 and
         LF j votes.  With ``products`` and ``counts`` it gives every co-vote
         count by vote value (see :meth:`covote_counts`) without a pass over the
-        patterns.
+        patterns.  None for k classes.
+    class_counts : ndarray of float64, shape (n_lfs, k), or None
+        k classes only: how many votes each LF cast for each class.
+    cardinality : int or None
+        The number of classes k, or None for signed two-class votes.
 
     Examples
     --------
@@ -120,23 +139,34 @@ class VoteStatistics:
     patterns: np.ndarray | None = None
     pattern_counts: np.ndarray | None = None
     positive_counts: np.ndarray | None = None
+    class_counts: np.ndarray | None = None
+    cardinality: int | None = None
 
     @classmethod
-    def empty(cls, n_lfs: int, patterns: bool = True) -> VoteStatistics:
+    def empty(cls, n_lfs: int, patterns: bool = True,
+              cardinality: int | None = None) -> VoteStatistics:
         """Statistics of zero points for ``n_lfs`` LFs, ready for :meth:`update`.
 
         ``patterns=True`` (the default) also keeps the histogram of distinct vote
         patterns, which the class-conditional model fits from; ``patterns=False``
         keeps only what :class:`~dataprog_helpers.LabelModel` needs, in memory
-        that does not grow with the number of points.
+        that does not grow with the number of points.  ``cardinality=k`` (k >= 3)
+        takes k-class votes in {-1 = abstain, 0, ..., k-1}; two classes are the
+        signed default (``cardinality=2`` is refused, as by the label model).
         """
         n_lfs = check_positive_int(n_lfs, "n_lfs")
         patterns = cls._check_patterns_flag(patterns)
-        statistics = cls(np.zeros((n_lfs, n_lfs)), np.zeros((n_lfs, n_lfs)), np.zeros(n_lfs), 0)
+        cardinality = _check_cardinality(cardinality)
+        statistics = cls(np.zeros((n_lfs, n_lfs)), np.zeros((n_lfs, n_lfs)),
+                         np.zeros(n_lfs) if cardinality is None else None, 0,
+                         cardinality=cardinality)
+        if cardinality is not None:
+            statistics.class_counts = np.zeros((n_lfs, cardinality))
         if patterns:
             statistics.patterns = np.zeros((0, n_lfs), dtype=np.int8)
             statistics.pattern_counts = np.zeros(0, dtype=np.int64)
-            statistics.positive_counts = np.zeros((n_lfs, n_lfs))
+            if cardinality is None:
+                statistics.positive_counts = np.zeros((n_lfs, n_lfs))
         return statistics
 
     @staticmethod
@@ -146,13 +176,17 @@ class VoteStatistics:
         return bool(patterns)
 
     @classmethod
-    def from_label_matrix(cls, label_matrix, patterns: bool = True) -> VoteStatistics:
+    def from_label_matrix(cls, label_matrix, patterns: bool = True,
+                          cardinality: int | None = None) -> VoteStatistics:
         """Statistics of a whole label matrix of shape (n_points, n_lfs); see :meth:`empty`."""
-        label_matrix = check_label_matrix(label_matrix)
-        return cls.empty(label_matrix.shape[1], patterns).update(label_matrix, checked=True)
+        cardinality = _check_cardinality(cardinality)
+        label_matrix = check_label_matrix(label_matrix, cardinality=cardinality)
+        return cls.empty(label_matrix.shape[1], patterns, cardinality).update(
+            label_matrix, checked=True)
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable, patterns: bool = True) -> VoteStatistics:
+    def from_chunks(cls, chunks: Iterable, patterns: bool = True,
+                    cardinality: int | None = None) -> VoteStatistics:
         """Statistics of a label matrix given as an iterable of row chunks; see :meth:`empty`.
 
         Only one chunk is held at a time.  With ``patterns=False`` memory is then
@@ -160,11 +194,12 @@ class VoteStatistics:
         pattern histogram (the default) grows with the number of distinct rows.
         """
         patterns = cls._check_patterns_flag(patterns)
+        cardinality = _check_cardinality(cardinality)
         statistics = None
         for index, chunk in enumerate(chunks):
-            chunk = check_label_matrix(chunk, f"chunk {index}")
+            chunk = check_label_matrix(chunk, f"chunk {index}", cardinality)
             if statistics is None:
-                statistics = cls.empty(chunk.shape[1], patterns)
+                statistics = cls.empty(chunk.shape[1], patterns, cardinality)
             elif chunk.shape[1] != statistics.n_lfs:
                 raise ValueError(
                     f"chunk {index} has {chunk.shape[1]} LFs but the earlier chunks have "
@@ -178,6 +213,7 @@ class VoteStatistics:
     @classmethod
     def from_dask(
         cls, label_matrix, patterns: bool = True, split_every: int = 8, compute: bool = True,
+        cardinality: int | None = None,
     ):
         """Statistics of a Dask array of votes, summed on the cluster by a tree reduction.
 
@@ -209,6 +245,8 @@ class VoteStatistics:
         compute : bool, default True
             False returns the lazy result (a ``dask.delayed.Delayed``), e.g. to
             pass to ``client.compute`` and ``distributed.progress``.
+        cardinality : int, optional
+            The number of classes k, for k-class votes (see :meth:`empty`).
 
         Returns
         -------
@@ -222,11 +260,13 @@ class VoteStatistics:
         if label_matrix.ndim != 2:
             raise ValueError(f"label_matrix must be 2-D, got shape {label_matrix.shape}")
         patterns = cls._check_patterns_flag(patterns)
+        cardinality = _check_cardinality(cardinality)
         split_every = check_positive_int(split_every, "split_every", minimum=2)
         delayed = import_dask("dask").delayed
         n_lfs = int(label_matrix.shape[1])
         blocks = label_matrix.rechunk({1: -1}).to_delayed().ravel()
-        level = [delayed(_block_statistics, pure=True)(block, n_lfs, patterns, index)
+        level = [delayed(_block_statistics, pure=True)(block, n_lfs, patterns, index,
+                                                       cardinality)
                  for index, block in enumerate(blocks)]
         while len(level) > 1:
             level = [delayed(_merge_all, pure=True)(*level[start:start + split_every])
@@ -235,7 +275,7 @@ class VoteStatistics:
 
     @property
     def n_lfs(self) -> int:
-        return self.vote_sums.shape[0]
+        return self.counts.shape[0]
 
     @property
     def has_patterns(self) -> bool:
@@ -245,11 +285,13 @@ class VoteStatistics:
     def update(self, chunk, checked: bool = False) -> VoteStatistics:
         """Add the votes of ``chunk`` (shape (n_rows, n_lfs)); return ``self``."""
         if not checked:
-            chunk = check_label_matrix(chunk, "chunk")
+            chunk = check_label_matrix(chunk, "chunk", self.cardinality)
         if chunk.shape[1] != self.n_lfs:
             raise ValueError(
                 f"chunk has {chunk.shape[1]} LFs but the statistics are of {self.n_lfs} LFs"
             )
+        if self.cardinality is not None:
+            return self._update_classes(chunk)
         for part in row_chunks(chunk.shape[0]):
             rows = chunk[part]
             products, counts, signed_counts = chunk_products(rows, signed=self.has_patterns)
@@ -271,6 +313,21 @@ class VoteStatistics:
         self.n_points += chunk.shape[0]
         return self
 
+    def _update_classes(self, chunk: np.ndarray) -> VoteStatistics:
+        """:meth:`update` for k-class votes: the sums from the chunk's histogram."""
+        patterns, pattern_counts = distinct_patterns(chunk)
+        products, counts, class_counts = class_vote_sums(patterns, pattern_counts,
+                                                         self.cardinality)
+        self.products += products
+        self.counts += counts
+        self.class_counts += class_counts
+        if self.has_patterns:
+            self.patterns, self.pattern_counts = distinct_patterns(
+                np.concatenate([self.patterns, patterns]),
+                np.concatenate([self.pattern_counts, pattern_counts]))
+        self.n_points += chunk.shape[0]
+        return self
+
     def merge(self, other: VoteStatistics) -> VoteStatistics:
         """The statistics of the points of ``self`` and of ``other`` together (a new object).
 
@@ -288,14 +345,21 @@ class VoteStatistics:
                 "cannot merge statistics that keep vote patterns with statistics that do "
                 "not; build both with the same patterns= setting"
             )
+        if other.cardinality != self.cardinality:
+            raise ValueError(f"cannot merge statistics of cardinality={self.cardinality} with "
+                             f"statistics of cardinality={other.cardinality}")
         merged = VoteStatistics(
             self.products + other.products,
             self.counts + other.counts,
-            self.vote_sums + other.vote_sums,
+            None if self.vote_sums is None else self.vote_sums + other.vote_sums,
             self.n_points + other.n_points,
+            cardinality=self.cardinality,
         )
+        if self.cardinality is not None:
+            merged.class_counts = self.class_counts + other.class_counts
         if self.has_patterns:
-            merged.positive_counts = self.positive_counts + other.positive_counts
+            if self.cardinality is None:
+                merged.positive_counts = self.positive_counts + other.positive_counts
             merged.patterns, merged.pattern_counts = distinct_patterns(
                 np.concatenate([self.patterns, other.patterns]),
                 np.concatenate([self.pattern_counts, other.pattern_counts]),
@@ -313,8 +377,14 @@ class VoteStatistics:
         )
         return np.ma.MaskedArray(values, mask=~observed)
 
+    def _signed_only(self, what: str) -> None:
+        if self.cardinality is not None:
+            raise ValueError(f"{what} is defined for signed two-class votes; these statistics "
+                             f"are of k-class votes (cardinality={self.cardinality})")
+
     def mean_votes(self) -> np.ndarray:
         """Mean vote of each LF over the points it votes on (NaN for an LF that never votes)."""
+        self._signed_only("mean_votes")
         n_votes = np.diag(self.counts)
         return np.divide(
             self.vote_sums, n_votes, out=np.full(self.n_lfs, np.nan), where=n_votes > 0
@@ -331,6 +401,7 @@ class VoteStatistics:
             Entry ``[i, j, (a + 1) // 2, (b + 1) // 2]``; ``[i, i]`` is diagonal, with
             LF i's numbers of -1 and +1 votes.
         """
+        self._signed_only("covote_counts")
         if not self.has_patterns:
             raise ValueError(
                 "covote_counts needs the statistics kept with patterns (the default; these "
@@ -374,13 +445,26 @@ def indicator_moments_of(covote_counts: np.ndarray, n_points: float
     return means, joint - np.outer(means, means)
 
 
-def _block_statistics(block, n_lfs: int, patterns: bool, index: int) -> VoteStatistics:
+def _check_cardinality(cardinality) -> int | None:
+    """None (signed two-class votes) or k >= 3; two classes point to the signed default."""
+    if cardinality is None:
+        return None
+    if cardinality == 2 and not isinstance(cardinality, bool):
+        raise ValueError(
+            "cardinality=2 is refused: a binary label matrix in Snorkel's convention and one "
+            "in the signed convention hold the same three values; leave cardinality out for "
+            "signed votes (dataprog_helpers.signed_label_matrix converts Snorkel's)")
+    return check_positive_int(cardinality, "cardinality", minimum=3, maximum=127)
+
+
+def _block_statistics(block, n_lfs: int, patterns: bool, index: int,
+                      cardinality: int | None = None) -> VoteStatistics:
     """The statistics of one row chunk of a Dask label matrix (empty chunks too)."""
-    statistics = VoteStatistics.empty(n_lfs, patterns)
+    statistics = VoteStatistics.empty(n_lfs, patterns, cardinality)
     if np.shape(block)[0] == 0:
         return statistics
-    return statistics.update(check_label_matrix(block, f"label_matrix chunk {index}"),
-                             checked=True)
+    return statistics.update(
+        check_label_matrix(block, f"label_matrix chunk {index}", cardinality), checked=True)
 
 
 def _merge_all(*parts: VoteStatistics) -> VoteStatistics:

@@ -359,3 +359,21 @@ def test_a_bad_chunk_of_signed_votes_is_named_by_the_fit(client, votes):
                            chunks=(3000, 20))
     with pytest.raises(ValueError, match=r"LF\(s\) \[4\] never vote"):
         ClassConditionalLabelModel().fit(silent)
+
+
+def test_k_class_statistics_from_dask_equal_the_in_memory_ones(client, class_votes):
+    y, label_matrix, chunked = class_votes
+    statistics = VoteStatistics.from_dask(chunked, cardinality=4)
+    expected = VoteStatistics.from_label_matrix(label_matrix, cardinality=4)
+    for name in ("products", "counts", "class_counts", "patterns", "pattern_counts"):
+        np.testing.assert_array_equal(getattr(statistics, name), getattr(expected, name),
+                                      err_msg=name)
+    assert statistics.n_points == expected.n_points == 12_000
+    # ... and the model fitted from them is the in-memory one, to the last bit.
+    in_memory = ClassConditionalLabelModel(cardinality=4).fit(label_matrix)
+    from_statistics = ClassConditionalLabelModel(cardinality=4).fit_statistics(statistics)
+    np.testing.assert_array_equal(from_statistics.conditional_probabilities_,
+                                  in_memory.conditional_probabilities_)
+    with pytest.raises(ValueError, match=r"label_matrix chunk \d+ entries must be -1 \(abstain\) "
+                                         r"or a class index 0 to 2"):
+        VoteStatistics.from_dask(chunked, cardinality=3)

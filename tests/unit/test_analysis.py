@@ -6,6 +6,7 @@ import pytest
 
 from dataprog_helpers import (
     ClassConditionalLabelModel,
+    LabelModel,
     VoteStatistics,
     accuracy,
     agreement_matrix,
@@ -757,3 +758,76 @@ def test_labels_from_probabilities_can_break_ties_towards_plus_one():
 def test_labels_from_probabilities_rejects_an_unknown_tie_policy(ties):
     with pytest.raises(ValueError, match=r'ties must be "zero" or "positive", got'):
         labels_from_probabilities([0.5], ties=ties)
+
+
+# --- VoteStatistics of k-class votes --------------------------------------------------------
+
+def _class_votes(n: int = 3000, k: int = 4, m: int = 6, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, size=n)
+    votes = np.where(rng.random((n, m)) < 0.7, y[:, None], rng.integers(0, k, size=(n, m)))
+    return np.where(rng.random((n, m)) < 0.4, votes, -1).astype(np.int8), y
+
+
+def test_k_class_statistics_are_the_sums_they_promise():
+    L, _ = _class_votes()
+    statistics = VoteStatistics.from_label_matrix(L, cardinality=4)
+    voted = L >= 0
+    same = (L[:, :, None] == L[:, None, :]) & voted[:, :, None] & voted[:, None, :]
+    both = voted[:, :, None] & voted[:, None, :]
+    np.testing.assert_array_equal(statistics.counts, both.sum(axis=0))
+    np.testing.assert_array_equal(statistics.products, 2 * same.sum(axis=0) - both.sum(axis=0))
+    np.testing.assert_array_equal(statistics.class_counts,
+                                  [[np.sum(L[:, i] == c) for c in range(4)] for i in range(6)])
+    assert statistics.vote_sums is None and statistics.positive_counts is None
+    assert statistics.n_points == 3000 and statistics.pattern_counts.sum() == 3000
+    chunked = VoteStatistics.from_chunks([L[:1000], L[1000:2500], L[2500:]], cardinality=4)
+    merged = VoteStatistics.from_label_matrix(L[:1700], cardinality=4).merge(
+        VoteStatistics.from_label_matrix(L[1700:], cardinality=4))
+    for other in (chunked, merged):
+        for name in ("products", "counts", "class_counts", "patterns", "pattern_counts"):
+            np.testing.assert_array_equal(getattr(other, name), getattr(statistics, name))
+    # Signed votes are the special case: products are L^T L there.
+    signed = VoteStatistics.from_label_matrix(np.where(L > 1, 1, np.where(L >= 0, -1, 0)))
+    assert signed.cardinality is None
+
+
+def test_the_k_class_model_fits_its_statistics_as_it_fits_the_votes():
+    L, y = _class_votes()
+    from_votes = ClassConditionalLabelModel(cardinality=4).fit(L, L[:100], y[:100])
+    statistics = VoteStatistics.from_chunks([L[:1000], L[1000:]], cardinality=4)
+    from_statistics = ClassConditionalLabelModel(cardinality=4).fit_statistics(
+        statistics, L[:100], y[:100])
+    np.testing.assert_array_equal(from_statistics.conditional_probabilities_,
+                                  from_votes.conditional_probabilities_)
+    np.testing.assert_array_equal(from_statistics.class_prior_, from_votes.class_prior_)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda L: VoteStatistics.from_label_matrix(L, cardinality=2), ValueError,
+         r"cardinality=2 is refused"),
+        (lambda L: VoteStatistics.from_label_matrix(L, cardinality=3), ValueError,
+         r"entries must be -1 \(abstain\) or a class index 0 to 2"),
+        (lambda L: VoteStatistics.from_label_matrix(L, cardinality=4).mean_votes(), ValueError,
+         r"mean_votes is defined for signed two-class votes"),
+        (lambda L: VoteStatistics.from_label_matrix(L, cardinality=4).merge(
+            VoteStatistics.from_label_matrix(L, cardinality=5)), ValueError,
+         r"cannot merge statistics of cardinality=4 with statistics of cardinality=5"),
+        (lambda L: LabelModel().fit_statistics(VoteStatistics.from_label_matrix(
+            L, cardinality=4)), ValueError, r"these statistics are of k-class votes"),
+        (lambda L: ClassConditionalLabelModel(cardinality=5).fit_statistics(
+            VoteStatistics.from_label_matrix(L, cardinality=4)), ValueError,
+         r"statistics are of cardinality=4 but the model has cardinality=5"),
+        (lambda L: ClassConditionalLabelModel(cardinality=4).fit_statistics(
+            VoteStatistics.from_label_matrix(L, patterns=False, cardinality=4)), ValueError,
+         r"do not keep \(patterns=False\)"),
+    ],
+    ids=["two", "vote-above-k", "mean-votes", "merge", "symmetric-model", "k-disagrees",
+         "no-patterns"],
+)
+def test_k_class_statistics_refuse_what_they_cannot_mean(call, error, pattern):
+    L, _ = _class_votes(n=300)
+    with pytest.raises(error, match=pattern):
+        call(L)
