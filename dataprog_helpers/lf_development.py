@@ -14,6 +14,11 @@ right on as few as 57% of such points, which a standard error (0 there) would
 hide.  Small differences between rounds are noise, and choosing LFs by many such
 comparisons overfits the dev set; compare two rounds' predictions on the same dev
 points paired (:func:`~dataprog_helpers.compare_predictions`).
+
+For k classes, pass ``classes``: the LFs return class names (or
+:data:`~dataprog_helpers.ABSTAIN`), the dev frame's labels are class names, and
+every table shows names; :meth:`LFDevelopmentRound.confusion` shows how an LF's
+dev votes fall across the gold classes.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .analysis import lf_summary, majority_vote
+from .analysis import lf_summary, majority_vote, majority_vote_proba
 from .label_model import ClassConditionalLabelModel
 from .labeling import apply_lfs, lf_names
 from .scores import accuracy, wilson_interval
@@ -41,14 +46,21 @@ class LFDevelopmentRound:
     Parameters
     ----------
     lfs : sequence of callables
-        The labeling functions (each ``lf(row) -> int`` in {-1, 0, +1}).
+        The labeling functions (each ``lf(row) -> int`` in {-1, 0, +1}; with
+        ``classes``, a class name or ABSTAIN).
     unlabeled : pandas.DataFrame
         The rows the label model will learn from; their labels, if any, are not read.
     dev : pandas.DataFrame
-        A small labeled frame, with gold labels in {-1, +1} in ``label_column``.
+        A small labeled frame, with gold labels in {-1, +1} in ``label_column``
+        (with ``classes``: class names).
     label_column : str, default "y"
     text_column : str, default "text"
         The column :meth:`mistakes` and :meth:`uncovered` show.
+    classes : sequence of k >= 3 names, optional, keyword-only
+        For k classes, as :func:`~dataprog_helpers.apply_lfs` takes them.  The
+        label model is then ``ClassConditionalLabelModel(cardinality=k)``, and
+        the dev labels say which of its classes is which (nothing else is learned
+        from them).
 
     Attributes
     ----------
@@ -56,7 +68,10 @@ class LFDevelopmentRound:
         The LFs' names.
     unlabeled_label_matrix : ndarray of int8, shape (n_unlabeled, n_lfs)
     dev_label_matrix : ndarray of int8, shape (n_dev, n_lfs)
-    dev_labels : ndarray of int8, shape (n_dev,)
+    dev_labels : ndarray of shape (n_dev,)
+        In {-1, +1}, or with ``classes`` the class indices 0 to k-1.
+    classes : list or None
+        The class names (``classes``), or None for two classes.
     label_model : ClassConditionalLabelModel or None
         Fitted on the columns of ``unlabeled_label_matrix`` of the LFs that vote
         at least once there (an LF that never votes has nothing to learn from);
@@ -66,7 +81,8 @@ class LFDevelopmentRound:
     """
 
     def __init__(self, lfs: Sequence[Callable], unlabeled: pd.DataFrame, dev: pd.DataFrame,
-                 label_column: str = "y", text_column: str = "text") -> None:
+                 label_column: str = "y", text_column: str = "text", *,
+                 classes: Sequence | None = None) -> None:
         for name, frame in (("unlabeled", unlabeled), ("dev", dev)):
             if not isinstance(frame, pd.DataFrame):
                 raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
@@ -78,15 +94,44 @@ class LFDevelopmentRound:
         self.names = lf_names(self.lfs)
         self.text_column = text_column
         self.dev = dev
-        self.dev_labels = check_labels(dev[label_column].to_numpy(), f"dev[{label_column!r}]")
-        self.unlabeled_label_matrix = apply_lfs(self.lfs, unlabeled, progress=False)
-        self.dev_label_matrix = apply_lfs(self.lfs, dev, progress=False)
-        voting = (self.unlabeled_label_matrix != 0).any(axis=0)
+        self.unlabeled_label_matrix = apply_lfs(self.lfs, unlabeled, progress=False,
+                                                classes=classes)
+        self.classes = None if classes is None else list(classes)
+        self.dev_label_matrix = apply_lfs(self.lfs, dev, progress=False, classes=classes)
+        labels = dev[label_column]
+        if classes is None:
+            self.dev_labels = check_labels(labels.to_numpy(), f"dev[{label_column!r}]")
+        else:
+            self.dev_labels = pd.Index(self.classes).get_indexer(labels)
+            unknown = np.flatnonzero(self.dev_labels < 0)
+            if unknown.size:
+                raise ValueError(
+                    f"dev[{label_column!r}] holds {labels.iloc[unknown[0]]!r} (row "
+                    f"{unknown[0]}), which is not one of classes={self.classes}")
+        voting = (self.unlabeled_label_matrix != self._no_vote).any(axis=0)
         self._label_model_columns = np.flatnonzero(voting)
         self.label_model_lfs = [self.names[j] for j in self._label_model_columns]
-        self.label_model = (
-            ClassConditionalLabelModel().fit(self.unlabeled_label_matrix[:, voting])
-            if voting.sum() >= MIN_LABEL_MODEL_LFS else None)
+        self.label_model = None
+        if voting.sum() >= MIN_LABEL_MODEL_LFS and classes is None:
+            self.label_model = ClassConditionalLabelModel().fit(
+                self.unlabeled_label_matrix[:, voting])
+        elif voting.sum() >= MIN_LABEL_MODEL_LFS:
+            self.label_model = ClassConditionalLabelModel(cardinality=len(self.classes)).fit(
+                self.unlabeled_label_matrix[:, voting], self.dev_label_matrix[:, voting],
+                self.dev_labels)
+
+    @property
+    def _no_vote(self) -> int:
+        """An abstention in the label matrices: 0 (signed votes), -1 (k classes)."""
+        return 0 if self.classes is None else -1
+
+    @property
+    def _cardinality(self) -> int | None:
+        return None if self.classes is None else len(self.classes)
+
+    def _name(self, label: int):
+        """A label or class index as shown: the class's name for k classes."""
+        return int(label) if self.classes is None else self.classes[label]
 
     def report(self) -> pd.DataFrame:
         """One row per LF: how it votes on the unlabeled rows and how often it is right on dev.
@@ -96,9 +141,14 @@ class LFDevelopmentRound:
         ``dev accuracy`` and its 95% Wilson interval ``dev accuracy low`` to
         ``dev accuracy high`` (NaN for an LF that never votes on dev).
         """
-        unlabeled = lf_summary(self.unlabeled_label_matrix, lf_names=self.names)
-        dev = lf_summary(self.dev_label_matrix, self.dev_labels, lf_names=self.names)
+        unlabeled = lf_summary(self.unlabeled_label_matrix, lf_names=self.names,
+                               cardinality=self._cardinality)
+        dev = lf_summary(self.dev_label_matrix, self.dev_labels, lf_names=self.names,
+                         cardinality=self._cardinality)
         report = unlabeled[["polarity", "coverage", "overlaps", "conflicts"]].copy()
+        if self.classes is not None:
+            report["polarity"] = [[self._name(c) for c in classes]
+                                  for classes in report["polarity"]]
         report["dev votes"] = dev["votes"]
         report["dev accuracy"] = dev["accuracy"]
         report["dev accuracy low"], report["dev accuracy high"] = wilson_interval(
@@ -113,14 +163,18 @@ class LFDevelopmentRound:
         unlabeled rows (NaN without a label model).  Each has its 95% Wilson
         interval on the ``dev points`` (``... low`` to ``... high``).
         """
-        vote = accuracy(self.dev_labels, majority_vote(self.dev_label_matrix))
+        if self.classes is None:
+            vote = accuracy(self.dev_labels, majority_vote(self.dev_label_matrix))
+        else:  # ties shared among the tied classes, as accuracy's ties="half" shares two
+            shares = majority_vote_proba(self.dev_label_matrix, cardinality=self._cardinality)
+            vote = float(shares[np.arange(self.dev_labels.size), self.dev_labels].mean())
         model = (np.nan if self.label_model is None else self.label_model.score(
             self.dev_label_matrix[:, self._label_model_columns], self.dev_labels))
         n_dev = len(self.dev_labels)
         (vote_low, model_low), (vote_high, model_high) = wilson_interval([vote, model], n_dev)
         return pd.Series({
             "LFs": len(self.lfs),
-            "coverage": float((self.unlabeled_label_matrix != 0).any(axis=1).mean()),
+            "coverage": float((self.unlabeled_label_matrix != self._no_vote).any(axis=1).mean()),
             "dev points": n_dev,
             "dev majority vote": vote,
             "majority vote low": float(vote_low), "majority vote high": float(vote_high),
@@ -133,9 +187,13 @@ class LFDevelopmentRound:
 
         For a paired comparison of two rounds on the same dev rows
         (:func:`~dataprog_helpers.compare_predictions`).  Without a label model
-        (fewer than three voting LFs), majority vote's.
+        (fewer than three voting LFs), majority vote's.  For k classes, class
+        indices (majority vote's ties drawn at random, seeded).
         """
         if self.label_model is None:
+            if self.classes is not None:
+                return majority_vote(self.dev_label_matrix, cardinality=self._cardinality,
+                                     ties="random")
             return majority_vote(self.dev_label_matrix)
         return self.label_model.predict(self.dev_label_matrix[:, self._label_model_columns])
 
@@ -154,13 +212,35 @@ class LFDevelopmentRound:
             if lf is not None and name != lf:
                 continue
             votes = self.dev_label_matrix[:, j]
-            for i in np.flatnonzero((votes != 0) & (votes != self.dev_labels)):
-                rows.append({"lf": name, "vote": int(votes[i]), "label": int(self.dev_labels[i]),
+            for i in np.flatnonzero((votes != self._no_vote) & (votes != self.dev_labels)):
+                rows.append({"lf": name, "vote": self._name(votes[i]),
+                             "label": self._name(self.dev_labels[i]),
                              self.text_column: self.dev[self.text_column].iloc[i]})
         return pd.DataFrame(rows, columns=["lf", "vote", "label", self.text_column])
 
+    def confusion(self, lf: str) -> pd.DataFrame:
+        """How one LF's dev votes fall across the gold classes.
+
+        Rows are the gold labels (class names for k classes), columns the LF's
+        votes and ``"abstain"``; each entry counts dev rows.  The diagonal holds
+        its right votes, the rest of a column the classes it mistakes for that one.
+        """
+        if lf not in self.names:
+            raise ValueError(f"lf must be one of this round's LFs {self.names}, got {lf!r}")
+        votes = self.dev_label_matrix[:, self.names.index(lf)]
+        labels = [-1, 1] if self.classes is None else list(range(len(self.classes)))
+        shown = [self._name(label) for label in labels]
+        table = pd.DataFrame(0, index=pd.Index(shown, name="gold"),
+                             columns=pd.Index([*shown, "abstain"], name=f"{lf} votes"))
+        for gold, label in zip(labels, shown, strict=True):
+            mine = votes[self.dev_labels == gold]
+            for vote, column in zip(labels, shown, strict=True):
+                table.loc[label, column] = int(np.sum(mine == vote))
+            table.loc[label, "abstain"] = int(np.sum(mine == self._no_vote))
+        return table
+
     def uncovered(self) -> pd.DataFrame:
         """The dev rows on which every LF abstains: columns ``label`` and the text."""
-        nobody = ~(self.dev_label_matrix != 0).any(axis=1)
-        return pd.DataFrame({"label": self.dev_labels[nobody],
+        nobody = ~(self.dev_label_matrix != self._no_vote).any(axis=1)
+        return pd.DataFrame({"label": [self._name(label) for label in self.dev_labels[nobody]],
                              self.text_column: self.dev[self.text_column].to_numpy()[nobody]})

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dataprog_helpers as dh
 from dataprog_helpers import LFDevelopmentRound, accuracy, majority_vote
 
 SPAM, HAM, ABSTAIN = 1, -1, 0
@@ -115,3 +116,80 @@ def test_bad_input_is_rejected_by_name(kwargs, error, pattern):
 def test_an_unknown_lf_name_is_rejected(development):
     with pytest.raises(ValueError, match=r"lf must be one of this round's LFs"):
         development.mistakes("lf_missing")
+
+
+# --- k classes: names in, names out -----------------------------------------------------------
+
+GENRES = ["pop", "rock", "rap"]
+
+
+def lf_pop(row):
+    return "pop" if "dance" in row["text"] else dh.ABSTAIN
+
+
+def lf_rock(row):
+    return "rock" if "guitar" in row["text"] else dh.ABSTAIN
+
+
+def lf_rap(row):
+    return "rap" if "rhyme" in row["text"] else dh.ABSTAIN
+
+
+def lf_loud(row):
+    return "rock" if "loud" in row["text"] else dh.ABSTAIN
+
+
+SONGS = pd.DataFrame({"text": ["dance all night", "guitar solo", "rhyme time", "loud guitar",
+                               "dance floor loud", "slow rhyme flow", "quiet evening"] * 20})
+SONGS_DEV = pd.DataFrame({
+    "text": ["dance with me", "loud dance beat", "guitar and rhyme", "rhyme and flow",
+             "nothing at all", "big guitar riff"],
+    "genre": ["pop", "pop", "rock", "rap", "rap", "rock"]})
+
+
+@pytest.fixture(scope="module")
+def genres():
+    return LFDevelopmentRound([lf_pop, lf_rock, lf_rap, lf_loud], SONGS, SONGS_DEV,
+                              label_column="genre", classes=GENRES)
+
+
+def test_a_k_class_round_reports_class_names(genres):
+    assert genres.dev_labels.tolist() == [0, 0, 1, 2, 2, 1]
+    report = genres.report()
+    assert report.loc["lf_rock", "polarity"] == ["rock"]
+    assert report.loc["lf_loud", "dev votes"] == 1  # "loud dance beat", a pop song
+    assert report.loc["lf_loud", "dev accuracy"] == 0.0
+    assert report.loc["lf_pop", "dev accuracy"] == 1.0
+    assert 0.0 < report.loc["lf_pop", "dev accuracy low"] < 1.0
+    mistakes = genres.mistakes()
+    assert mistakes.to_dict("records") == [
+        {"lf": "lf_rap", "vote": "rap", "label": "rock", "text": "guitar and rhyme"},
+        {"lf": "lf_loud", "vote": "rock", "label": "pop", "text": "loud dance beat"}]
+    assert genres.uncovered().to_dict("records") == [{"label": "rap", "text": "nothing at all"}]
+    assert isinstance(genres.label_model, dh.ClassConditionalLabelModel)
+    assert genres.label_model.cardinality == 3
+    assert set(genres.dev_predictions()) <= {0, 1, 2}
+
+
+def test_the_confusion_of_an_lf_counts_its_dev_votes_by_gold_class(genres):
+    table = genres.confusion("lf_loud")
+    assert list(table.index) == GENRES and list(table.columns) == [*GENRES, "abstain"]
+    assert table.loc["pop", "rock"] == 1 and table.loc["pop", "abstain"] == 1
+    assert table.to_numpy().sum() == len(SONGS_DEV)
+    binary = LFDevelopmentRound([lf_link, lf_short, lf_song], UNLABELED, DEV).confusion("lf_link")
+    assert list(binary.index) == [-1, 1] and binary.loc[1, 1] == 2
+
+
+def test_the_k_class_summary_shares_majority_votes_ties(genres):
+    summary = genres.summary()
+    # Dev rows: 2 pop (one tied between pop and rock: half), rock 1 right + 1 tied rock/rap
+    # (half), rap 1 right + 1 without votes (a third).
+    assert summary["dev majority vote"] == pytest.approx((1 + 0.5 + 1 + 0.5 + 1 + 1 / 3) / 6)
+
+
+def test_dev_labels_outside_the_classes_are_refused():
+    dev = SONGS_DEV.assign(genre=["pop", "pop", "rock", "rap", "jazz", "rock"])
+    with pytest.raises(ValueError, match=r"dev\['genre'\] holds 'jazz' \(row 4\), which is not "
+                                         r"one of classes"):
+        LFDevelopmentRound([lf_pop, lf_rock, lf_rap], SONGS, dev, label_column="genre",
+                           classes=GENRES)
