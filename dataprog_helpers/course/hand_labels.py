@@ -16,6 +16,10 @@ replicate's mean curve.  The percentiles of those readings are the interval.  A
 replicate whose pipeline accuracy lies below the curve's first point reads "fewer
 than the smallest k", one above its last point "more than the largest k"; the
 interval's ends are then open, and say so.
+
+Each function takes ``cardinality=k`` for k classes: gold labels are then class
+indices 0 to k-1, the classifier trains on one-hot label vectors (a softmax), and a
+point scores 1 when its predicted class is its class.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pandas as pd
 
 from ..end_model import NoiseAwareClassifier
 from ..utils.validation import (
+    check_class_labels,
     check_features,
     check_labels,
     check_positive_int,
@@ -40,10 +45,23 @@ __all__ = ["HandLabelScores", "LabelsWorth", "hand_label_curve", "hand_label_sco
            "labels_worth", "labels_worth_interval", "point_scores"]
 
 
-def point_scores(y, predictions) -> np.ndarray:
-    """Each point's score: 1 if right, 1/2 for a binary tie (a prediction of 0), else 0."""
+def point_scores(y, predictions, cardinality: int | None = None) -> np.ndarray:
+    """Each point's score: 1 if right, 1/2 for a binary tie (a prediction of 0), else 0.
+
+    With ``cardinality=k`` (class indices, where 0 is a class), 1 if right, else 0.
+    """
     y, predictions = np.asarray(y), np.asarray(predictions)
+    if cardinality is not None:
+        return (predictions == y).astype(np.float64)
     return ((predictions == y) + 0.5 * (predictions == 0)).astype(np.float64)
+
+
+def _gold(labels, name: str, cardinality: int | None) -> np.ndarray:
+    """Labels in {-1, +1}, or class indices with ``cardinality``."""
+    if cardinality is None:
+        return check_labels(labels, name)
+    return check_class_labels(labels, check_positive_int(cardinality, "cardinality", 3, 127),
+                              name)
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,7 @@ class HandLabelScores:
 
 def hand_label_scores(
     X_train, y_train, X_test, y_test, sizes: Sequence[int], n_draws: int = 20, seed: int = 0,
-    **classifier_params,
+    cardinality: int | None = None, **classifier_params,
 ) -> HandLabelScores:
     """Train a classifier on k hand-labeled points, for each k and draw; score every test point.
 
@@ -91,7 +109,7 @@ def hand_label_scores(
     ----------
     X_train, X_test : array-like or SciPy sparse matrix, shapes (n_train, d), (n_test, d)
     y_train, y_test : array-like of shape (n_train,) and (n_test,)
-        Gold labels in {-1, +1}.
+        Gold labels in {-1, +1}, or class indices with ``cardinality``.
     sizes : sequence of int
         The k to try, each from 1 to ``n_train``.
     n_draws : int, default 20
@@ -99,10 +117,13 @@ def hand_label_scores(
         test set's, which :func:`labels_worth_interval` measures.
     seed : int, default 0
         Seed of the draws.
+    cardinality : int, optional
+        k, for k classes (see the module docstring).
     """
     X_train = check_features(X_train, "X_train", accept_sparse=True)
     X_test = check_features(X_test, "X_test", accept_sparse=True)
-    y_train, y_test = check_labels(y_train, "y_train"), check_labels(y_test, "y_test")
+    y_train = _gold(y_train, "y_train", cardinality)
+    y_test = _gold(y_test, "y_test", cardinality)
     check_same_length(X_train=X_train, y_train=y_train)
     check_same_length(X_test=X_test, y_test=y_test)
     sizes = [check_positive_int(size, "sizes") for size in sizes]
@@ -119,17 +140,20 @@ def hand_label_scores(
         for draw in range(1 if size == len(y_train) else n_draws):
             chosen = rng.choice(len(y_train), size=size, replace=False)
             model = NoiseAwareClassifier(seed=draw, **classifier_params)
-            model.fit(X_train[chosen], (y_train[chosen] == 1).astype(np.float64))
+            targets = ((y_train[chosen] == 1).astype(np.float64) if cardinality is None
+                       else np.eye(cardinality)[y_train[chosen]])
+            model.fit(X_train[chosen], targets)
             n_labels.append(size)
             draws.append(draw)
-            scores.append(point_scores(y_test, model.predict(X_test)).astype(np.float32))
+            scores.append(point_scores(y_test, model.predict(X_test), cardinality
+                                       ).astype(np.float32))
     return HandLabelScores(np.array(n_labels, dtype=np.int64), np.array(draws, dtype=np.int64),
                            np.stack(scores))
 
 
 def hand_label_curve(
     X_train, y_train, X_test, y_test, sizes: Sequence[int], n_draws: int = 20, seed: int = 0,
-    **classifier_params,
+    cardinality: int | None = None, **classifier_params,
 ) -> pd.DataFrame:
     """Test accuracy of a classifier trained on k hand-labeled points, for each k.
 
@@ -137,7 +161,7 @@ def hand_label_curve(
     columns ``n_labels``, ``draw`` and ``accuracy``, one row per run.
     """
     return hand_label_scores(X_train, y_train, X_test, y_test, sizes, n_draws, seed,
-                             **classifier_params).curve()
+                             cardinality, **classifier_params).curve()
 
 
 def _crossing(sizes: np.ndarray, accuracies: np.ndarray, target: float) -> float:
@@ -234,7 +258,8 @@ class LabelsWorth:
 
 
 def labels_worth_interval(hand_labels: HandLabelScores, y_test, predictions,
-                          n_bootstrap: int = 2000, seed: int = 0) -> LabelsWorth:
+                          n_bootstrap: int = 2000, seed: int = 0,
+                          cardinality: int | None = None) -> LabelsWorth:
     """What a pipeline's test accuracy is worth in hand labels, with a 95% interval.
 
     Parameters
@@ -242,15 +267,18 @@ def labels_worth_interval(hand_labels: HandLabelScores, y_test, predictions,
     hand_labels : HandLabelScores
         From :func:`hand_label_scores`, scored on the same test points.
     y_test : array-like of shape (n_test,)
-        Their gold labels in {-1, +1}.
+        Their gold labels in {-1, +1} (class indices with ``cardinality``).
     predictions : array-like of shape (n_test,)
-        The pipeline's predictions there (a 0 counts half right).
+        The pipeline's predictions there (a 0 counts half right; with
+        ``cardinality``, class indices).
     n_bootstrap : int, default 2000
         Replicates.  Each draws the test points with replacement (the same ones
         for the curve and the pipeline) and, for every k, that many runs with
         replacement from its draws, then reads the worth off the replicate's mean
         curve (linear in log k between the sizes, the first crossing).
     seed : int, default 0
+    cardinality : int, optional
+        k, for k classes, as given to :func:`hand_label_scores`.
 
     Returns
     -------
@@ -261,7 +289,7 @@ def labels_worth_interval(hand_labels: HandLabelScores, y_test, predictions,
     if not isinstance(hand_labels, HandLabelScores):
         raise TypeError("hand_labels must be the HandLabelScores of hand_label_scores, got "
                         f"{type(hand_labels).__name__}")
-    y_test = check_labels(y_test, "y_test")
+    y_test = _gold(y_test, "y_test", cardinality)
     predictions = np.asarray(predictions)
     if predictions.shape != y_test.shape:
         raise ValueError(f"predictions has shape {predictions.shape} but y_test has "
@@ -271,7 +299,7 @@ def labels_worth_interval(hand_labels: HandLabelScores, y_test, predictions,
                          f"{hand_labels.scores.shape[1]}")
     n_bootstrap = check_positive_int(n_bootstrap, "n_bootstrap")
     rng = np.random.default_rng(check_seed(seed))
-    pipeline = point_scores(y_test, predictions)
+    pipeline = point_scores(y_test, predictions, cardinality)
     sizes = hand_labels.sizes
     n = y_test.size
     # The test-point resamples as counts, so every run's score on every replicate is

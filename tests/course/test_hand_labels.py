@@ -161,3 +161,29 @@ def test_the_interval_refuses_mismatched_input():
         labels_worth_interval(hand, y, y[:49])
     with pytest.raises(ValueError, match="n_bootstrap"):
         labels_worth_interval(hand, y, y, n_bootstrap=0)
+
+
+# --- k classes ----------------------------------------------------------------------------------
+
+def _three_blobs(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, size=n)
+    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    return centres[y] + rng.normal(size=(n, 2)), y
+
+
+def test_a_k_class_hand_label_curve_trains_softmax_models_on_class_indices():
+    X_train, y_train = _three_blobs(400, 0)
+    X_test, y_test = _three_blobs(300, 1)
+    scores = hand_label_scores(X_train, y_train, X_test, y_test, [6, 60, 400],
+                                           n_draws=3, cardinality=3, epochs=20)
+    curve = scores.curve().groupby("n_labels")["accuracy"].mean()
+    assert curve[400] > 0.85 and curve[400] >= curve[6]
+    # Class 0 is a class here, not a tie: a wrong prediction of class 0 scores 0.
+    assert point_scores([1, 0], [0, 0], cardinality=3).tolist() == [0.0, 1.0]
+    worth = labels_worth_interval(scores, y_test, np.where(y_test == 0, 0, y_test),
+                                              n_bootstrap=50, cardinality=3)
+    assert worth.accuracy == 1.0 and worth.interval[1] == np.inf  # more than all 400
+    with pytest.raises(ValueError, match=r"y_train must hold class indices 0 to 2"):
+        hand_label_scores(X_train, y_train + 1, X_test, y_test, [6],
+                                      cardinality=3)
