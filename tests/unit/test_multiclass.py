@@ -185,7 +185,7 @@ def test_a_dask_label_matrix_must_be_two_dimensional():
 
 def test_k_class_refusals_name_what_to_use_instead():
     model = ClassConditionalLabelModel(cardinality=K)
-    with pytest.raises(ValueError, match=r"fit_statistics fits two classes"):
+    with pytest.raises(TypeError, match=r"statistics must be a VoteStatistics, got NoneType"):
         model.fit_statistics(None)
     with pytest.raises(ValueError, match=r"need cardinality=k"):
         ClassConditionalLabelModel(class_prior=[0.5, 0.5]).fit([[1, 0, -1], [1, 1, 1]])
