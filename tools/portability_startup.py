@@ -48,7 +48,7 @@ def _install_portability_proxy() -> None:
     import scipy.sparse
 
     import dataprog_helpers.end_model as end_model
-    import dataprog_helpers.label_model.binary_fit as binary_fit
+    import dataprog_helpers.label_model.binary_patterns as binary_patterns
     import dataprog_helpers.label_model.statistics as statistics
 
     def perturbed(array):
@@ -79,9 +79,10 @@ def _install_portability_proxy() -> None:
         (statistics.VoteStatistics, "agreements"),
         (statistics.VoteStatistics, "mean_votes"),
         (statistics.VoteStatistics, "covote_counts"),
-        (binary_fit, "pattern_weights"),
+        (binary_patterns, "pattern_weights"),
         (end_model, "check_features"),
         (end_model, "check_probabilities"),
+        (end_model, "check_class_probabilities"),
     ):
         setattr(owner, name, perturbing(getattr(owner, name)))
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..utils.persisted_chunks import PersistedChunks
 from ..utils.validation import check_label_matrix
-from .binary_patterns import BinaryCounts, PatternCodes, pattern_weights
+from .binary_patterns import BinaryCounts, PatternCodes
 from .dependency_blocks import Block
 from .row_sums import distinct_patterns
 
@@ -59,7 +59,7 @@ def _as_is(histogram):
 
 def _coded(histogram, blocks: list[Block]) -> PatternCodes:
     patterns, counts = histogram
-    return PatternCodes(patterns, pattern_weights(counts), blocks)
+    return PatternCodes(patterns, counts, blocks)
 
 
 def _block_totals(codes: PatternCodes) -> tuple:

@@ -55,15 +55,16 @@ class PatternCodes:
     ----------
     patterns : ndarray of int8, shape (n_patterns, n_lfs)
         Distinct rows of a signed label matrix (may have no rows).
-    weights : ndarray of float64, shape (n_patterns,)
-        How many points have each pattern.
+    pattern_counts : ndarray of int64, shape (n_patterns,)
+        How many points have each pattern (kept as the float64 ``weights``).
     blocks : list of Block
         The blocks of LFs whose joint votes are one code.
     """
 
-    def __init__(self, patterns: np.ndarray, weights: np.ndarray, blocks: list[Block]) -> None:
+    def __init__(self, patterns: np.ndarray, pattern_counts: np.ndarray,
+                 blocks: list[Block]) -> None:
         self.patterns = patterns
-        self.weights = weights
+        self.weights = weights = pattern_weights(pattern_counts)
         self.blocks = blocks
         self.n_points = float(weights.sum())
         self.codes = [vote_codes(patterns, block.lfs) for block in blocks]

@@ -27,7 +27,7 @@ from . import binary_dask
 from .base import check_dev_set, check_fit_statistics, check_lf_votes, choose_orientation
 from .binary_fit import BinaryFit, binary_lf_accuracies, polarities, warn_of_shared_abstentions
 from .binary_moments import moment_estimate
-from .binary_patterns import PatternCodes, pattern_weights
+from .binary_patterns import PatternCodes
 from .class_fit import AUTO_SKIP_GAP
 from .dependencies import check_dependencies
 from .dependency_blocks import factors_of
@@ -50,7 +50,7 @@ class BinaryVotes:
 
     def coded(self, blocks) -> PatternCodes:
         """The patterns coded for the fit's blocks of LFs."""
-        return PatternCodes(self.patterns, pattern_weights(self.pattern_counts), blocks)
+        return PatternCodes(self.patterns, self.pattern_counts, blocks)
 
 
 @dataclass(frozen=True)

@@ -156,9 +156,10 @@ PERTURBATION_CHECK = textwrap.dedent("""
     means = stats.vote_sums / np.diag(stats.counts)
     features = rng.standard_normal((300, 3))
     targets = rng.random(300)
+    soft = rng.dirichlet(np.ones(3), size=300)
     again = dh.VoteStatistics.from_chunks([L[:123], L[123:]]).agreements()
     assert np.array_equal(again.data, perturbed.data), "equal inputs, unequal perturbations"
-    from dataprog_helpers.label_model import binary_fit
+    from dataprog_helpers.label_model import binary_patterns
     with_patterns = dh.VoteStatistics.from_label_matrix(L, patterns=True)
     covotes = np.stack([(L == a).astype(float).T @ (L == b).astype(float)
                         for a in (-1, 1) for b in (-1, 1)], axis=-1).reshape(4, 4, 2, 2)
@@ -166,9 +167,10 @@ PERTURBATION_CHECK = textwrap.dedent("""
     print(np.max(np.abs(perturbed.data / exact - 1)),
           np.max(np.abs(stats.mean_votes() / means - 1)),
           np.max(np.abs(with_patterns.covote_counts()[covotes > 0] / covotes[covotes > 0] - 1)),
-          np.max(np.abs(binary_fit.pattern_weights(counts) / counts - 1)),
+          np.max(np.abs(binary_patterns.pattern_weights(counts) / counts - 1)),
           np.max(np.abs(end_model.check_features(features, "X") / features - 1)),
           np.max(np.abs(end_model.check_probabilities(targets, "t", np.float64) / targets - 1)),
+          np.max(np.abs(end_model.check_class_probabilities(soft, "t", 3) / soft - 1)),
           np.max(np.abs(end_model.check_features(features, "X", np.float32)
                         / features.astype(np.float32) - 1)))
 """)

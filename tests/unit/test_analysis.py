@@ -506,7 +506,7 @@ def test_covote_counts_of_the_pattern_histogram_equal_those_of_the_statistics(
 
     L = random_sparse_matrix
     statistics = VoteStatistics.from_label_matrix(L, patterns=True)
-    codes = PatternCodes(statistics.patterns, statistics.pattern_counts.astype(np.float64),
+    codes = PatternCodes(statistics.patterns, statistics.pattern_counts,
                          blocks_of(factors_of([], L.shape[1])))
     np.testing.assert_array_equal(codes.covote_counts(), statistics.covote_counts())
 
