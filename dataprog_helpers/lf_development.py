@@ -40,6 +40,25 @@ __all__ = ["LFDevelopmentRound"]
 MIN_LABEL_MODEL_LFS = 3
 
 
+def _class_indices(labels: pd.Series, classes: list, name: str) -> np.ndarray:
+    """Dev labels as class indices: given as class names, or as the indices 0 to k-1
+    themselves (where no class name is a number, so neither can be read as the other)."""
+    indices = pd.Index(classes).get_indexer(labels)
+    numeric_names = any(isinstance(value, (int, float, np.number)) for value in classes)
+    values = labels.to_numpy()
+    if ((indices < 0).any() and not numeric_names and np.issubdtype(values.dtype, np.integer)
+            and values.size and values.min() >= 0 and values.max() < len(classes)):
+        return values.astype(np.int64)
+    unknown = np.flatnonzero(indices < 0)
+    if unknown.size:
+        shown = labels.iloc[unknown[0]]
+        shown = shown.item() if isinstance(shown, np.generic) else shown
+        raise ValueError(f"{name} holds {shown!r} (row {unknown[0]}), which "
+                         f"is neither one of classes={classes} nor a class index 0 to "
+                         f"{len(classes) - 1}")
+    return indices.astype(np.int64)
+
+
 class LFDevelopmentRound:
     """A set of LFs applied to an unlabeled and a dev frame, with the tables to judge it.
 
@@ -52,7 +71,8 @@ class LFDevelopmentRound:
         The rows the label model will learn from; their labels, if any, are not read.
     dev : pandas.DataFrame
         A small labeled frame, with gold labels in {-1, +1} in ``label_column``
-        (with ``classes``: class names).
+        (with ``classes``: class names, or class indices 0 to k-1 where no name is a
+        number).
     label_column : str, default "y"
     text_column : str, default "text"
         The column :meth:`mistakes` and :meth:`uncovered` show.
@@ -102,12 +122,7 @@ class LFDevelopmentRound:
         if classes is None:
             self.dev_labels = check_labels(labels.to_numpy(), f"dev[{label_column!r}]")
         else:
-            self.dev_labels = pd.Index(self.classes).get_indexer(labels)
-            unknown = np.flatnonzero(self.dev_labels < 0)
-            if unknown.size:
-                raise ValueError(
-                    f"dev[{label_column!r}] holds {labels.iloc[unknown[0]]!r} (row "
-                    f"{unknown[0]}), which is not one of classes={self.classes}")
+            self.dev_labels = _class_indices(labels, self.classes, f"dev[{label_column!r}]")
         voting = (self.unlabeled_label_matrix != self._no_vote).any(axis=0)
         self._label_model_columns = np.flatnonzero(voting)
         self.label_model_lfs = [self.names[j] for j in self._label_model_columns]

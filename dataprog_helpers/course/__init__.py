@@ -8,6 +8,7 @@ One module per idea:
 - ``datasets``: notebook 6's breast cancer data and its stratified split;
 - ``keyword_simulation``: correlated one-sided keyword LFs over six classes, which
   break the label models' assumptions;
+- ``crowd``: simulated annotators of stated skill, as LFs (notebook 10);
 - ``spam_lfs``, ``tumour_lfs``, ``topic_lfs`` and ``wine_lfs``: labeling functions for
   the course's real data (``topic_lfs`` and ``wine_lfs`` for k classes);
 - ``experiment``: whole experiments in one call (notebook 5's rates, streaming);
@@ -101,8 +102,8 @@ _HOMES = {
                      "sample_class_label_matrix", "sample_label_matrix"], "synthetic"),
     **dict.fromkeys(["DataSplits", "load_breast_cancer_frame", "split_dev_test"], "datasets"),
 }
-_SUBMODULES = ["class_leaderboard", "datasets", "dev_labels", "experiment", "explorer",
-               "hand_labels",
+_SUBMODULES = ["class_leaderboard", "crowd", "datasets", "dev_labels", "experiment",
+               "explorer", "hand_labels",
                "keyword_simulation", "leaderboard", "plots", "spam_lfs", "synthetic",
                "topic_lfs", "tumour_lfs", "wine_lfs"]
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, _SUBMODULES)

@@ -189,7 +189,17 @@ def test_the_k_class_summary_shares_majority_votes_ties(genres):
 
 def test_dev_labels_outside_the_classes_are_refused():
     dev = SONGS_DEV.assign(genre=["pop", "pop", "rock", "rap", "jazz", "rock"])
-    with pytest.raises(ValueError, match=r"dev\['genre'\] holds 'jazz' \(row 4\), which is not "
-                                         r"one of classes"):
+    with pytest.raises(ValueError, match=r"dev\['genre'\] holds 'jazz' \(row 4\), which is "
+                                         r"neither one of classes"):
         LFDevelopmentRound([lf_pop, lf_rock, lf_rap], SONGS, dev, label_column="genre",
                            classes=GENRES)
+
+
+def test_k_class_dev_labels_may_be_given_as_class_indices(genres):
+    as_indices = SONGS_DEV.assign(genre=[0, 0, 1, 2, 2, 1])
+    round_ = LFDevelopmentRound([lf_pop, lf_rock, lf_rap, lf_loud], SONGS, as_indices,
+                                label_column="genre", classes=GENRES)
+    assert round_.dev_labels.tolist() == genres.dev_labels.tolist()
+    with pytest.raises(ValueError, match=r"holds 3 \(row 0\), which is neither"):
+        LFDevelopmentRound([lf_pop, lf_rock, lf_rap], SONGS, SONGS_DEV.assign(genre=[3] * 6),
+                           label_column="genre", classes=GENRES)

@@ -92,8 +92,8 @@ def test_dir_lists_the_public_names_and_the_submodules_and_nothing_else():
                   "output", "scores", "text_features", "utils"}
     assert set(dir(dh)) == set(dh.__all__) | submodules
     assert set(dir(dh.course)) == set(dh.course.__all__) | {
-        "class_leaderboard", "datasets", "dev_labels", "experiment", "explorer", "hand_labels",
-        "keyword_simulation",
+        "class_leaderboard", "crowd", "datasets", "dev_labels", "experiment", "explorer",
+        "hand_labels", "keyword_simulation",
         "leaderboard", "plots", "spam_lfs", "synthetic", "topic_lfs", "tumour_lfs", "wine_lfs"}
 
 
