@@ -103,6 +103,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/class_conditional_robustness.py
 	$(BIN)/python benchmarks/label_model_choice.py
 	$(BIN)/python benchmarks/binary_dask_em.py
+	$(BIN)/python benchmarks/dask_scale_classes.py
 
 clean:
 	rm -rf build $(VENV)
