@@ -80,6 +80,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import resource  # noqa: E402
@@ -204,6 +205,14 @@ def with_interference(run, *arguments) -> dict:
     return result
 
 
+@contextlib.contextmanager
+def stage(seconds: dict, name: str):
+    """Time the block once (``time.perf_counter``) into ``seconds[name]``."""
+    start = time.perf_counter()
+    yield
+    seconds[name] = time.perf_counter() - start
+
+
 def available_bytes() -> int:
     with open("/proc/meminfo") as meminfo:
         fields = dict(line.split(":", 1) for line in meminfo)
@@ -251,22 +260,18 @@ def run_in_memory(n_rows: int, partition_rows: int, out: Path) -> dict:
     warm_up_fit()
     rss_start = peak_rss_mib()
     seconds = {}
-    start = time.perf_counter()
-    frame = pd.concat([make_partition(i, n_rows, partition_rows)
-                       for i in range(n_partitions(n_rows, partition_rows))])
-    seconds["generate"] = time.perf_counter() - start
-    start = time.perf_counter()
-    label_matrix = dh.apply_lfs(LFS, frame, progress=False)
-    seconds["apply"] = time.perf_counter() - start
-    start = time.perf_counter()
-    statistics = dh.VoteStatistics.from_label_matrix(label_matrix, patterns=False)
-    seconds["stats"] = time.perf_counter() - start
-    start = time.perf_counter()
-    model = dh.LabelModel(seed=0).fit_statistics(statistics)
-    seconds["fit"] = time.perf_counter() - start
-    start = time.perf_counter()
-    dh.write_probabilistic_labels(out / "labels", model.predict_proba(label_matrix), frame.index)
-    seconds["post+write"] = time.perf_counter() - start
+    with stage(seconds, "generate"):
+        frame = pd.concat([make_partition(i, n_rows, partition_rows)
+                           for i in range(n_partitions(n_rows, partition_rows))])
+    with stage(seconds, "apply"):
+        label_matrix = dh.apply_lfs(LFS, frame, progress=False)
+    with stage(seconds, "stats"):
+        statistics = dh.VoteStatistics.from_label_matrix(label_matrix, patterns=False)
+    with stage(seconds, "fit"):
+        model = dh.LabelModel(seed=0).fit_statistics(statistics)
+    with stage(seconds, "post+write"):
+        dh.write_probabilistic_labels(out / "labels", model.predict_proba(label_matrix),
+                                      frame.index)
     save_fit(out / "fit.npz", statistics, model)
     return {"seconds": seconds, "peak_rss_mib": peak_rss_mib(),
             "rss_growth_mib": peak_rss_mib() - rss_start}

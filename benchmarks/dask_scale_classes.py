@@ -45,7 +45,6 @@ import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -54,7 +53,7 @@ import pandas as pd  # noqa: E402
 import dataprog_helpers as dh  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dask_scale import n_partitions, peak_rss_mib  # noqa: E402
+from dask_scale import n_partitions, peak_rss_mib, stage  # noqa: E402
 
 K, N_LFS = 6, 50
 CLASSES = [f"class {c}" for c in range(K)]
@@ -112,20 +111,16 @@ def run_in_memory(n_rows: int, partition_rows: int, out: Path) -> dict:
     model().fit(dh.apply_lfs(LFS, warm, progress=False, classes=CLASSES))
     rss_start = peak_rss_mib()
     seconds = {}
-    start = time.perf_counter()
-    frame = pd.concat([make_partition(i, n_rows, partition_rows)
-                       for i in range(n_partitions(n_rows, partition_rows))])
-    seconds["generate"] = time.perf_counter() - start
-    start = time.perf_counter()
-    label_matrix = dh.apply_lfs(LFS, frame, progress=False, classes=CLASSES)
-    seconds["apply"] = time.perf_counter() - start
-    start = time.perf_counter()
-    fitted = model().fit(label_matrix)
-    seconds["fit"] = time.perf_counter() - start
-    start = time.perf_counter()
-    dh.write_probabilistic_labels(out / "labels", fitted.predict_proba(label_matrix), frame.index,
-                                  classes=CLASSES)
-    seconds["post+write"] = time.perf_counter() - start
+    with stage(seconds, "generate"):
+        frame = pd.concat([make_partition(i, n_rows, partition_rows)
+                           for i in range(n_partitions(n_rows, partition_rows))])
+    with stage(seconds, "apply"):
+        label_matrix = dh.apply_lfs(LFS, frame, progress=False, classes=CLASSES)
+    with stage(seconds, "fit"):
+        fitted = model().fit(label_matrix)
+    with stage(seconds, "post+write"):
+        dh.write_probabilistic_labels(out / "labels", fitted.predict_proba(label_matrix),
+                                      frame.index, classes=CLASSES)
     np.save(out / "tables.npy", fitted.conditional_probabilities_)
     return {"seconds": seconds, "peak_rss_mib": peak_rss_mib(),
             "rss_growth_mib": peak_rss_mib() - rss_start, "n_iter": int(fitted.n_iter_),
@@ -154,14 +149,12 @@ def run_dask(n_workers: int, n_rows: int, partition_rows: int, out: Path) -> dic
         rss_before = client.run(peak_rss_mib)
         seconds = {}
         frame = frame_of(n_rows, partition_rows)
-        start = time.perf_counter()
-        label_matrix = dh.apply_lfs(LFS, frame, classes=CLASSES)
-        fitted = model().fit(label_matrix)
-        seconds["gen+apply+fit"] = time.perf_counter() - start
-        start = time.perf_counter()
-        dh.write_probabilistic_labels(out / "labels", fitted.predict_proba(label_matrix),
-                                      frame.index, classes=CLASSES)
-        seconds["post+write"] = time.perf_counter() - start
+        with stage(seconds, "gen+apply+fit"):
+            label_matrix = dh.apply_lfs(LFS, frame, classes=CLASSES)
+            fitted = model().fit(label_matrix)
+        with stage(seconds, "post+write"):
+            dh.write_probabilistic_labels(out / "labels", fitted.predict_proba(label_matrix),
+                                          frame.index, classes=CLASSES)
         rss_after = client.run(peak_rss_mib)
     return {"seconds": seconds, "tables": fitted.conditional_probabilities_,
             "n_iter": int(fitted.n_iter_), "peak_rss_mib": max(rss_after.values()),
